@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install every Debian package fdscope needs; idempotent, safe to rerun.
+set -euo pipefail
+
+log() { echo "deps: $*" >&2; }
+
+[ "$(id -u)" = 0 ] || { log "must run as root (apt-get install)"; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+
+# The newest plain 6.12 Debian kernel, chosen now rather than hard-coded.
+newest_612() {
+	apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{print $1}' | sort -V | tail -1 | sed 's/^linux-image-//'
+}
+
+base_pkgs="build-essential bc bison flex kmod cpio busybox-static
+	qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	sparse libsmartcols-dev pkg-config lsof iproute2 util-linux procps
+	python3 xz-utils clang llvm jq strace"
+
+want=""
+missing() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' || want="$want $1"; }
+
+stamp=/var/lib/apt/lists/partial/.fdscope-updated
+if [ ! -e "$stamp" ] || [ -z "$(apt-cache search --names-only '^linux-image-6\.12' | head -1)" ]; then
+	log "apt-get update"
+	apt-get update -q >&2
+	touch "$stamp"
+fi
+
+for p in $base_pkgs; do missing "$p"; done
+v612=$(newest_612)
+[ -n "$v612" ] || { log "no linux-image-6.12.*+deb12-amd64 in the package lists"; exit 1; }
+missing "linux-image-$v612"
+missing "linux-headers-$v612"
+
+if [ -n "$want" ]; then
+	log "installing:$want"
+	apt-get install -y -q --no-install-recommends $want >&2
+else
+	log "all packages present"
+fi
+
+# linux-source ships as a tarball; extract it once next to itself.
+src=/usr/src/linux-source-6.1
+if [ ! -e "$src/scripts/checkpatch.pl" ]; then
+	log "extracting linux-source-6.1"
+	tar -C /usr/src -xaf /usr/src/linux-source-6.1.tar.xz
+fi
+log "done"
