@@ -1,26 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fdscope: every task's fd table and the sockets behind it, in debugfs.
+ * fdscope: every task's fd table, and the sockets behind socket fds,
+ * published as text in debugfs. See docs/format.md.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
-#include <linux/debugfs.h>
 #include <linux/module.h>
 
-static struct dentry *fdscope_dir;
+#include "fdscope.h"
 
 static int __init fdscope_init(void)
 {
-	fdscope_dir = debugfs_create_dir("fdscope", NULL);
-	if (IS_ERR(fdscope_dir))
-		return PTR_ERR(fdscope_dir);
-	d_inode(fdscope_dir)->i_mode = S_IFDIR | 0500;
-	return 0;
+	fdscope_identity_init();
+	return fdscope_debugfs_init();
 }
 
 static void __exit fdscope_exit(void)
 {
-	debugfs_remove(fdscope_dir);
+	fdscope_debugfs_exit();
 }
 
 module_init(fdscope_init);

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The debugfs files, all root-only:
+ *
+ *	/sys/kernel/debug/fdscope/		0500
+ *	/sys/kernel/debug/fdscope/files		0400	one record per fd
+ *	/sys/kernel/debug/fdscope/sockets	0400	one record per socket fd
+ *	/sys/kernel/debug/fdscope/tasks		0400	one record per fd table
+ *
+ * Each open file walks on its own cursor and may carry its own pid filter,
+ * set by writing "pid N[,N...]" (docs/format.md).
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/limits.h>
+#include <linux/pid_namespace.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "fdscope.h"
+
+/* Longest write accepted: "pid " and FDSCOPE_FILTER_MAX ten-digit pids. */
+#define FDSCOPE_WRITE_MAX	(4 + FDSCOPE_FILTER_MAX * 11 + 1)
+
+static struct dentry *fdscope_dir;
+
+static void *fdscope_seq_start(struct seq_file *m, loff_t *pos)
+{
+	return fdscope_walk_start(m->private, pos);
+}
+
+static void *fdscope_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return fdscope_walk_next(m->private, pos);
+}
+
+static void fdscope_seq_stop(struct seq_file *m, void *v)
+{
+	fdscope_walk_stop(m->private);
+}
+
+static const struct seq_operations fdscope_files_ops = {
+	.start = fdscope_seq_start,
+	.next = fdscope_seq_next,
+	.stop = fdscope_seq_stop,
+	.show = fdscope_files_show,
+};
+
+static const struct seq_operations fdscope_sockets_ops = {
+	.start = fdscope_seq_start,
+	.next = fdscope_seq_next,
+	.stop = fdscope_seq_stop,
+	.show = fdscope_sockets_show,
+};
+
+static const struct seq_operations fdscope_tasks_ops = {
+	.start = fdscope_seq_start,
+	.next = fdscope_seq_next,
+	.stop = fdscope_seq_stop,
+	.show = fdscope_tasks_show,
+};
+
+static const struct seq_operations *const fdscope_ops[] = {
+	[FDSCOPE_FILES] = &fdscope_files_ops,
+	[FDSCOPE_SOCKETS] = &fdscope_sockets_ops,
+	[FDSCOPE_TASKS] = &fdscope_tasks_ops,
+};
+
+static int fdscope_open(struct inode *inode, struct file *file)
+{
+	enum fdscope_kind kind = (uintptr_t)inode->i_private;
+	struct fdscope_walk *w;
+
+	w = __seq_open_private(file, fdscope_ops[kind], sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->kind = kind;
+	if (kind != FDSCOPE_TASKS) {
+		w->pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+		if (!w->pathbuf) {
+			seq_release_private(inode, file);
+			return -ENOMEM;
+		}
+	}
+	w->ns = get_pid_ns(task_active_pid_ns(current));
+	return 0;
+}
+
+static int fdscope_release(struct inode *inode, struct file *file)
+{
+	struct fdscope_walk *w = ((struct seq_file *)file->private_data)->private;
+
+	put_pid_ns(w->ns);
+	kfree(w->pathbuf);
+	return seq_release_private(inode, file);
+}
+
+/*
+ * Set this open file's pid filter and rewind it. A write that does not
+ * parse changes nothing.
+ */
+static ssize_t fdscope_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	struct fdscope_walk *w = m->private;
+	struct fdscope_filter filter;
+	char buf[FDSCOPE_WRITE_MAX];
+	int err;
+
+	if (count > sizeof(buf))
+		return -E2BIG;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	err = fdscope_filter_parse(buf, count, &filter);
+	if (err)
+		return err;
+
+	mutex_lock(&m->lock);
+	w->filter = filter;
+	mutex_unlock(&m->lock);
+	/* seq_read() sees the position change and restarts from record 0. */
+	*ppos = 0;
+	return count;
+}
+
+static const struct file_operations fdscope_fops = {
+	.owner = THIS_MODULE,
+	.open = fdscope_open,
+	.read = seq_read,
+	.write = fdscope_write,
+	.llseek = seq_lseek,
+	.release = fdscope_release,
+};
+
+int fdscope_debugfs_init(void)
+{
+	static const char *const names[] = {
+		[FDSCOPE_FILES] = "files",
+		[FDSCOPE_SOCKETS] = "sockets",
+		[FDSCOPE_TASKS] = "tasks",
+	};
+	struct dentry *dir;
+	uintptr_t kind;
+
+	dir = debugfs_create_dir("fdscope", NULL);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	/* debugfs has no mode argument for directories. */
+	d_inode(dir)->i_mode = S_IFDIR | 0500;
+	for (kind = 0; kind < ARRAY_SIZE(names); kind++)
+		debugfs_create_file(names[kind], 0400, dir, (void *)kind, &fdscope_fops);
+	fdscope_dir = dir;
+	return 0;
+}
+
+void fdscope_debugfs_exit(void)
+{
+	debugfs_remove(fdscope_dir);
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "sockets" debugfs file: one record per socket fd, read the way
+ * /proc/net/tcp and unix_diag read sockets — READ_ONCE() and the socket's
+ * own small locks, never lock_sock(). The walk's file reference keeps the
+ * socket and its sock alive.
+ */
+#include <linux/net.h>
+#include <linux/netlink.h>
+#include <linux/tcp.h>
+#include <net/af_unix.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/udp.h>
+
+#include "fdscope.h"
+
+static bool fdscope_sk_is_udp(const struct sock *sk)
+{
+	return sk_is_inet(sk) && sk->sk_type == SOCK_DGRAM &&
+	       (sk->sk_protocol == IPPROTO_UDP || sk->sk_protocol == IPPROTO_UDPLITE);
+}
+
+static int fdscope_sk_state(struct sock *sk)
+{
+	return sk_is_inet(sk) ? inet_sk_state_load(sk) : READ_ONCE(sk->sk_state);
+}
+
+/* A name, or the number behind @fmt when the table has none. */
+static void fdscope_put_name(struct seq_file *m, const char *name, const char *fmt, int v)
+{
+	if (name) {
+		seq_putc(m, ' ');
+		seq_puts(m, name);
+	} else {
+		seq_putc(m, ' ');
+		seq_printf(m, fmt, v);
+	}
+}
+
+static void fdscope_put_proto(struct seq_file *m, struct sock *sk)
+{
+	int proto = sk->sk_protocol;
+
+	switch (sk->sk_family) {
+	case AF_INET:
+	case AF_INET6:
+		fdscope_put_name(m, fdscope_ipproto_name(proto), "ipproto%d", proto);
+		break;
+	case AF_NETLINK:
+		fdscope_put_name(m, fdscope_netlink_name(proto), "NETLINK_%d", proto);
+		break;
+	case AF_PACKET:
+		proto = ntohs((__force __be16)proto);
+		fdscope_put_name(m, fdscope_ethproto_name(proto), "0x%04x", proto);
+		break;
+	default:
+		fdscope_put_none(m);
+	}
+}
+
+static void fdscope_put_state(struct seq_file *m, struct sock *sk, int state)
+{
+	if (sk_is_inet(sk))
+		fdscope_put_name(m, fdscope_tcp_state_name(state), "%d", state);
+	else if (sk->sk_family == AF_UNIX)
+		fdscope_put_str(m, fdscope_unix_state_name(state));
+	else
+		fdscope_put_none(m);
+}
+
+/* Receive and send queues in bytes, as ss computes them per protocol. */
+static void fdscope_put_queues(struct seq_file *m, struct sock *sk, bool listening)
+{
+	long rxq, txq;
+
+	if (listening) {
+		rxq = sk->sk_family == AF_UNIX ? skb_queue_len_lockless(&sk->sk_receive_queue) :
+						  READ_ONCE(sk->sk_ack_backlog);
+		txq = READ_ONCE(sk->sk_max_ack_backlog);
+	} else if (sk_is_tcp(sk)) {
+		const struct tcp_sock *tp = tcp_sk(sk);
+
+		/* Unlocked, so a transient negative is possible. */
+		rxq = max_t(int, READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq), 0);
+		txq = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
+	} else if (fdscope_sk_is_udp(sk)) {
+		rxq = udp_rqueue_get(sk);
+		txq = sk_wmem_alloc_get(sk);
+	} else if (sk->sk_family == AF_UNIX) {
+		rxq = unix_inq_len(sk);
+		txq = unix_outq_len(sk);
+	} else if (sk_is_inet(sk) && (sk->sk_protocol == IPPROTO_MPTCP ||
+				      sk->sk_protocol == IPPROTO_SCTP)) {
+		/* Their queues live in per-subflow/association state. */
+		seq_puts(m, " - -");
+		return;
+	} else {
+		rxq = sk_rmem_alloc_get(sk);
+		txq = sk_wmem_alloc_get(sk);
+	}
+	seq_put_decimal_ll(m, " ", rxq);
+	seq_put_decimal_ll(m, " ", txq);
+}
+
+static void fdscope_put_netlink_groups(struct seq_file *m, struct socket *sock)
+{
+	struct sockaddr_nl addr;
+
+	if (kernel_getsockname(sock, (struct sockaddr *)&addr) < 0)
+		fdscope_put_none(m);
+	else
+		seq_printf(m, " %08x", addr.nl_groups);
+}
+
+int fdscope_sockets_show(struct seq_file *m, void *v)
+{
+	struct fdscope_walk *w = m->private;
+	struct sock *sk, *peer = NULL;
+	struct socket *sock;
+	bool listening;
+	int state;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups\n",
+			   FDSCOPE_FORMAT_VERSION);
+		return 0;
+	}
+
+	sock = sock_from_file(w->file);
+	sk = sock ? sock->sk : NULL;
+	/* Only __sock_release() clears sk, at the last fput: never under us. */
+	if (WARN_ON_ONCE(!sk))
+		return SEQ_SKIP;
+
+	state = fdscope_sk_state(sk);
+	/* Only inet and unix sockets keep their state in TCP_* terms. */
+	listening = state == TCP_LISTEN && (sk_is_inet(sk) || sk->sk_family == AF_UNIX);
+	if (sk->sk_family == AF_UNIX)
+		peer = unix_peer_get(sk);
+
+	fdscope_put_owner(m, w);
+	fdscope_put_ull(m, w->fd);
+	fdscope_put_id(m, fdscope_identity(w->file));
+	fdscope_put_ull(m, file_inode(w->file)->i_ino);
+	fdscope_put_name(m, fdscope_family_name(sk->sk_family), "af%d", sk->sk_family);
+	fdscope_put_name(m, fdscope_socktype_name(sk->sk_type), "%d", sk->sk_type);
+	fdscope_put_proto(m, sk);
+	fdscope_put_state(m, sk, state);
+	fdscope_put_sock_endpoints(m, sock, peer);
+	fdscope_put_queues(m, sk, listening);
+	fdscope_put_ull(m, atomic_read(&sk->sk_drops));
+	fdscope_put_ull(m, from_kuid_munged(seq_user_ns(m), sock_i_uid(sk)));
+	fdscope_put_ull(m, sock_net(sk)->ns.inum);
+
+	if (sk->sk_family == AF_UNIX) {
+		/* 0: the peer's socket is gone, as unix_diag reports it. */
+		if (peer)
+			fdscope_put_ull(m, sock_i_ino(peer));
+		else
+			fdscope_put_none(m);
+		fdscope_put_ull(m, atomic_read(&unix_sk(sk)->scm_stat.nr_fds));
+	} else {
+		seq_puts(m, " - -");
+	}
+	if (listening)
+		seq_printf(m, " %u/%u", READ_ONCE(sk->sk_ack_backlog),
+			   READ_ONCE(sk->sk_max_ack_backlog));
+	else
+		fdscope_put_none(m);
+	if (sk->sk_family == AF_NETLINK)
+		fdscope_put_netlink_groups(m, sock);
+	else
+		fdscope_put_none(m);
+	seq_putc(m, '\n');
+
+	if (peer)
+		sock_put(peer);
+	return 0;
+}
