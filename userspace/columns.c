@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fdscope: the columns of the fd list: name, JSON type, output flags, the
+ * files they need, a help line each, and how to get a row's value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <libsmartcols.h>
+
+#include "fdscope.h"
+
+#define STR	SCOLS_JSON_STRING
+#define NUM	SCOLS_JSON_NUMBER
+#define BOOL	SCOLS_JSON_BOOLEAN
+#define ARR	SCOLS_JSON_ARRAY_STRING
+#define R	SCOLS_FL_RIGHT
+#define S	NEED_SOCKS
+#define T	NEED_TASKS
+
+const struct column columns[NCOLUMNS] = {
+	[COL_COMMAND]	= { "COMMAND", STR, 0, 0.1, 0, "command name of the process (of the thread owning the table with -l)" },
+	[COL_PID]	= { "PID", NUM, R, 5, 0, "process id" },
+	[COL_TID]	= { "TID", NUM, R, 5, 0, "thread owning the fd table; the PID for the process's own table" },
+	[COL_USER]	= { "USER", STR, 0, 0.1, T, "effective user of the process" },
+	[COL_UID]	= { "UID", NUM, R, 5, T, "effective user id of the process" },
+	[COL_FD]	= { "FD", NUM, R, 3, 0, "file descriptor number" },
+	[COL_MODE]	= { "MODE", STR, 0, 2, 0, "access mode: r, w, rw; - for O_PATH" },
+	[COL_TYPE]	= { "TYPE", STR, 0, 4, 0, "file type: REG, DIR, CHR, BLK, FIFO, SOCK, LNK, or the anon inode class" },
+	[COL_DEV]	= { "DEV", STR, 0, 5, 0, "device of the filesystem (major:minor)" },
+	[COL_INODE]	= { "INODE", NUM, R, 5, 0, "inode number" },
+	[COL_POS]	= { "POS", NUM, R, 5, 0, "file position in bytes" },
+	[COL_FLAGS]	= { "FLAGS", STR, 0, 5, 0, "open flags (append, nonblock, ...)" },
+	[COL_NAME]	= { "NAME", STR, 0, 0.4, S, "path, or a description of the socket and its other end" },
+	[COL_PATH]	= { "PATH", STR, 0, 0.3, 0, "the path as /proc/PID/fd/FD shows it" },
+	[COL_FILEID]	= { "FILEID", STR, 0, 15, 0, "identity of the open file description (equal after dup or fork)" },
+	[COL_REFS]	= { "REFS", NUM, R, 4, 0, "references to the open file description" },
+	[COL_TABLE]	= { "TABLE", STR, 0, 15, 0, "identity of the fd table (equal for tasks sharing it)" },
+	[COL_CLOEXEC]	= { "CLOEXEC", BOOL, R, 1, 0, "close-on-exec flag" },
+	[COL_DELETED]	= { "DELETED", BOOL, R, 1, 0, "the file was unlinked" },
+	[COL_FAMILY]	= { "FAMILY", STR, 0, 4, S, "socket address family: unix, inet, inet6, netlink, ..." },
+	[COL_SOCKTYPE]	= { "SOCKTYPE", STR, 0, 4, S, "socket type: stream, dgram, seqpacket, raw, ..." },
+	[COL_PROTO]	= { "PROTO", STR, 0, 4, S, "socket protocol: tcp, udp, NETLINK_ROUTE, ETH_P_ALL, ..." },
+	[COL_STATE]	= { "STATE", STR, 0, 5, S, "socket state: LISTEN, ESTABLISHED, ... or connected, listen, ..." },
+	[COL_LOCAL]	= { "LOCAL", STR, 0, 0.2, S, "local address: ip:port, unix path, netlink port id, interface" },
+	[COL_REMOTE]	= { "REMOTE", STR, 0, 0.2, S, "remote address: ip:port, or the unix peer's name" },
+	[COL_RXQ]	= { "RXQ", NUM, R, 3, S, "bytes queued to receive (listener: accept queue length)" },
+	[COL_TXQ]	= { "TXQ", NUM, R, 3, S, "bytes queued to send (listener: accept queue limit)" },
+	[COL_DROPS]	= { "DROPS", NUM, R, 3, S, "packets dropped by the socket" },
+	[COL_PEER]	= { "PEER", NUM, R, 5, S, "inode of the unix peer socket" },
+	[COL_INFLIGHT]	= { "INFLIGHT", NUM, R, 3, S, "fds in flight in the unix receive queue (SCM_RIGHTS)" },
+	[COL_BACKLOG]	= { "BACKLOG", STR, 0, 5, S, "listener accept queue: current/max" },
+	[COL_GROUPS]	= { "GROUPS", STR, 0, 8, S, "netlink multicast groups (first 32, hex)" },
+	[COL_NETNS]	= { "NETNS", NUM, R, 10, S, "inode of the socket's network namespace" },
+	[COL_ENDPOINTS]	= { "ENDPOINTS", ARR, 0, 0.2, S, "processes on the other end of a pipe, FIFO or unix socket (PID,COMMAND,FD)" },
+};
+
+static const int default_cols[] = {
+	COL_COMMAND, COL_PID, COL_USER, COL_FD, COL_MODE, COL_TYPE, COL_DEV,
+	COL_INODE, COL_NAME,
+};
+
+int column_by_name(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < NCOLUMNS; i++) {
+		if (strlen(columns[i].name) == len && !strncasecmp(columns[i].name, name, len))
+			return i;
+	}
+	return -1;
+}
+
+static void add_col(struct opts *o, int col)
+{
+	o->cols = xrealloc(o->cols, o->ncols + 1, sizeof(*o->cols));
+	o->cols[o->ncols++] = col;
+}
+
+/* The default columns; with -l, TID follows PID. */
+void columns_default(struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(default_cols) / sizeof(default_cols[0]); i++) {
+		add_col(o, default_cols[i]);
+		if (default_cols[i] == COL_PID && o->threads)
+			add_col(o, COL_TID);
+	}
+}
+
+/* -o LIST replaces the columns, -o +LIST adds to the defaults. */
+int columns_parse(struct opts *o, const char *list)
+{
+	const char *p = list;
+
+	if (*p == '+') {
+		if (!o->ncols)
+			columns_default(o);
+		p++;
+	} else {
+		o->ncols = 0;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		int col = column_by_name(p, len);
+
+		if (col < 0)
+			return fds_err("unknown column: %.*s", (int)len, p);
+		add_col(o, col);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	return 0;
+}
+
+unsigned int columns_need(const int *cols, size_t n)
+{
+	unsigned int need = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		need |= columns[cols[i]].need;
+	return need;
+}
+
+static const char *num(struct sbuf *b, u64 v)
+{
+	sb_reset(b);
+	sb_addu(b, v);
+	return b->s;
+}
+
+static const char *hexid(struct sbuf *b, u64 v)
+{
+	char tmp[24];
+
+	snprintf(tmp, sizeof(tmp), "%015llx", (unsigned long long)v);
+	sb_reset(b);
+	sb_add(b, tmp);
+	return b->s;
+}
+
+static const char *flag(bool have, int v)
+{
+	return have ? (v ? "1" : "0") : NULL;
+}
+
+/* The sockets-file columns; NULL when the row is no socket or "-". */
+static const char *sock_value(struct model *m, size_t row, int col, struct sbuf *b)
+{
+	const struct fds_sock *s = model_sock(m, row);
+
+	if (!s)
+		return NULL;
+	switch (col) {
+	case COL_FAMILY:
+		return s->family;
+	case COL_SOCKTYPE:
+		return s->type;
+	case COL_PROTO:
+		return s->proto;
+	case COL_STATE:
+		return s->state;
+	case COL_LOCAL:
+		return s->local;
+	case COL_REMOTE:
+		return s->remote;
+	case COL_RXQ:
+		return HAVE(s, SC_RXQ) ? num(b, s->rxq) : NULL;
+	case COL_TXQ:
+		return HAVE(s, SC_TXQ) ? num(b, s->txq) : NULL;
+	case COL_DROPS:
+		return HAVE(s, SC_DROPS) ? num(b, s->drops) : NULL;
+	case COL_PEER:
+		return HAVE(s, SC_PEER) ? num(b, s->peer) : NULL;
+	case COL_INFLIGHT:
+		return HAVE(s, SC_INFLIGHT) ? num(b, s->inflight) : NULL;
+	case COL_BACKLOG:
+		return s->backlog;
+	case COL_GROUPS:
+		return s->groups;
+	case COL_NETNS:
+		return HAVE(s, SC_NETNS) ? num(b, s->netns) : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The text of column @col for files row @row: a pointer into the record or
+ * into @b, valid until the next call with @b. NULL when it does not apply.
+ */
+const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
+{
+	const struct fds_file *f = &m->files[row];
+	const struct fds_task *t;
+
+	switch (col) {
+	case COL_COMMAND:
+		return f->comm;
+	case COL_PID:
+		return num(b, (u64)f->pid);
+	case COL_TID:
+		return num(b, (u64)(HAVE(f, FC_TID) ? f->tid : f->pid));
+	case COL_USER:
+		return model_user(m, f->pid, f->tid);
+	case COL_UID:
+		t = model_task(m, f->pid, f->tid);
+		return t && HAVE(t, TC_UID) ? num(b, t->uid) : NULL;
+	case COL_FD:
+		return num(b, (u64)f->fd);
+	case COL_MODE:
+		return f->mode;
+	case COL_TYPE:
+		return f->type;
+	case COL_DEV:
+		return f->dev;
+	case COL_INODE:
+		return HAVE(f, FC_INO) ? num(b, f->ino) : NULL;
+	case COL_POS:
+		return HAVE(f, FC_POS) ? num(b, f->pos) : NULL;
+	case COL_FLAGS:
+		return f->flags;
+	case COL_NAME:
+		return model_name(m, row, b);
+	case COL_PATH:
+		return f->path;
+	case COL_FILEID:
+		return HAVE(f, FC_FILEID) ? hexid(b, f->fileid) : NULL;
+	case COL_REFS:
+		return HAVE(f, FC_REFS) ? num(b, f->refs) : NULL;
+	case COL_TABLE:
+		return HAVE(f, FC_TABLE) ? hexid(b, f->table) : NULL;
+	case COL_CLOEXEC:
+		return flag(HAVE(f, FC_CLOEXEC), f->cloexec);
+	case COL_DELETED:
+		return flag(HAVE(f, FC_DELETED), f->deleted);
+	case COL_ENDPOINTS:
+		return model_endpoints(m, row, b) ? b->s : NULL;
+	}
+	return sock_value(m, row, col, b);
+}
+
+const char *json_type_name(int type)
+{
+	switch (type) {
+	case SCOLS_JSON_NUMBER:
+		return "number";
+	case SCOLS_JSON_BOOLEAN:
+		return "boolean";
+	case SCOLS_JSON_ARRAY_STRING:
+		return "array";
+	}
+	return "string";
+}
+
+/* --list-columns */
+int columns_list(const struct opts *o)
+{
+	struct libscols_table *tb = out_table(o, "columns", NULL);
+	int i;
+
+	out_column(tb, "COLUMN", SCOLS_JSON_STRING, 0);
+	out_column(tb, "TYPE", SCOLS_JSON_STRING, 0);
+	out_column(tb, "DESCRIPTION", SCOLS_JSON_STRING, 0);
+	for (i = 0; i < NCOLUMNS; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			return fds_err("out of memory");
+		out_cell(o, ln, 0, columns[i].name);
+		out_cell(o, ln, 1, json_type_name(columns[i].json));
+		out_cell(o, ln, 2, columns[i].help);
+	}
+	return out_print(tb);
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fdscope: declarations shared by the reader's files.
+ */
+#ifndef FDSCOPE_H
+#define FDSCOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <netinet/in.h>
+
+#include "hash.h"
+#include "parse.h"
+
+#define FDSCOPE_VERSION		"0.1"
+#define DEBUGFS_MOUNT		"/sys/kernel/debug"
+#define FDSCOPE_DIR		DEBUGFS_MOUNT "/fdscope"
+#define KERNEL_FILTER_MAX	64	/* pids the module's write interface takes */
+#define LIST_MAX		32	/* entries in one ENDPOINTS or HOLDERS cell */
+
+/* util.c */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+void fds_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fds_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *utoa(u64 v, char *buf);
+
+/* Growing string buffer for cells built from pieces. */
+struct sbuf {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+
+void sb_reset(struct sbuf *b);
+void sb_add(struct sbuf *b, const char *s);
+void sb_addn(struct sbuf *b, const char *s, size_t n);
+void sb_addc(struct sbuf *b, char c);
+void sb_addu(struct sbuf *b, u64 v);
+
+/* Which of the optional files a run needs. */
+enum {
+	NEED_SOCKS = 1 << 0,
+	NEED_TASKS = 1 << 1,
+};
+
+enum view {
+	VIEW_LIST,
+	VIEW_SUMMARY,
+	VIEW_TASKS,
+	VIEW_ENDPOINTS,
+	VIEW_SHARED,
+};
+
+/* -i [46][proto][@host][:port] */
+struct inet_spec {
+	int family;		/* 0, 4 or 6 */
+	char proto[16];		/* "" for any */
+	size_t naddrs;		/* 0 for any host */
+	struct in6_addr *addrs;	/* IPv4 as v4-mapped */
+	int port;		/* -1 for any */
+};
+
+struct selection {
+	int *pids;		/* sorted */
+	size_t npids;
+	u64 *uids;
+	size_t nuids;
+	char **types;
+	size_t ntypes;
+	struct inet_spec *inet;
+	size_t ninet;
+	bool unix_sockets;
+};
+
+struct filter;
+
+struct opts {
+	bool json;
+	bool raw;
+	bool noheadings;
+	bool threads;
+	enum view view;
+	const char *dir;	/* NULL: the live debugfs directory */
+	int top;
+	int *cols;		/* list view columns */
+	size_t ncols;
+	struct selection sel;
+	struct filter *filter;
+};
+
+/* model.c: the three files, joined */
+struct model {
+	struct fds_table tab[FDS_NKINDS];
+	char *buf[FDS_NKINDS];
+	const struct fds_file *files;
+	size_t nfiles;
+	const struct fds_sock *socks;
+	size_t nsocks;
+	const struct fds_task *tasks;
+	size_t ntasks;
+	bool threads;		/* -l: thread-owned tables are listed */
+	char list_sep;		/* between ENDPOINTS entries: ' ' or '\n' */
+	u32 *file_sock;		/* files row -> sockets row */
+	struct idx task_idx;	/* pid+tid -> tasks row */
+	struct idx sock_ino;	/* socket inode -> first sockets row */
+	u32 *sock_ino_next;
+	struct idx pipe_ino;	/* FIFO inode -> first files row */
+	u32 *pipe_ino_next;
+	struct idx fileid_idx;	/* fileid -> first files row */
+	u32 *fileid_next;
+};
+
+int input_load(struct model *m, const struct opts *o, unsigned int need);
+
+void model_init(struct model *m, const struct opts *o);
+void model_free(struct model *m);
+bool model_visible(const struct model *m, size_t row);
+const struct fds_sock *model_sock(const struct model *m, size_t row);
+const struct fds_task *model_task(const struct model *m, int pid, int tid);
+const char *model_user(const struct model *m, int pid, int tid);
+const char *model_sock_label(const struct fds_sock *s);
+bool model_is_unconnected(const char *addr);
+const char *model_name(struct model *m, size_t row, struct sbuf *b);
+const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peers);
+bool model_endpoints(struct model *m, size_t row, struct sbuf *b);
+void model_index_fileids(struct model *m);
+void model_holder(const struct model *m, size_t row, struct sbuf *b, bool mode);
+
+/* users.c */
+const char *user_name(u64 uid);
+int user_lookup(const char *name, u64 *uid);
+
+/* columns.c: the list view's columns */
+enum {
+	COL_COMMAND, COL_PID, COL_TID, COL_USER, COL_UID, COL_FD, COL_MODE,
+	COL_TYPE, COL_DEV, COL_INODE, COL_POS, COL_FLAGS, COL_NAME, COL_PATH,
+	COL_FILEID, COL_REFS, COL_TABLE, COL_CLOEXEC, COL_DELETED, COL_FAMILY,
+	COL_SOCKTYPE, COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RXQ,
+	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
+	COL_NETNS, COL_ENDPOINTS, NCOLUMNS,
+};
+
+struct column {
+	const char *name;
+	int json;		/* SCOLS_JSON_* */
+	int flags;		/* SCOLS_FL_* */
+	double whint;
+	unsigned int need;	/* NEED_* */
+	const char *help;
+};
+
+extern const struct column columns[NCOLUMNS];
+
+int column_by_name(const char *name, size_t len);
+int columns_parse(struct opts *o, const char *list);
+void columns_default(struct opts *o);
+unsigned int columns_need(const int *cols, size_t n);
+const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
+const char *json_type_name(int type);
+int columns_list(const struct opts *o);
+
+/* filter.c: -Q */
+struct filter *filter_parse(const char *expr);
+bool filter_match(const struct filter *f, struct model *m, size_t row, struct sbuf *b);
+unsigned int filter_need(const struct filter *f);
+void filter_free(struct filter *f);
+
+/* select.c: -p -u -t -i -U */
+int select_add_pids(struct selection *s, const char *list);
+int select_add_users(struct selection *s, const char *list);
+int select_add_types(struct selection *s, const char *list);
+int select_add_inet(struct selection *s, int family, const char *spec);
+void select_done(struct selection *s);
+bool select_has_fd_filters(const struct selection *s);
+unsigned int select_need(const struct selection *s);
+bool select_pid(const struct selection *s, int pid);
+bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b);
+void select_free(struct selection *s);
+int parse_sockaddr(const char *s, struct in6_addr *addr, int *port);
+
+/* output.c: libsmartcols tables */
+struct libscols_table;
+struct libscols_line;
+
+struct libscols_table *out_table(const struct opts *o, const char *name, const char *title);
+void out_column(struct libscols_table *tb, const char *name, int json, int flags);
+void out_cell(const struct opts *o, struct libscols_line *ln, size_t i, const char *s);
+void out_cell_u(const struct opts *o, struct libscols_line *ln, size_t i, u64 v);
+int out_print(struct libscols_table *tb);
+int out_print_group(const struct opts *o, struct libscols_table **tbs, size_t n);
+
+/* One file per view. */
+int view_list(const struct opts *o, struct model *m);
+int view_summary(const struct opts *o, struct model *m);
+int view_tasks(const struct opts *o, struct model *m);
+int view_endpoints(const struct opts *o, struct model *m);
+int view_shared(const struct opts *o, struct model *m);
+
+#endif /* FDSCOPE_H */

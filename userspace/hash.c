@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fdscope: open-addressing hash index (linear probing, power-of-two size,
+ * load kept under 1/2). A slot is free when its value is IDX_NONE.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdscope.h"
+#include "hash.h"
+
+static u64 mix(u64 k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static void idx_alloc(struct idx *ix, size_t size)
+{
+	ix->keys = xmalloc(size * sizeof(*ix->keys));
+	ix->vals = xmalloc(size * sizeof(*ix->vals));
+	memset(ix->vals, 0xff, size * sizeof(*ix->vals));
+	ix->mask = size - 1;
+	ix->n = 0;
+}
+
+void idx_init(struct idx *ix, size_t expect)
+{
+	size_t size = 16;
+
+	while (size < expect * 2)
+		size <<= 1;
+	idx_alloc(ix, size);
+}
+
+void idx_free(struct idx *ix)
+{
+	free(ix->keys);
+	free(ix->vals);
+	memset(ix, 0, sizeof(*ix));
+}
+
+u32 idx_get(const struct idx *ix, u64 key)
+{
+	size_t i;
+
+	if (!ix->vals)
+		return IDX_NONE;
+	for (i = mix(key) & ix->mask; ix->vals[i] != IDX_NONE; i = (i + 1) & ix->mask) {
+		if (ix->keys[i] == key)
+			return ix->vals[i];
+	}
+	return IDX_NONE;
+}
+
+static void idx_grow(struct idx *ix)
+{
+	struct idx old = *ix;
+	size_t i;
+
+	if (!old.vals) {
+		idx_alloc(ix, 16);
+		return;
+	}
+	idx_alloc(ix, (old.mask + 1) * 2);
+	for (i = 0; i <= old.mask; i++) {
+		if (old.vals[i] != IDX_NONE)
+			*idx_slot(ix, old.keys[i]) = old.vals[i];
+	}
+	free(old.keys);
+	free(old.vals);
+}
+
+u32 *idx_slot(struct idx *ix, u64 key)
+{
+	size_t i;
+
+	if ((ix->n + 1) * 2 > ix->mask + 1)
+		idx_grow(ix);
+	for (i = mix(key) & ix->mask; ix->vals[i] != IDX_NONE; i = (i + 1) & ix->mask) {
+		if (ix->keys[i] == key)
+			return &ix->vals[i];
+	}
+	ix->keys[i] = key;
+	ix->n++;
+	return &ix->vals[i];
+}
+
+u32 *idx_chain(struct idx *ix, size_t n, int (*key)(const void *ctx, size_t i, u64 *k),
+	       const void *ctx)
+{
+	u32 *next = xmalloc((n ? n : 1) * sizeof(*next));
+	size_t i;
+
+	idx_init(ix, n);
+	/* Walk backwards and push on the front, so chains keep record order. */
+	for (i = n; i-- > 0;) {
+		u32 *slot;
+		u64 k;
+
+		next[i] = IDX_NONE;
+		if (!key(ctx, i, &k))
+			continue;
+		slot = idx_slot(ix, k);
+		next[i] = *slot;
+		*slot = (u32)i;
+	}
+	return next;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fdscope: reading the module's files, live from debugfs or from a saved
+ * directory (--dir), with the module's per-open pid filter when it helps.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "fdscope.h"
+
+#define DEBUGFS_MAGIC	0x64626720
+
+static bool on_debugfs(const char *path)
+{
+	struct statfs sfs;
+
+	return !statfs(path, &sfs) && sfs.f_type == DEBUGFS_MAGIC;
+}
+
+/* Read everything from @fd into one NUL-terminated buffer. */
+static int read_all(int fd, char **bufp, size_t *lenp)
+{
+	size_t cap = 1 << 20, len = 0;
+	struct stat st;
+	char *buf;
+
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 2;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = xrealloc(buf, cap, 1);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return -1;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+/* The one-line reason why the live file @path cannot be opened. */
+static int live_open_error(const char *path, int err)
+{
+	if (err == ENOENT) {
+		if (!on_debugfs(DEBUGFS_MOUNT))
+			return fds_err("debugfs is not mounted on %s (mount -t debugfs none %s)",
+				       DEBUGFS_MOUNT, DEBUGFS_MOUNT);
+		if (access(FDSCOPE_DIR, F_OK))
+			return fds_err("the fdscope module is not loaded (no %s; modprobe fdscope)",
+				       FDSCOPE_DIR);
+	}
+	if ((err == EACCES || err == EPERM) && geteuid())
+		return fds_err("%s: %s (fdscope must run as root)", path, strerror(err));
+	if (err == EACCES || err == EPERM)
+		return fds_err("%s: %s (kernel lockdown?)", path, strerror(err));
+	return fds_err("%s: %s", path, strerror(err));
+}
+
+/*
+ * Open @path read-write and install the pid filter; -1 with errno when the
+ * kernel refuses either step, so the caller falls back to an unfiltered read.
+ */
+static int open_filtered(const char *path, const struct selection *s)
+{
+	struct sbuf cmd = { 0 };
+	size_t i;
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	sb_add(&cmd, "pid ");
+	for (i = 0; i < s->npids; i++) {
+		if (i)
+			sb_addc(&cmd, ',');
+		sb_addu(&cmd, (u64)s->pids[i]);
+	}
+	sb_addc(&cmd, '\n');
+	n = write(fd, cmd.s, cmd.len);
+	err = errno;
+	free(cmd.s);
+	if (n != (ssize_t)cmd.len) {
+		close(fd);
+		errno = n < 0 ? err : EIO;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Read and parse one file into m->tab[kind]. A missing optional file in a
+ * saved directory is a warning and leaves the table empty.
+ */
+static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter)
+{
+	const char *name = fds_kind_name(kind);
+	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
+	struct fds_table *t = &m->tab[kind];
+	char err[256], *path;
+	size_t len, plen;
+	int fd = -1;
+
+	plen = strlen(dir) + strlen(name) + 2;
+	path = xmalloc(plen);
+	snprintf(path, plen, "%s/%s", dir, name);
+
+	if (kfilter) {
+		fd = open_filtered(path, &o->sel);
+		if (fd < 0 && errno != EACCES && errno != EPERM && errno != EINVAL &&
+		    errno != E2BIG && errno != EROFS && errno != ENOENT) {
+			fds_err("%s: pid filter: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		if (o->dir && e == ENOENT && kind != FDS_FILES) {
+			fds_warn("%s: %s; its columns show -", path, strerror(e));
+			free(path);
+			return 0;
+		}
+		if (o->dir)
+			fds_err("%s: %s", path, strerror(e));
+		else
+			live_open_error(path, e);
+		goto fail;
+	}
+	if (read_all(fd, &m->buf[kind], &len)) {
+		fds_err("%s: read error: %s", path, strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	close(fd);
+	if (fds_parse(t, kind, m->buf[kind], len, err, sizeof(err))) {
+		if (t->errline)
+			fds_err("%s:%zu: %s", path, t->errline, err);
+		else
+			fds_err("%s: %s", path, err);
+		goto fail;
+	}
+	free(path);
+	return 0;
+fail:
+	free(path);
+	return -1;
+}
+
+int input_load(struct model *m, const struct opts *o, unsigned int need)
+{
+	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
+	bool kfilter;
+
+	/*
+	 * Only a debugfs directory takes the pid filter: a saved dump opened
+	 * read-write would be overwritten.
+	 */
+	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
+		  o->view != VIEW_ENDPOINTS && on_debugfs(dir);
+	if (load_one(m, o, FDS_FILES, kfilter))
+		return -1;
+	if ((need & NEED_SOCKS) && load_one(m, o, FDS_SOCKETS, kfilter))
+		return -1;
+	if ((need & NEED_TASKS) && load_one(m, o, FDS_TASKS, kfilter))
+		return -1;
+	return 0;
+}

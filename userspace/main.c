@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fdscope: list every task's fds and the sockets behind them, from the
+ * fdscope kernel module's debugfs files or from a saved copy of them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdscope.h"
+
+enum {
+	OPT_LIST_COLUMNS = 0x100,
+	OPT_INET4,
+	OPT_INET6,
+	OPT_SUMMARY,
+	OPT_TASKS,
+	OPT_ENDPOINTS,
+	OPT_SHARED,
+	OPT_TOP,
+	OPT_DIR,
+};
+
+static const struct option longopts[] = {
+	{ "json",		no_argument,		NULL, 'J' },
+	{ "raw",		no_argument,		NULL, 'r' },
+	{ "noheadings",		no_argument,		NULL, 'n' },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "list-columns",	no_argument,		NULL, OPT_LIST_COLUMNS },
+	{ "threads",		no_argument,		NULL, 'l' },
+	{ "pid",		required_argument,	NULL, 'p' },
+	{ "user",		required_argument,	NULL, 'u' },
+	{ "type",		required_argument,	NULL, 't' },
+	{ "inet",		optional_argument,	NULL, 'i' },
+	{ "inet4",		optional_argument,	NULL, OPT_INET4 },
+	{ "inet6",		optional_argument,	NULL, OPT_INET6 },
+	{ "unix",		no_argument,		NULL, 'U' },
+	{ "filter",		required_argument,	NULL, 'Q' },
+	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
+	{ "tasks",		no_argument,		NULL, OPT_TASKS },
+	{ "endpoints",		no_argument,		NULL, OPT_ENDPOINTS },
+	{ "shared",		no_argument,		NULL, OPT_SHARED },
+	{ "top",		required_argument,	NULL, OPT_TOP },
+	{ "dir",		required_argument,	NULL, OPT_DIR },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(void)
+{
+	fputs("Usage: fdscope [options]\n"
+	      "\n"
+	      "List the open fds of every process and the sockets behind them, from the\n"
+	      "fdscope module's files in " FDSCOPE_DIR ".\n"
+	      "\n"
+	      "Output:\n"
+	      "  -J, --json               JSON output\n"
+	      "  -r, --raw                raw output (no alignment)\n"
+	      "  -n, --noheadings         no header line\n"
+	      "  -o, --output LIST        columns to show; +LIST adds to the default\n"
+	      "      --list-columns       list the columns and exit\n"
+	      "  -l, --threads            also list tables owned by single threads (TID)\n"
+	      "\n"
+	      "Selection (-t, -i, -U select when any of them matches):\n"
+	      "  -p, --pid LIST           only these processes (the module filters them)\n"
+	      "  -u, --user LIST          only processes of these users (names or uids)\n"
+	      "  -t, --type LIST          only these types: REG, FIFO, SOCK, TCP, unix, ...\n"
+	      "  -i, --inet[=SPEC]        inet sockets; SPEC is [4|6][proto][@host][:port]\n"
+	      "  -i4, -i6, --inet4, --inet6  IPv4 or IPv6 sockets only\n"
+	      "  -U, --unix               unix sockets\n"
+	      "  -Q, --filter EXPR        e.g. 'TYPE == \"SOCK\" and RXQ > 0'\n"
+	      "\n"
+	      "Views (instead of one row per fd):\n"
+	      "      --summary            fds per type and process, sockets per state\n"
+	      "      --top N              processes in --summary (default 10, 0 for all)\n"
+	      "      --tasks              per process: fds, table size, fds 0-2, sharing\n"
+	      "      --endpoints          other ends of pipes, FIFOs and unix sockets\n"
+	      "      --shared             open files held by several fds or processes\n"
+	      "\n"
+	      "      --dir DIR            read saved files from DIR\n"
+	      "  -h, --help               show this help\n"
+	      "  -V, --version            show the version\n"
+	      "\n"
+	      "See fdscope(1).\n", stdout);
+}
+
+static int set_view(struct opts *o, enum view v, const char *name)
+{
+	static const char *current;
+
+	if (o->view != VIEW_LIST && o->view != v)
+		return fds_err("%s and %s cannot be used together", current, name);
+	o->view = v;
+	current = name;
+	return 0;
+}
+
+/* -i takes its SPEC attached, after '=', or as the next word. */
+static const char *inet_arg(int argc, char **argv)
+{
+	if (optarg)
+		return optarg;
+	if (optind < argc && argv[optind][0] != '-')
+		return argv[optind++];
+	return NULL;
+}
+
+static unsigned int view_need(const struct opts *o)
+{
+	unsigned int need = select_need(&o->sel) | filter_need(o->filter);
+
+	switch (o->view) {
+	case VIEW_LIST:
+		return need | columns_need(o->cols, o->ncols);
+	case VIEW_SUMMARY:
+	case VIEW_TASKS:
+		return need | NEED_SOCKS | NEED_TASKS;
+	case VIEW_ENDPOINTS:
+	case VIEW_SHARED:
+		return need | NEED_SOCKS;
+	}
+	return need;
+}
+
+static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
+{
+	bool output = false;
+	const char *spec;
+	char *end;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":Jrno:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			o->json = true;
+			break;
+		case 'r':
+			o->raw = true;
+			break;
+		case 'n':
+			o->noheadings = true;
+			break;
+		case 'o':
+			if (columns_parse(o, optarg))
+				return -1;
+			output = true;
+			break;
+		case OPT_LIST_COLUMNS:
+			*list_columns = true;
+			break;
+		case 'l':
+			o->threads = true;
+			break;
+		case 'p':
+			if (select_add_pids(&o->sel, optarg))
+				return -1;
+			break;
+		case 'u':
+			if (select_add_users(&o->sel, optarg))
+				return -1;
+			break;
+		case 't':
+			if (select_add_types(&o->sel, optarg))
+				return -1;
+			break;
+		case 'i':
+		case OPT_INET4:
+		case OPT_INET6:
+			spec = inet_arg(argc, argv);
+			if (select_add_inet(&o->sel, c == 'i' ? 0 : c == OPT_INET4 ? 4 : 6, spec))
+				return -1;
+			break;
+		case 'U':
+			o->sel.unix_sockets = true;
+			break;
+		case 'Q':
+			if (o->filter)
+				return fds_err("-Q given twice; join the expressions with 'and'");
+			o->filter = filter_parse(optarg);
+			if (!o->filter)
+				return -1;
+			break;
+		case OPT_SUMMARY:
+			if (set_view(o, VIEW_SUMMARY, "--summary"))
+				return -1;
+			break;
+		case OPT_TASKS:
+			if (set_view(o, VIEW_TASKS, "--tasks"))
+				return -1;
+			break;
+		case OPT_ENDPOINTS:
+			if (set_view(o, VIEW_ENDPOINTS, "--endpoints"))
+				return -1;
+			break;
+		case OPT_SHARED:
+			if (set_view(o, VIEW_SHARED, "--shared"))
+				return -1;
+			break;
+		case OPT_TOP:
+			o->top = (int)strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || o->top < 0)
+				return fds_err("--top: not a number: %s", optarg);
+			break;
+		case OPT_DIR:
+			o->dir = optarg;
+			break;
+		case 'h':
+			usage();
+			exit(0);
+		case 'V':
+			printf("fdscope %s (debugfs format version %d)\n", FDSCOPE_VERSION,
+			       FDS_FORMAT_VERSION);
+			exit(0);
+		case ':':
+			return fds_err("option '%s' needs an argument (see --help)", argv[optind - 1]);
+		default:
+			if (optopt && optopt < 0x100)
+				return fds_err("unknown option '-%c' (see --help)", optopt);
+			return fds_err("unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
+	if (o->json && o->raw)
+		return fds_err("--json and --raw cannot be used together");
+	if (output && o->view != VIEW_LIST)
+		return fds_err("--output only applies to the fd list, not to the other views");
+	if (o->top && o->view != VIEW_SUMMARY)
+		return fds_err("--top only applies to --summary");
+	if (!o->top)
+		o->top = 10;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct model m = { 0 };
+	bool list_columns = false;
+	int rc = -1;
+
+	if (parse_args(&o, argc, argv, &list_columns))
+		goto out;
+	if (list_columns) {
+		rc = columns_list(&o);
+		goto out;
+	}
+	if (!o.ncols)
+		columns_default(&o);
+	select_done(&o.sel);
+	if (input_load(&m, &o, view_need(&o)))
+		goto out;
+	model_init(&m, &o);
+	switch (o.view) {
+	case VIEW_LIST:
+		rc = view_list(&o, &m);
+		break;
+	case VIEW_SUMMARY:
+		rc = view_summary(&o, &m);
+		break;
+	case VIEW_TASKS:
+		rc = view_tasks(&o, &m);
+		break;
+	case VIEW_ENDPOINTS:
+		rc = view_endpoints(&o, &m);
+		break;
+	case VIEW_SHARED:
+		rc = view_shared(&o, &m);
+		break;
+	}
+out:
+	model_free(&m);
+	select_free(&o.sel);
+	filter_free(o.filter);
+	free(o.cols);
+	return rc ? 1 : 0;
+}

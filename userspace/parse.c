@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fdscope: parser for the debugfs text format (docs/format.md, version 1).
+ *
+ * One pass over a buffer holding the whole file: lines are split with
+ * memchr(), fields are cut in place (the separator becomes the terminating
+ * NUL), string fields are unescaped in place and numbers converted directly.
+ * The only allocations are the record array, sized from a newline count, and
+ * the header's column map.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+enum { K_STR, K_INT, K_U64, K_HEX, K_BOOL };
+
+struct coldesc {
+	const char *name;
+	unsigned char kind;
+	unsigned char required;
+	unsigned short off;
+};
+
+#define FCOL(n, k, r, f) { n, k, r, offsetof(struct fds_file, f) }
+#define SCOL(n, k, r, f) { n, k, r, offsetof(struct fds_sock, f) }
+#define TCOL(n, k, r, f) { n, k, r, offsetof(struct fds_task, f) }
+
+static const struct coldesc file_cols[FC_NCOLS] = {
+	[FC_PID]	= FCOL("pid", K_INT, 1, pid),
+	[FC_TID]	= FCOL("tid", K_INT, 0, tid),
+	[FC_COMM]	= FCOL("comm", K_STR, 0, comm),
+	[FC_FD]		= FCOL("fd", K_INT, 1, fd),
+	[FC_TABLE]	= FCOL("table", K_HEX, 0, table),
+	[FC_CLOEXEC]	= FCOL("cloexec", K_BOOL, 0, cloexec),
+	[FC_MODE]	= FCOL("mode", K_STR, 0, mode),
+	[FC_FLAGS]	= FCOL("flags", K_STR, 0, flags),
+	[FC_POS]	= FCOL("pos", K_U64, 0, pos),
+	[FC_TYPE]	= FCOL("type", K_STR, 0, type),
+	[FC_DEV]	= FCOL("dev", K_STR, 0, dev),
+	[FC_INO]	= FCOL("ino", K_U64, 0, ino),
+	[FC_FILEID]	= FCOL("fileid", K_HEX, 0, fileid),
+	[FC_REFS]	= FCOL("refs", K_U64, 0, refs),
+	[FC_DELETED]	= FCOL("deleted", K_BOOL, 0, deleted),
+	[FC_PATH]	= FCOL("path", K_STR, 0, path),
+};
+
+static const struct coldesc sock_cols[SC_NCOLS] = {
+	[SC_PID]	= SCOL("pid", K_INT, 1, pid),
+	[SC_TID]	= SCOL("tid", K_INT, 0, tid),
+	[SC_COMM]	= SCOL("comm", K_STR, 0, comm),
+	[SC_FD]		= SCOL("fd", K_INT, 1, fd),
+	[SC_FILEID]	= SCOL("fileid", K_HEX, 0, fileid),
+	[SC_INO]	= SCOL("ino", K_U64, 0, ino),
+	[SC_FAMILY]	= SCOL("family", K_STR, 0, family),
+	[SC_TYPE]	= SCOL("type", K_STR, 0, type),
+	[SC_PROTO]	= SCOL("proto", K_STR, 0, proto),
+	[SC_STATE]	= SCOL("state", K_STR, 0, state),
+	[SC_LOCAL]	= SCOL("local", K_STR, 0, local),
+	[SC_REMOTE]	= SCOL("remote", K_STR, 0, remote),
+	[SC_RXQ]	= SCOL("rxq", K_U64, 0, rxq),
+	[SC_TXQ]	= SCOL("txq", K_U64, 0, txq),
+	[SC_DROPS]	= SCOL("drops", K_U64, 0, drops),
+	[SC_UID]	= SCOL("uid", K_U64, 0, uid),
+	[SC_NETNS]	= SCOL("netns", K_U64, 0, netns),
+	[SC_PEER]	= SCOL("peer", K_U64, 0, peer),
+	[SC_INFLIGHT]	= SCOL("inflight", K_U64, 0, inflight),
+	[SC_BACKLOG]	= SCOL("backlog", K_STR, 0, backlog),
+	[SC_GROUPS]	= SCOL("groups", K_STR, 0, groups),
+};
+
+static const struct coldesc task_cols[TC_NCOLS] = {
+	[TC_PID]	= TCOL("pid", K_INT, 1, pid),
+	[TC_TID]	= TCOL("tid", K_INT, 0, tid),
+	[TC_COMM]	= TCOL("comm", K_STR, 0, comm),
+	[TC_UID]	= TCOL("uid", K_U64, 0, uid),
+	[TC_TABLE]	= TCOL("table", K_HEX, 0, table),
+	[TC_NFDS]	= TCOL("nfds", K_U64, 0, nfds),
+	[TC_MAXFDS]	= TCOL("maxfds", K_U64, 0, maxfds),
+	[TC_PIDNS]	= TCOL("pidns", K_U64, 0, pidns),
+	[TC_NETNS]	= TCOL("netns", K_U64, 0, netns),
+};
+
+static const struct {
+	const char *name;
+	const struct coldesc *cols;
+	int ncols;
+	size_t recsize;
+} kinds[FDS_NKINDS] = {
+	[FDS_FILES]	= { "files", file_cols, FC_NCOLS, sizeof(struct fds_file) },
+	[FDS_SOCKETS]	= { "sockets", sock_cols, SC_NCOLS, sizeof(struct fds_sock) },
+	[FDS_TASKS]	= { "tasks", task_cols, TC_NCOLS, sizeof(struct fds_task) },
+};
+
+const char *fds_kind_name(enum fds_kind kind)
+{
+	return kinds[kind].name;
+}
+
+struct perr {
+	char *buf;
+	size_t len;
+	size_t *line;
+};
+
+static int __attribute__((format(printf, 3, 4)))
+fail(struct perr *e, size_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	*e->line = line;
+	if (!e->len)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->buf, e->len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Copy at most 24 bytes of a raw field into @out, printable ASCII only. */
+static const char *shown(const char *s, size_t n, char *out)
+{
+	size_t i;
+
+	if (n > 24)
+		n = 24;
+	for (i = 0; i < n; i++)
+		out[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
+static int octal(char c)
+{
+	return c >= '0' && c <= '7' ? c - '0' : -1;
+}
+
+long fds_unescape(char *s, size_t len)
+{
+	char *w = s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+
+		if (c == '\\') {
+			int a, b, d, v;
+
+			if (len - i < 4)
+				return -1;
+			a = octal(s[i + 1]);
+			b = octal(s[i + 2]);
+			d = octal(s[i + 3]);
+			if (a < 0 || b < 0 || d < 0)
+				return -1;
+			v = a * 64 + b * 8 + d;
+			if (v > 0377)
+				return -1;
+			*w++ = (char)v;
+			i += 4;
+			continue;
+		}
+		if (c < 0x21 || c == 0x7f)
+			return -1;
+		*w++ = (char)c;
+		i++;
+	}
+	*w = '\0';
+	return w - s;
+}
+
+static int parse_uint(const char *s, size_t n, u64 max, u64 *out)
+{
+	u64 v = 0;
+	size_t i;
+
+	if (n == 0 || n > 20)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned int d = (unsigned char)s[i] - '0';
+
+		if (d > 9)
+			return -1;
+		if (v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_hex(const char *s, size_t n, u64 *out)
+{
+	u64 v = 0;
+	size_t i;
+
+	if (n == 0 || n > 16)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else
+			return -1;
+		v = (v << 4) | d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Convert field @f (@n bytes, NUL-terminated by the caller) into @rec. */
+static int store(struct perr *e, size_t line, const struct coldesc *cd, int idx,
+		 char *f, size_t n, void *rec)
+{
+	char *dst = (char *)rec + cd->off;
+	char tmp[32];
+	u64 v;
+	long m;
+
+	if (n == 1 && f[0] == '-') {
+		if (cd->required)
+			return fail(e, line, "field '%s' is -", cd->name);
+		return 0;
+	}
+	switch (cd->kind) {
+	case K_STR:
+		m = fds_unescape(f, n);
+		if (m < 0)
+			return fail(e, line, "field '%s': bad escape or control character in '%s'",
+				    cd->name, shown(f, n, tmp));
+		*(const char **)dst = f;
+		break;
+	case K_INT:
+		if (parse_uint(f, n, INT_MAX, &v))
+			return fail(e, line, "field '%s': not a number: '%s'",
+				    cd->name, shown(f, n, tmp));
+		*(int *)dst = (int)v;
+		break;
+	case K_U64:
+		if (parse_uint(f, n, UINT64_MAX, &v))
+			return fail(e, line, "field '%s': not a number: '%s'",
+				    cd->name, shown(f, n, tmp));
+		*(u64 *)dst = v;
+		break;
+	case K_HEX:
+		if (parse_hex(f, n, &v))
+			return fail(e, line, "field '%s': not an identity: '%s'",
+				    cd->name, shown(f, n, tmp));
+		*(u64 *)dst = v;
+		break;
+	case K_BOOL:
+		if (n != 1 || (f[0] != '0' && f[0] != '1'))
+			return fail(e, line, "field '%s': not 0 or 1: '%s'",
+				    cd->name, shown(f, n, tmp));
+		*(signed char *)dst = (signed char)(f[0] - '0');
+		break;
+	}
+	*(u32 *)rec |= 1u << idx;
+	return 0;
+}
+
+/*
+ * Parse the header line (without its newline) into @map: map[i] is the known
+ * column index of header column i, or -1.
+ */
+static int parse_header(struct perr *e, struct fds_table *t, char *s, size_t n,
+			int **mapp, size_t *ncolsp)
+{
+	static const char magic[] = "# fdscope-";
+	const struct coldesc *cols = kinds[t->kind].cols;
+	int nknown = kinds[t->kind].ncols;
+	const char *name = kinds[t->kind].name;
+	char *end = s + n, *p, *tok;
+	size_t ncols = 0, i, len;
+	char tmp[32];
+	int *map;
+	u64 v;
+
+	if (n < sizeof(magic) - 1 || memcmp(s, magic, sizeof(magic) - 1))
+		return fail(e, 1, "not an fdscope header");
+	p = s + sizeof(magic) - 1;
+	tok = p;
+	while (p < end && *p != ' ')
+		p++;
+	len = p - tok;
+	if (len != strlen(name) || memcmp(tok, name, len))
+		return fail(e, 1, "header is for fdscope-%s, expected fdscope-%s",
+			    shown(tok, len, tmp), name);
+	if (p == end)
+		return fail(e, 1, "header has no format version");
+	tok = ++p;
+	while (p < end && *p != ' ')
+		p++;
+	len = p - tok;
+	if (parse_uint(tok, len, INT_MAX, &v))
+		return fail(e, 1, "bad format version '%s'", shown(tok, len, tmp));
+	t->version = (int)v;
+	if (v != FDS_FORMAT_VERSION)
+		return fail(e, 1, "format version %d is not supported (this fdscope reads version %d)",
+			    t->version, FDS_FORMAT_VERSION);
+
+	for (i = p - s; i < n; i++)
+		ncols += s[i] == ' ';
+	map = malloc((ncols ? ncols : 1) * sizeof(*map));
+	if (!map)
+		return fail(e, 0, "out of memory");
+	for (i = 0; i < ncols; i++) {
+		int k;
+
+		tok = ++p;
+		while (p < end && *p != ' ')
+			p++;
+		len = p - tok;
+		if (!len) {
+			free(map);
+			return fail(e, 1, "empty column name");
+		}
+		map[i] = -1;
+		for (k = 0; k < nknown; k++) {
+			if (strlen(cols[k].name) != len || memcmp(cols[k].name, tok, len))
+				continue;
+			if (t->cols & (1u << k)) {
+				free(map);
+				return fail(e, 1, "duplicate column '%s'", cols[k].name);
+			}
+			t->cols |= 1u << k;
+			map[i] = k;
+			break;
+		}
+	}
+	for (i = 0; i < (size_t)nknown; i++) {
+		if (cols[i].required && !(t->cols & (1u << i))) {
+			free(map);
+			return fail(e, 1, "no '%s' column", cols[i].name);
+		}
+	}
+	*mapp = map;
+	*ncolsp = ncols;
+	return 0;
+}
+
+int fds_parse(struct fds_table *t, enum fds_kind kind, char *buf, size_t len,
+	      char *err, size_t errlen)
+{
+	const struct coldesc *cols = kinds[kind].cols;
+	size_t recsize = kinds[kind].recsize;
+	struct perr e = { err, errlen, &t->errline };
+	char *p, *end = buf + len, *nl;
+	size_t ncols = 0, nlines = 0, line = 1;
+	int *map = NULL;
+	char **fields = NULL;
+
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	if (errlen)
+		err[0] = '\0';
+	if (!len)
+		return fail(&e, 0, "empty file (no header line)");
+	nl = memchr(buf, '\n', len);
+	if (!nl)
+		return fail(&e, 1, "truncated header (no newline)");
+	if (parse_header(&e, t, buf, nl - buf, &map, &ncols))
+		return -1;
+
+	for (p = nl + 1; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', end - p);
+		if (!nl)
+			break;
+		nlines++;
+	}
+	t->recs = calloc(nlines ? nlines : 1, recsize);
+	if (!t->recs) {
+		free(map);
+		return fail(&e, 0, "out of memory");
+	}
+
+	fields = malloc((ncols + 1) * sizeof(*fields));
+	if (!fields) {
+		fail(&e, 0, "out of memory");
+		goto bad;
+	}
+	for (p = memchr(buf, '\n', len) + 1; p < end; p = nl + 1) {
+		void *rec = (char *)t->recs + t->nrecs * recsize;
+		size_t nf = 0, i;
+		char *f;
+
+		line++;
+		nl = memchr(p, '\n', end - p);
+		if (!nl) {
+			fail(&e, line, "truncated line (no newline at end of file)");
+			goto bad;
+		}
+		if (nl == p) {
+			fail(&e, line, "empty line");
+			goto bad;
+		}
+		/* Cut the fields first, so that a wrong count is reported as such. */
+		for (f = p; f <= nl; f++) {
+			if (nf <= ncols)
+				fields[nf] = f;
+			nf++;
+			f = memchr(f, ' ', nl - f);
+			if (!f)
+				break;
+		}
+		if (nf != ncols) {
+			fail(&e, line, "expected %zu fields, found %zu", ncols, nf);
+			goto bad;
+		}
+		fields[ncols] = nl + 1;
+		for (i = 0; i < ncols; i++) {
+			char *fe = fields[i + 1] - 1;
+
+			if (fe == fields[i]) {
+				fail(&e, line, "empty field %zu", i + 1);
+				goto bad;
+			}
+			*fe = '\0';
+			if (map[i] >= 0 &&
+			    store(&e, line, &cols[map[i]], map[i], fields[i], fe - fields[i], rec))
+				goto bad;
+		}
+		t->nrecs++;
+	}
+	free(map);
+	free(fields);
+	t->present = 1;
+	return 0;
+bad:
+	free(map);
+	free(fields);
+	fds_table_free(t);
+	return -1;
+}
+
+void fds_table_free(struct fds_table *t)
+{
+	free(t->recs);
+	t->recs = NULL;
+	t->nrecs = 0;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fdscope: parser for the debugfs text format (docs/format.md, version 1).
+ *
+ * The parser works in place on one buffer holding a whole file: fields are
+ * split and unescaped inside it, and string fields point into it. It uses
+ * nothing but libc, so that the fuzz target can link it alone.
+ */
+#ifndef FDSCOPE_PARSE_H
+#define FDSCOPE_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+
+#define FDS_FORMAT_VERSION	1
+
+enum fds_kind {
+	FDS_FILES,
+	FDS_SOCKETS,
+	FDS_TASKS,
+	FDS_NKINDS,
+};
+
+/*
+ * Column indexes of each record type. Bit (1 << index) in a record's ->have
+ * is set when the column exists in the header and its field is not "-".
+ */
+enum {
+	FC_PID, FC_TID, FC_COMM, FC_FD, FC_TABLE, FC_CLOEXEC, FC_MODE,
+	FC_FLAGS, FC_POS, FC_TYPE, FC_DEV, FC_INO, FC_FILEID, FC_REFS,
+	FC_DELETED, FC_PATH, FC_NCOLS,
+};
+
+enum {
+	SC_PID, SC_TID, SC_COMM, SC_FD, SC_FILEID, SC_INO, SC_FAMILY,
+	SC_TYPE, SC_PROTO, SC_STATE, SC_LOCAL, SC_REMOTE, SC_RXQ, SC_TXQ,
+	SC_DROPS, SC_UID, SC_NETNS, SC_PEER, SC_INFLIGHT, SC_BACKLOG,
+	SC_GROUPS, SC_NCOLS,
+};
+
+enum {
+	TC_PID, TC_TID, TC_COMM, TC_UID, TC_TABLE, TC_NFDS, TC_MAXFDS,
+	TC_PIDNS, TC_NETNS, TC_NCOLS,
+};
+
+#define HAVE(rec, col)	(((rec)->have >> (col)) & 1)
+
+/* One line of `files`. tid is 0 for the group leader's table. */
+struct fds_file {
+	u32 have;
+	int pid;
+	int tid;
+	int fd;
+	signed char cloexec;
+	signed char deleted;
+	const char *comm;
+	const char *mode;
+	const char *flags;
+	const char *type;
+	const char *dev;
+	const char *path;
+	u64 table;
+	u64 fileid;
+	u64 pos;
+	u64 ino;
+	u64 refs;
+};
+
+/* One line of `sockets`. */
+struct fds_sock {
+	u32 have;
+	int pid;
+	int tid;
+	int fd;
+	const char *comm;
+	const char *family;
+	const char *type;
+	const char *proto;
+	const char *state;
+	const char *local;
+	const char *remote;
+	const char *backlog;
+	const char *groups;
+	u64 fileid;
+	u64 ino;
+	u64 rxq;
+	u64 txq;
+	u64 drops;
+	u64 uid;
+	u64 netns;
+	u64 peer;
+	u64 inflight;
+};
+
+/* One line of `tasks`. */
+struct fds_task {
+	u32 have;
+	int pid;
+	int tid;
+	const char *comm;
+	u64 uid;
+	u64 table;
+	u64 nfds;
+	u64 maxfds;
+	u64 pidns;
+	u64 netns;
+};
+
+/* The records of one parsed file; recs is an array of the kind's struct. */
+struct fds_table {
+	enum fds_kind kind;
+	int present;		/* the file was read */
+	int version;
+	size_t errline;		/* line of the parse error, 0 if none applies */
+	u32 cols;		/* bit per known column present in the header */
+	size_t nrecs;
+	void *recs;
+};
+
+const char *fds_kind_name(enum fds_kind kind);
+
+/*
+ * Parse @len bytes of @buf (modified in place, must stay allocated while the
+ * records are used) as file @kind. On error, returns -1, writes what is wrong
+ * to @err and sets t->errline to the line concerned (0 if none applies).
+ */
+int fds_parse(struct fds_table *t, enum fds_kind kind, char *buf, size_t len,
+	      char *err, size_t errlen);
+
+void fds_table_free(struct fds_table *t);
+
+/*
+ * Decode the \ooo escapes of the @len bytes at @s in place and NUL-terminate
+ * the result. Returns the decoded length, or -1 for a malformed escape.
+ */
+long fds_unescape(char *s, size_t len);
+
+#endif /* FDSCOPE_PARSE_H */

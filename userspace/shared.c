@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fdscope: --shared, open file descriptions (fileids) held by more than one
+ * fd or more than one process, after dup(), fork() or SCM_RIGHTS, with the
+ * kernel's reference count. Processes sharing a whole fd table (CLONE_FILES)
+ * list the same fd each; that counts as one fd.
+ */
+#include <stdlib.h>
+#include <libsmartcols.h>
+
+#include "fdscope.h"
+
+struct shared {
+	u32 first;		/* first selected row */
+	u64 fds;
+	u64 procs;
+	u32 *rows;
+	size_t nrows;
+};
+
+static int by_slot(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+	const struct fds_file *x = &m->files[*(const u32 *)a], *y = &m->files[*(const u32 *)b];
+
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	if (x->fd != y->fd)
+		return x->fd < y->fd ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static int by_pid(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+	const struct fds_file *x = &m->files[*(const u32 *)a], *y = &m->files[*(const u32 *)b];
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd;
+}
+
+static int by_fds(const void *a, const void *b)
+{
+	const struct shared *x = a, *y = b;
+
+	if (x->fds != y->fds)
+		return x->fds > y->fds ? -1 : 1;
+	if (x->procs != y->procs)
+		return x->procs > y->procs ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Count distinct fd slots and processes among @rows (reordered). */
+static void count(struct model *m, struct shared *s)
+{
+	size_t i;
+
+	qsort_r(s->rows, s->nrows, sizeof(*s->rows), by_slot, m);
+	s->fds = 0;
+	for (i = 0; i < s->nrows; i++) {
+		const struct fds_file *f = &m->files[s->rows[i]];
+		const struct fds_file *p = i ? &m->files[s->rows[i - 1]] : NULL;
+
+		if (!p || !HAVE(f, FC_TABLE) || !HAVE(p, FC_TABLE) || p->table != f->table ||
+		    p->fd != f->fd)
+			s->fds++;
+	}
+	qsort_r(s->rows, s->nrows, sizeof(*s->rows), by_pid, m);
+	s->procs = 0;
+	for (i = 0; i < s->nrows; i++) {
+		if (!i || m->files[s->rows[i]].pid != m->files[s->rows[i - 1]].pid)
+			s->procs++;
+	}
+}
+
+int view_shared(const struct opts *o, struct model *m)
+{
+	struct libscols_table *tb = out_table(o, "shared", NULL);
+	struct sbuf b = { 0 };
+	struct shared *list = NULL;
+	size_t n = 0, cap = 0, row, i, k;
+	bool *done, *sel;
+	int rc;
+
+	model_index_fileids(m);
+	done = xcalloc(m->nfiles + 1, sizeof(*done));
+	sel = xcalloc(m->nfiles + 1, sizeof(*sel));
+	for (row = 0; row < m->nfiles; row++)
+		sel[row] = select_row(o, m, row, &b);
+
+	for (row = 0; row < m->nfiles; row++) {
+		const struct fds_file *f = &m->files[row];
+		struct shared s = { .first = (u32)row };
+		u32 j;
+
+		if (!sel[row] || !HAVE(f, FC_FILEID) || done[row])
+			continue;
+		k = 0;
+		for (j = idx_get(&m->fileid_idx, f->fileid); j != IDX_NONE; j = m->fileid_next[j])
+			k++;
+		s.rows = xmalloc(k * sizeof(*s.rows));
+		for (j = idx_get(&m->fileid_idx, f->fileid); j != IDX_NONE; j = m->fileid_next[j]) {
+			done[j] = true;
+			if (sel[j])
+				s.rows[s.nrows++] = j;
+		}
+		count(m, &s);
+		if (s.fds < 2 && s.procs < 2) {
+			free(s.rows);
+			continue;
+		}
+		qsort_r(s.rows, s.nrows, sizeof(*s.rows), by_pid, m);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			list = xrealloc(list, cap, sizeof(*list));
+		}
+		list[n++] = s;
+	}
+	qsort(list, n, sizeof(*list), by_fds);
+
+	out_column(tb, "FILEID", SCOLS_JSON_STRING, 0);
+	out_column(tb, "TYPE", SCOLS_JSON_STRING, 0);
+	out_column(tb, "REFS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
+	out_column(tb, "FDS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
+	out_column(tb, "PROCS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
+	out_column(tb, "NAME", SCOLS_JSON_STRING, 0);
+	out_column(tb, "HOLDERS", SCOLS_JSON_ARRAY_STRING, 0);
+	for (i = 0; i < n; i++) {
+		const struct shared *s = &list[i];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln) {
+			fds_err("out of memory");
+			exit(1);
+		}
+		out_cell(o, ln, 0, column_value(m, s->first, COL_FILEID, &b));
+		out_cell(o, ln, 1, m->files[s->first].type);
+		out_cell(o, ln, 2, column_value(m, s->first, COL_REFS, &b));
+		out_cell_u(o, ln, 3, s->fds);
+		out_cell_u(o, ln, 4, s->procs);
+		out_cell(o, ln, 5, model_name(m, s->first, &b));
+		sb_reset(&b);
+		for (k = 0; k < s->nrows && k < LIST_MAX; k++) {
+			if (k)
+				sb_addc(&b, m->list_sep);
+			model_holder(m, s->rows[k], &b, true);
+		}
+		if (s->nrows > LIST_MAX) {
+			sb_addc(&b, m->list_sep);
+			sb_addc(&b, '+');
+			sb_addu(&b, s->nrows - LIST_MAX);
+			sb_add(&b, " more");
+		}
+		out_cell(o, ln, 6, b.s);
+	}
+	rc = out_print(tb);
+	for (i = 0; i < n; i++)
+		free(list[i].rows);
+	free(list);
+	free(done);
+	free(sel);
+	free(b.s);
+	return rc;
+}
