@@ -42,8 +42,8 @@ int fdscope_files_show(struct seq_file *m, void *v)
 {
 	struct fdscope_walk *w = m->private;
 	struct file *file = w->file;
-	struct inode *inode = file_inode(file);
 	const char *path, *name;
+	struct inode *inode;
 	size_t len = 0, n;
 	char flags[96];
 	dev_t dev;
@@ -54,6 +54,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 		return 0;
 	}
 
+	inode = file_inode(file);
 	fdscope_put_owner(m, w);
 	fdscope_put_ull(m, w->fd);
 	fdscope_put_id(m, w->table_id);
