@@ -4,6 +4,7 @@
  * fdscope kernel module's debugfs files or from a saved copy of them.
  */
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,20 +229,21 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		return fds_err("--json and --raw cannot be used together");
 	if (output && o->view != VIEW_LIST)
 		return fds_err("--output only applies to the fd list, not to the other views");
-	if (o->top && o->view != VIEW_SUMMARY)
+	if (o->top >= 0 && o->view != VIEW_SUMMARY)
 		return fds_err("--top only applies to --summary");
-	if (!o->top)
+	if (o->top < 0)
 		o->top = 10;
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct opts o = { .top = -1 };
 	struct model m = { 0 };
 	bool list_columns = false;
 	int rc = -1;
 
+	setlocale(LC_ALL, "");
 	if (parse_args(&o, argc, argv, &list_columns))
 		goto out;
 	if (list_columns) {

@@ -233,7 +233,8 @@ static bool endpoints(struct model *m, size_t row, struct sbuf *b, size_t max, c
 	u32 j;
 
 	if (s && streq(s->family, "unix")) {
-		if (!HAVE(s, SC_PEER))
+		/* Peer inode 0: the peer socket is gone. */
+		if (!HAVE(s, SC_PEER) || !s->peer)
 			return false;
 		if (!m->sock_ino_next)
 			m->sock_ino_next = idx_chain(&m->sock_ino, m->nsocks, sock_ino_key, m->socks);
@@ -326,13 +327,13 @@ const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peer
 		}
 		if (streq(s->state, "listen"))
 			sb_add(b, " LISTEN");
-		if (HAVE(s, SC_PEER) && (peers || (!s->local && s->remote)))
+		if (HAVE(s, SC_PEER) && s->peer && (peers || (!s->local && s->remote)))
 			sb_add(b, " ->");
 		if (HAVE(s, SC_PEER) && !s->local && s->remote) {
 			sb_addc(b, ' ');
 			sb_add(b, s->remote);
 		}
-		if (HAVE(s, SC_PEER) && peers) {
+		if (HAVE(s, SC_PEER) && s->peer && peers) {
 			sb_addc(b, ' ');
 			endpoints(m, row, b, 3, ' ');
 		}

@@ -144,6 +144,11 @@ long fds_unescape(char *s, size_t len)
 	char *w = s;
 	size_t i = 0;
 
+	if (len == 4 && !memcmp(s, "\\000", 4)) {
+		s[0] = '\0';
+		return 0;
+	}
+
 	while (i < len) {
 		unsigned char c = s[i];
 
@@ -160,7 +165,8 @@ long fds_unescape(char *s, size_t len)
 			v = a * 64 + b * 8 + d;
 			if (v > 0377)
 				return -1;
-			*w++ = (char)v;
+			/* A NUL inside a field (abstract unix names) reads as '@', as in ss. */
+			*w++ = v ? (char)v : '@';
 			i += 4;
 			continue;
 		}

@@ -134,7 +134,9 @@ void fds_table_free(struct fds_table *t);
 
 /*
  * Decode the \ooo escapes of the @len bytes at @s in place and NUL-terminate
- * the result. Returns the decoded length, or -1 for a malformed escape.
+ * the result. A field that is just \000 is the empty string; a NUL byte
+ * inside a longer field (an abstract unix name) becomes '@'. Returns the
+ * decoded length, or -1 for a malformed escape or a raw control character.
  */
 long fds_unescape(char *s, size_t len);
 

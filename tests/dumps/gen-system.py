@@ -472,6 +472,9 @@ e = task(3200, '', 1000)
 std(e, pts)
 put(e, 3, sockf(Sock(17001, 'unix', 'stream', None, 'listen', '-', None,
                      backlog='0/5')), 1)
+# An abstract name padded with NUL bytes, as some programs bind them.
+put(e, 4, sockf(Sock(17002, 'unix', 'dgram', None, 'unconnected',
+                     '@sd\0pad\0', None)), 1)
 d = task(3201, '-', 1000)
 std(d, pts)
 a, b = unix_pair(17011, 17012, type='dgram', la='@/tmp/.abstract', rb='@/tmp/.abstract')

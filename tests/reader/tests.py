@@ -1,0 +1,1068 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host-side tests of the fdscope reader on saved dumps (no kernel needed).
+
+Prints one line per test, "PASS: reader-NAME", "FAIL: reader-NAME: why" or
+"SKIP: reader-NAME: why", and exits non-zero if any test failed. Expects
+userspace/fdscope to be built (make -C userspace); builds nothing itself.
+Run a subset with: tests.py NAME...
+"""
+import hashlib
+import json
+import os
+import pwd
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FDSCOPE = os.environ.get('FDSCOPE', os.path.join(TOP, 'userspace', 'fdscope'))
+DUMPS = os.path.join(TOP, 'tests', 'dumps')
+SYSTEM = os.path.join(DUMPS, 'system')
+MAN = os.path.join(TOP, 'userspace', 'fdscope.1')
+TMP = tempfile.mkdtemp(prefix='fdscope-reader.')
+ENV = dict(os.environ, LC_ALL='C.UTF-8')
+
+
+class Fail(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def eq(got, want, what):
+    if got != want:
+        raise Fail('%s: expected %r, got %r' % (what, want, got))
+
+
+# --- an independent reading of the dump format ------------------------------
+
+def unescape(field):
+    if field == '-':
+        return None
+    if field == '\\000':
+        return ''
+    raw = re.sub(rb'\\([0-7]{3})',
+                 lambda m: bytes([int(m.group(1), 8) or ord('@')]),
+                 field.encode())
+    return raw.decode('utf-8', 'surrogateescape')
+
+
+def load(path):
+    with open(path) as f:
+        lines = f.read().split('\n')
+    head = lines[0].split(' ')
+    cols = head[3:]
+    recs = []
+    for ln in lines[1:-1]:
+        recs.append(dict(zip(cols, (unescape(x) for x in ln.split(' ')))))
+    return cols, recs
+
+
+def dump(d=SYSTEM):
+    return {k: load(os.path.join(d, k))[1] for k in ('files', 'sockets', 'tasks')}
+
+
+SYS = dump()
+
+
+def username(uid):
+    try:
+        return pwd.getpwuid(int(uid)).pw_name
+    except KeyError:
+        return str(uid)
+
+
+# --- running fdscope ------------------------------------------------------------
+
+def run(*args, d=SYSTEM, env=None, timeout=60, prefix=()):
+    cmd = list(prefix) + [FDSCOPE] + (['--dir', d] if d else []) + list(args)
+    p = subprocess.run(cmd, capture_output=True, env=env or ENV, timeout=timeout)
+    if p.returncode < 0:
+        raise Fail('%s: killed by signal %d' % (' '.join(args), -p.returncode))
+    return p.returncode, p.stdout.decode('utf-8', 'surrogateescape'), \
+        p.stderr.decode('utf-8', 'surrogateescape')
+
+
+def ok(*args, **kw):
+    rc, out, err = run(*args, **kw)
+    if rc != 0 or err:
+        raise Fail('%s: exit %d, stderr %r' % (' '.join(args), rc, err.strip()))
+    return out
+
+
+def jq_valid(text):
+    if shutil.which('jq'):
+        p = subprocess.run(['jq', '-e', '.'], input=text.encode(),
+                           capture_output=True)
+        check(p.returncode == 0, 'jq rejects the JSON: %s' % p.stderr.decode().strip())
+
+
+def js(*args, key='fdscope', **kw):
+    """Run with -J, check the output with two JSON parsers, return rows."""
+    text = ok('-J', *args, **kw)
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        raise Fail('%s: invalid JSON: %s' % (' '.join(args), e))
+    jq_valid(text)
+    return doc[key] if key else doc
+
+
+def err1(args, want_re, d=SYSTEM, **kw):
+    """The run fails with status 1 and exactly one stderr line matching."""
+    rc, out, err = run(*args, d=d, **kw)
+    eq(rc, 1, '%s: exit status' % ' '.join(args))
+    eq(out, '', '%s: stdout' % ' '.join(args))
+    lines = err.splitlines()
+    eq(len(lines), 1, '%s: stderr lines (%r)' % (' '.join(args), err))
+    check(re.search(want_re, lines[0]),
+          '%s: stderr %r does not match %r' % (' '.join(args), lines[0], want_re))
+    check(lines[0].startswith('fdscope: '), 'stderr not prefixed: %r' % lines[0])
+    return lines[0]
+
+
+def table(text):
+    """Rows of a raw table: lists of fields, header first."""
+    return [ln.split(' ') for ln in text.splitlines()]
+
+
+def rows_by(rows, *keys):
+    return {tuple(r[k] for k in keys): r for r in rows}
+
+
+def visible(recs):
+    return [r for r in recs if r['tid'] is None]
+
+
+ALL_COLUMNS = None
+
+
+def all_columns():
+    global ALL_COLUMNS
+    if ALL_COLUMNS is None:
+        ALL_COLUMNS = [c['column'] for c in js('--list-columns', key='columns', d=None)]
+    return ALL_COLUMNS
+
+
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+# --- basics -----------------------------------------------------------------------
+
+@test
+def t_version():
+    out = ok('--version', d=None)
+    check(re.fullmatch(r'fdscope \d+\.\d+ \(debugfs format version 1\)\n', out),
+          'version line %r' % out)
+
+
+@test
+def t_help():
+    out = ok('--help', d=None)
+    for opt in ('--json', '--raw', '--noheadings', '--output', '--list-columns',
+                '--threads', '--pid', '--user', '--type', '--inet', '--unix',
+                '--filter', '--summary', '--tasks', '--endpoints', '--shared',
+                '--dir', '--help', '--version', '-i4', '--inet6'):
+        check(opt in out, '--help does not mention %s' % opt)
+
+
+@test
+def t_man_page():
+    check(os.path.exists(MAN), 'no %s' % MAN)
+    text = open(MAN).read()
+    for opt in ('json', 'raw', 'noheadings', 'output', 'list-columns', 'threads',
+                'pid', 'user', 'type', 'inet', 'unix', 'filter', 'summary',
+                'tasks', 'endpoints', 'shared', 'top', 'dir', 'help', 'version'):
+        check(re.search(r'\\-\\-%s\b' % opt.replace('-', r'\\-'), text),
+              'man page does not document --%s' % opt)
+    for col in all_columns():
+        check(re.search(r'\.B %s\b' % re.escape(col), text),
+              'man page does not describe column %s' % col)
+    if shutil.which('groff'):
+        p = subprocess.run(['groff', '-man', '-Tutf8', '-ww', '-z', MAN],
+                           capture_output=True)
+        eq(p.stderr.decode().strip(), '', 'groff warnings')
+
+
+@test
+def t_default_list():
+    rows = table(ok('-r'))
+    eq(rows[0], 'COMMAND PID USER FD MODE TYPE DEV INODE NAME'.split(), 'header')
+    want = visible(SYS['files'])
+    eq(len(rows) - 1, len(want), 'rows (one per fd of the processes)')
+    got = [(int(r[1]), int(r[3])) for r in rows[1:]]
+    eq(got, [(int(f['pid']), int(f['fd'])) for f in want], 'PID,FD in dump order')
+
+
+@test
+def t_rows_match_dump():
+    """Every column of every row against an independent reading of the dump."""
+    cols = all_columns()
+    rows = js('-o', ','.join(cols))
+    files = visible(SYS['files'])
+    socks = {s['fileid']: s for s in SYS['sockets']}
+    tasks = {(t['pid'], t['tid']): t for t in SYS['tasks']}
+    eq(len(rows), len(files), 'rows')
+
+    def num(v):
+        return None if v is None else int(v)
+
+    for r, f in zip(rows, files):
+        where = 'pid %s fd %s' % (f['pid'], f['fd'])
+        t = tasks[(f['pid'], f['tid'])]
+        s = socks.get(f['fileid'])
+        want = {
+            'command': f['comm'] or None, 'pid': int(f['pid']),
+            'tid': int(f['pid']), 'user': username(t['uid']),
+            'uid': int(t['uid']), 'fd': int(f['fd']), 'mode': f['mode'],
+            'type': f['type'], 'dev': f['dev'], 'inode': num(f['ino']),
+            'pos': num(f['pos']), 'flags': f['flags'], 'path': f['path'],
+            'fileid': f['fileid'], 'refs': num(f['refs']), 'table': f['table'],
+            'cloexec': f['cloexec'] == '1', 'deleted': f['deleted'] == '1',
+        }
+        if s:
+            want.update({
+                'family': s['family'], 'socktype': s['type'],
+                'proto': s['proto'], 'state': s['state'],
+                'local': s['local'], 'remote': s['remote'],
+                'rxq': num(s['rxq']), 'txq': num(s['txq']),
+                'drops': num(s['drops']), 'peer': num(s['peer']),
+                'inflight': num(s['inflight']), 'backlog': s['backlog'],
+                'groups': s['groups'], 'netns': num(s['netns']),
+            })
+        else:
+            want['name'] = f['path']
+            for c in ('family', 'socktype', 'proto', 'state', 'local', 'remote',
+                      'rxq', 'txq', 'drops', 'peer', 'inflight', 'backlog',
+                      'groups', 'netns'):
+                want[c] = None
+        for k, v in want.items():
+            eq(r[k], v, '%s: %s' % (where, k))
+        eq(sorted(r), sorted(c.lower() for c in cols), '%s: JSON keys' % where)
+
+
+def row(rows, pid, fd):
+    for r in rows:
+        if r['pid'] == pid and r['fd'] == fd:
+            return r
+    raise Fail('no row for pid %d fd %d' % (pid, fd))
+
+
+@test
+def t_escapes():
+    rows = js('-o', 'PID,FD,COMMAND,PATH,LOCAL')
+    eq(row(rows, 1300, 3)['path'], '/home/u/My Documents/notes\ttab.txt', '\\040 and \\011')
+    eq(row(rows, 1301, 3)['path'], '/tmp/evil\nname', '\\012')
+    eq(row(rows, 1301, 4)['path'], '/tmp/back\\slash', '\\134')
+    eq(row(rows, 3201, 0)['command'], '-', '\\055 is a real "-", not "does not apply"')
+    eq(row(rows, 3200, 0)['command'], None, '\\000 (an empty name, null in JSON)')
+    eq(row(rows, 3200, 3)['local'], '-', 'a unix socket bound to the path "-"')
+    eq(row(rows, 3200, 4)['local'], '@sd@pad@', 'NULs inside an abstract name')
+    eq(row(rows, 3201, 3)['path'], 'socket:[17011]', 'path')
+    # Raw output keeps one line per row and one field per column.
+    raw = table(ok('-r', '-n', '-o', 'PID,FD,PATH,COMMAND', '-p', '1300,1301,3200'))
+    for r in raw:
+        eq(len(r), 4, 'raw fields in %r' % r)
+    got = {(r[0], r[1]): r[2] for r in raw}
+    eq(got[('1300', '3')], '/home/u/My\\x20Documents/notes\\x09tab.txt', 'raw path')
+    eq(got[('1301', '3')], '/tmp/evil\\x0aname', 'raw path with a newline')
+    eq(got[('1301', '4')], '/tmp/back\\x5cslash', 'raw path with a backslash')
+
+
+@test
+def t_deleted():
+    rows = js('-Q', 'DELETED == 1', '-o', 'PID,FD,PATH,DELETED')
+    eq(sorted((r['pid'], r['fd']) for r in rows), [(1, 10), (1500, 11)], 'deleted files')
+    for r in rows:
+        check(r['path'].endswith(' (deleted)'), 'path %r' % r['path'])
+        eq(r['deleted'], True, 'DELETED')
+
+
+@test
+def t_json_types():
+    rows = js('-o', 'PID,FD,INODE,CLOEXEC,RXQ,NAME,ENDPOINTS', '-p', '1300,1500')
+    r = row(rows, 1500, 6)
+    check(type(r['pid']) is int and type(r['inode']) is int, 'numbers are JSON numbers')
+    eq(r['cloexec'], True, 'boolean')
+    eq(r['rxq'], 0, 'RXQ of a listener')
+    eq(row(rows, 1500, 0)['rxq'], None, 'RXQ of a non-socket is null')
+    eq(row(rows, 1300, 1)['endpoints'], ['1301,grep,0r'], 'ENDPOINTS is an array')
+    # Every view is one valid JSON document.
+    for view, key in (('--summary', None), ('--tasks', 'tasks'),
+                      ('--endpoints', 'endpoints'), ('--shared', 'shared')):
+        js(view, key=key)
+
+
+@test
+def t_raw_noheadings():
+    out = ok('-r', '-o', 'PID,FD,TYPE')
+    lines = out.splitlines()
+    eq(lines[0], 'PID FD TYPE', 'raw header')
+    check(all('  ' not in ln for ln in lines), 'raw output is not aligned')
+    eq(lines[1], '1 0 CHR', 'first raw row')
+    out = ok('-n', '-o', 'PID,FD')
+    check('PID' not in out.splitlines()[0], '-n keeps the header')
+    eq(len(out.splitlines()), len(visible(SYS['files'])), '-n rows')
+    # Aligned table: numbers right-aligned under their header.
+    lines = ok('-o', 'PID,COMMAND', '-p', '1,1201').splitlines()
+    eq(lines[0], ' PID COMMAND', 'aligned header')
+    eq(lines[1], '   1 systemd', 'aligned row')
+
+
+@test
+def t_output():
+    eq(ok('-r', '-o', 'PID,FD,NAME').splitlines()[0], 'PID FD NAME', '-o LIST')
+    eq(ok('-r', '-o', 'pid,Fd').splitlines()[0], 'PID FD', 'column names ignore case')
+    eq(ok('-r', '-o', '+STATE,LOCAL').splitlines()[0],
+       'COMMAND PID USER FD MODE TYPE DEV INODE NAME STATE LOCAL', '-o +LIST')
+    eq(ok('-r', '-l', '-o', '+REFS').splitlines()[0],
+       'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-l -o +LIST')
+    err1(['-o', 'PID,BOGUS'], r'^fdscope: unknown column: BOGUS$')
+    err1(['-o', 'PID,,FD'], r'unknown column: $')
+
+
+@test
+def t_list_columns():
+    cols = js('--list-columns', key='columns', d=None)
+    names = [c['column'] for c in cols]
+    for c in ('COMMAND', 'PID', 'TID', 'USER', 'FD', 'MODE', 'TYPE', 'DEV', 'INODE',
+              'POS', 'FLAGS', 'NAME', 'FILEID', 'REFS', 'TABLE', 'CLOEXEC', 'STATE',
+              'LOCAL', 'REMOTE', 'RXQ', 'TXQ', 'PEER', 'INFLIGHT', 'ENDPOINTS'):
+        check(c in names, 'column %s missing' % c)
+    for c in cols:
+        check(c['description'] and c['type'] in ('string', 'number', 'boolean', 'array'),
+              'column %r' % c)
+    eq(dict((c['column'], c['type']) for c in cols)['PID'], 'number', 'PID type')
+    text = ok('--list-columns', d=None)
+    check(re.search(r'^RXQ +number +bytes queued to receive', text, re.M), 'text form')
+
+
+@test
+def t_threads():
+    rows = js('-o', 'PID,TID,COMMAND,FD,PATH')
+    check(not [r for r in rows if r['tid'] != r['pid']], 'thread tables without -l')
+    check('/srv/data/output.bin' not in [r['path'] for r in rows], 'thread fd without -l')
+    rows = js('-l', '-o', 'PID,TID,COMMAND,FD,PATH')
+    th = [r for r in rows if r['tid'] == 3005]
+    eq([(r['pid'], r['fd'], r['command']) for r in th],
+       [(3000, 0, 'io-thread'), (3000, 1, 'io-thread'), (3000, 2, 'io-thread'),
+        (3000, 3, 'io-thread'), (3000, 6, 'io-thread')], 'the thread\'s own table')
+    eq(len(rows), len(SYS['files']), 'rows with -l')
+    eq(table(ok('-r', '-l'))[0][:3], ['COMMAND', 'PID', 'TID'], '-l header')
+
+
+@test
+def t_user_column():
+    rows = js('-o', 'PID,FD,USER,UID')
+    eq(row(rows, 1, 0)['user'], 'root', 'USER of pid 1')
+    eq(row(rows, 801, 0)['user'], 'www-data', 'USER of an nginx worker')
+    eq(row(rows, 1210, 0)['uid'], 1000, 'UID of bash')
+    eq(row(rows, 1210, 0)['user'], username(1000), 'USER of bash')
+
+
+# --- selection --------------------------------------------------------------------
+
+def pids(rows):
+    return sorted({r['pid'] for r in rows})
+
+
+@test
+def t_pid():
+    rows = js('-p', '1300,1301', '-o', 'PID,FD')
+    eq(pids(rows), [1300, 1301], '-p pids')
+    eq(len(rows), 9, '-p rows')
+    eq(pids(js('-p', '1300', '-p', '1', '-o', 'PID')), [1, 1300], '-p twice')
+    eq(js('-p', '99999'), [], 'a pid that does not exist')
+    err1(['-p', 'abc'], r'^fdscope: invalid pid: abc$')
+    err1(['-p', '1,-2'], r'invalid pid: -2')
+
+
+@test
+def t_pid_keeps_dump():
+    """-p on a saved dump must not write the filter into the files."""
+    d = os.path.join(TMP, 'copy')
+    shutil.copytree(SYSTEM, d)
+    before = {k: hashlib.sha256(open(os.path.join(d, k), 'rb').read()).hexdigest()
+              for k in os.listdir(d)}
+    eq(pids(js('-p', '801', '-o', 'PID', d=d)), [801], '-p on a copy')
+    after = {k: hashlib.sha256(open(os.path.join(d, k), 'rb').read()).hexdigest()
+             for k in os.listdir(d)}
+    eq(after, before, 'dump files after -p')
+
+
+@test
+def t_user():
+    eq(pids(js('-u', 'www-data', '-o', 'PID')), [801, 802, 901, 902, 4000], '-u www-data')
+    want = sorted({int(t['pid']) for t in SYS['tasks'] if t['uid'] == '1000'} &
+                  {int(f['pid']) for f in SYS['files']})
+    eq(pids(js('-u', '1000', '-o', 'PID')), want, '-u 1000')
+    eq(pids(js('-u', 'root,33', '-p', '1,801,1210', '-o', 'PID')), [1, 801], '-u LIST with -p')
+    err1(['-u', 'no-such-user-x'], r'^fdscope: unknown user: no-such-user-x$')
+
+
+@test
+def t_type():
+    rows = js('-t', 'FIFO', '-o', 'PID,FD,TYPE')
+    eq(len(rows), sum(1 for f in visible(SYS['files']) if f['type'] == 'FIFO'), '-t FIFO')
+    rows = js('-t', 'tcp', '-o', 'NAME,PROTO')
+    check(rows and all(r['proto'] == 'tcp' and r['name'].startswith('TCP ') for r in rows),
+          '-t tcp')
+    eq(len(rows), sum(1 for s in visible(SYS['sockets']) if s['proto'] == 'tcp'), '-t tcp rows')
+    rows = js('-t', 'unix', '-o', 'FAMILY')
+    eq({r['family'] for r in rows}, {'unix'}, '-t unix')
+    rows = js('-t', 'REG,dir', '-o', 'TYPE')
+    eq({r['type'] for r in rows}, {'REG', 'DIR'}, '-t REG,dir')
+    rows = js('-t', 'eventfd', '-o', 'PID,FD')
+    eq([(r['pid'], r['fd']) for r in rows], [(3000, 3)], '-t eventfd')
+    rows = js('-t', 'NETLINK_ROUTE', '-o', 'PID,FD')
+    eq([(r['pid'], r['fd']) for r in rows], [(455, 3), (470, 13)], '-t NETLINK_ROUTE')
+
+
+def inet(*args):
+    return sorted((r['pid'], r['fd']) for r in js(*args, '-o', 'PID,FD'))
+
+
+@test
+def t_inet():
+    socks = visible(SYS['sockets'])
+    want = sorted((int(s['pid']), int(s['fd'])) for s in socks
+                  if s['family'] in ('inet', 'inet6'))
+    eq(inet('-i'), want, '-i')
+    want4 = sorted((int(s['pid']), int(s['fd'])) for s in socks if s['family'] == 'inet')
+    eq(inet('-i4'), want4, '-i4')
+    eq(inet('--inet4'), want4, '--inet4')
+    want6 = sorted((int(s['pid']), int(s['fd'])) for s in socks if s['family'] == 'inet6')
+    eq(inet('-i6'), want6, '-i6')
+    eq(inet('-i', ':6379'), [(1500, 6), (1500, 7), (1500, 9), (1510, 3)], '-i :6379')
+    eq(inet('-i', 'tcp@127.0.0.1:6379'), [(1500, 6), (1500, 9), (1510, 3)],
+       '-i tcp@127.0.0.1:6379 (with a space)')
+    eq(inet('-itcp@127.0.0.1:6379'), [(1500, 6), (1500, 9), (1510, 3)], '-iSPEC')
+    eq(inet('--inet=tcp@127.0.0.1:6379'), [(1500, 6), (1500, 9), (1510, 3)], '--inet=SPEC')
+    # A v4-mapped socket matches an IPv4 host.
+    eq(inet('-i', '@127.0.0.1:8080'), [(2000, 41), (2010, 3)], 'v4-mapped')
+    eq(inet('-i', 'udp@[::1]'), [(510, 6), (1600, 9)], 'udp@[::1]')
+    eq(inet('-i', 'udp@::1'), [(510, 6), (1600, 9)], 'udp@::1')
+    eq(inet('-i', '6tcp:5432'), [(1600, 6), (1610, 3), (1620, 9)], '6tcp:5432')
+    eq(inet('--inet6=tcp:5432'), [(1600, 6), (1610, 3), (1620, 9)], '--inet6=tcp:5432')
+    eq(inet('-i', 'tcp:ssh'), [(600, 3), (600, 4), (1201, 3)], 'a service name')
+    eq(inet('-i', 'udp'), sorted((int(s['pid']), int(s['fd'])) for s in socks
+                                 if s['proto'] == 'udp'), '-i udp')
+    eq(inet('-i', ':80', '-i', ':22'), sorted(
+        [(600, 3), (600, 4), (1201, 3), (800, 6), (800, 7), (801, 6), (801, 7),
+         (801, 13), (802, 6), (802, 7), (802, 13), (4000, 3)]), 'two -i select either')
+    err1(['-i', 'tcp@no-such-host.invalid'], r'unknown host')
+    err1(['-i', 'tcp:99999'], r'invalid port')
+    err1(['-i', 'tcp:no-such-service-x'], r'unknown service')
+    err1(['-i', 'tcp#x'], r'expected \[4\|6\]\[proto\]\[@host\]\[:port\]')
+
+
+@test
+def t_unix():
+    rows = js('-U', '-o', 'PID,FD,FAMILY')
+    eq({r['family'] for r in rows}, {'unix'}, '-U families')
+    eq(len(rows), sum(1 for s in visible(SYS['sockets']) if s['family'] == 'unix'), '-U rows')
+    rows = js('-U', '-i4', '-o', 'FAMILY')
+    eq({r['family'] for r in rows}, {'unix', 'inet'}, '-U -i4 select either')
+
+
+@test
+def t_filter_expr():
+    def sel(expr, *extra):
+        return sorted((r['pid'], r['fd']) for r in js('-Q', expr, *extra, '-o', 'PID,FD'))
+
+    eq(sel('PID == 1 and FD < 3'), [(1, 0), (1, 1), (1, 2)], 'and, ==, <')
+    eq(sel('PID == 1510 or PID == 1610 && FD >= 3'),
+       [(1510, 0), (1510, 1), (1510, 2), (1510, 3), (1610, 3)], 'and binds tighter than or')
+    eq(sel('(PID == 1510 or PID == 1610) and FD >= 3'), [(1510, 3), (1610, 3)], 'parentheses')
+    # Numeric, not string, comparison: "12" > "100" as strings.
+    eq(sel('RXQ > 100'), [(470, 12), (2000, 41)], 'numeric >')
+    eq(sel('RXQ >= 12 and RXQ <= 12'), [(1510, 3)], 'numeric <=, >=')
+    eq(sel('NAME =~ "^TCP .*ESTABLISHED$" and PID < 1000'), [(801, 13), (802, 13)], '=~')
+    eq(sel('TYPE == "SOCK" and STATE == LISTEN and LOCAL =~ ":80$"'),
+       [(800, 6), (800, 7), (801, 6), (801, 7), (802, 6), (802, 7), (4000, 3)], 'bare words')
+    eq(sel("COMMAND == 'redis-cli'"), [(1510, 0), (1510, 1), (1510, 2), (1510, 3)], "'string'")
+    eq(sel('not (TYPE != FIFO) and PID == 1300'), [(1300, 1)], 'not, !=')
+    eq(sel('! CLOEXEC == true and PID == 1'), [(1, 0), (1, 1), (1, 2)], '! and booleans')
+    eq(len(sel('STATE != LISTEN')), len(visible(SYS['files'])) -
+       sum(1 for s in visible(SYS['sockets']) if s['state'] == 'LISTEN'),
+       'a value that does not apply satisfies !=')
+    eq(sel('STATE == LISTEN and PID eq 600'), [(600, 3), (600, 4)], 'eq')
+    eq(sel('PATH !~ "^/" and PID == 1 and FD lt 10'),
+       [(1, 4), (1, 5), (1, 6), (1, 7)], '!~ and lt')
+    eq(sel('FD > 250', '-p', '1210'), [(1210, 255)], '-Q with -p')
+
+
+@test
+def t_filter_errors():
+    err1(['-Q', 'BOGUS == 1'], r"^fdscope: -Q: unknown column 'BOGUS'$")
+    err1(['-Q', 'PID 1'], r"expected an operator after 'PID'")
+    err1(['-Q', 'PID =='], r"expected a value after 'PID =='")
+    err1(['-Q', '(PID == 1'], r"missing '\)'")
+    err1(['-Q', 'PID == 1)'], r"unexpected '\)'")
+    err1(['-Q', 'NAME =~ "("'], r'bad regular expression')
+    err1(['-Q', 'PID < abc'], r'PID is a number column')
+    err1(['-Q', 'NAME == "x'], r'unterminated string')
+    err1(['-Q', ''], r'empty expression')
+    err1(['-Q', 'PID == 1 and'], r'expected a column name')
+    err1(['-Q', '(' * 100 + 'PID == 1' + ')' * 100], r'nested too deeply')
+    err1(['-Q', 'PID == 1', '-Q', 'FD == 0'], r'-Q given twice')
+
+
+@test
+def t_combined():
+    rows = js('-p', '800,801', '-t', 'SOCK', '-Q', 'FD > 6', '-o', 'PID,FD,NAME')
+    eq([(r['pid'], r['fd'], r['name']) for r in rows], [
+        (800, 7, 'TCP [::]:80 LISTEN'),
+        (800, 10, 'UNIX -> 801,nginx,11'),
+        (800, 11, 'UNIX -> 802,nginx,11'),
+        (801, 7, 'TCP [::]:80 LISTEN'),
+        (801, 11, 'UNIX -> 800,nginx,10'),
+        (801, 12, 'UNIX -> /run/php/php-fpm.sock 901,php-fpm8.2,5'),
+        (801, 13, 'TCP 192.168.1.10:80->203.0.113.7:50000 ESTABLISHED')], 'rows')
+
+
+@test
+def t_socket_names():
+    rows = js('-o', 'PID,FD,NAME')
+    want = {
+        (1500, 9): 'TCP 127.0.0.1:6379->127.0.0.1:43210 ESTABLISHED',
+        (1510, 3): 'TCP 127.0.0.1:43210->127.0.0.1:6379 ESTABLISHED',
+        (600, 3): 'TCP 0.0.0.0:22 LISTEN',
+        (600, 4): 'TCP [::]:22 LISTEN',
+        (1610, 3): 'TCP [::1]:51000->[::1]:5432 ESTABLISHED',
+        (1620, 9): 'TCP [::1]:5432->[::1]:51000 ESTABLISHED',
+        (2000, 41): 'TCP [::ffff:127.0.0.1]:8080->[::ffff:127.0.0.1]:50000 ESTABLISHED',
+        (2000, 43): 'TCP 10.0.2.15:38830->151.101.1.1:443 SYN_SENT',
+        (470, 10): 'UDP 127.0.0.53:53',
+        (470, 12): 'UDP 10.0.2.15:40112->10.0.2.3:53',
+        (510, 6): 'UDP [::1]:323',
+        (455, 3): 'NETLINK ROUTE 455',
+        (1, 14): 'NETLINK KOBJECT_UEVENT 1',
+        (455, 5): 'PACKET ETH_P_ALL eth0',
+        (1, 12): 'UNIX-DGRAM /run/systemd/notify',
+        (1, 13): 'UNIX /run/systemd/private LISTEN',
+        (401, 4): 'UNIX-SEQPACKET /run/udev/control LISTEN',
+        (901, 5): 'UNIX /run/php/php-fpm.sock -> 801,nginx,12',
+        (801, 12): 'UNIX -> /run/php/php-fpm.sock 901,php-fpm8.2,5',
+        (312, 20): 'UNIX /run/systemd/journal/stdout -> 401,systemd-udevd,1 401,systemd-udevd,2',
+        (3201, 3): 'UNIX-DGRAM @/tmp/.abstract -> 3201,-,4',
+        (1630, 3): 'UNIX -> /run/postgresql/.s.PGSQL.5432 socket:[15021]',
+        (4000, 4): 'VSOCK STREAM 3:1024',
+        (4000, 5): 'AF40 DGRAM',
+        (5000, 400): 'socket:[19999]',
+        (1, 0): '/dev/null',
+    }
+    got = {(r['pid'], r['fd']): r['name'] for r in rows}
+    for k, v in want.items():
+        eq(got[k], v, 'NAME of pid %d fd %d' % k)
+
+
+# --- views --------------------------------------------------------------------------
+
+@test
+def t_summary():
+    doc = js('--summary', key=None)
+    eq(sorted(doc), ['processes', 'sockets', 'totals', 'types'], 'tables')
+    files = visible(SYS['files'])
+    socks = {s['fileid'] for s in SYS['sockets']}
+    eq(doc['totals'], [{
+        'processes': len({f['pid'] for f in files}),
+        'tables': len({f['table'] for f in files}),
+        'fds': len(files),
+        'files': len({f['fileid'] for f in files}),
+        'sockets': sum(1 for f in files if f['fileid'] in socks)}], 'totals')
+    types = {}
+    for f in files:
+        types[f['type']] = types.get(f['type'], 0) + 1
+    eq({t['type']: t['fds'] for t in doc['types']}, types, 'fds per type')
+    counts = [t['fds'] for t in doc['types']]
+    eq(counts, sorted(counts, reverse=True), 'types sorted by count')
+    eq(len(doc['processes']), 10, 'top 10 processes')
+    eq(doc['processes'][0], {'pid': 5000, 'command': 'fd-hog', 'user': username(1000),
+                             'fds': 220, 'types': 'CHR:3,FIFO:16,REG:200,SOCK:1'},
+       'top process')
+    eq(doc['processes'][1]['pid'], 1, 'second process')
+    st = {(s['proto'], s['state']): s['fds'] for s in doc['sockets']}
+    vs = [s for s in visible(SYS['sockets'])]
+    eq(st[('TCP', 'LISTEN')], sum(1 for s in vs if s['proto'] == 'tcp' and
+                                  s['state'] == 'LISTEN'), 'TCP LISTEN')
+    eq(st[('UNIX', 'connected')], sum(1 for s in vs if s['family'] == 'unix' and
+                                      s['type'] == 'stream' and
+                                      s['state'] == 'connected'), 'UNIX connected')
+    eq(st[('vsock', None)], 1, 'an unnamed family')
+    eq(len(js('--summary', '--top', '3', key='processes')), 3, '--top 3')
+    eq(len(js('--summary', '--top', '0', key='processes')), len({f['pid'] for f in files}),
+       '--top 0')
+    eq(js('--summary', '-p', '1300', key='totals'),
+       [{'processes': 1, 'tables': 1, 'fds': 4, 'files': 3, 'sockets': 0}], 'with -p (fds 0 and 2 share one file)')
+    text = ok('--summary')
+    for title in ('Totals:', 'By type:', 'Top processes:', 'Sockets:'):
+        check(title in text, 'text summary lacks %r' % title)
+    err1(['--top', '3'], r'--top only applies to --summary')
+
+
+@test
+def t_tasks():
+    rows = js('--tasks', key='tasks')
+    procs = [t for t in SYS['tasks'] if t['tid'] is None]
+    eq([r['pid'] for r in rows], [int(t['pid']) for t in procs], 'one row per process')
+    r = rows_by(rows, 'pid')
+    eq((r[(1,)]['fds'], r[(1,)]['maxfds']), (23, 256), 'pid 1 FDS, MAXFDS')
+    eq((r[(1300,)]['stdin'], r[(1300,)]['stdout'], r[(1300,)]['stderr']),
+       ('/dev/pts/0', 'pipe:[40001]', '/dev/pts/0'), 'where cat\'s 0, 1, 2 point')
+    eq(r[(401,)]['stdout'], 'UNIX -> 312,systemd-journal,20', 'a socket on stdout')
+    eq(r[(2,)]['stdin'], None, 'a kernel thread has no fd 0')
+    eq(r[(3100,)]['shared'], ['3101,supervise-log'], 'tasks sharing a table')
+    eq(r[(3101,)]['shared'], ['3100,supervise'], 'the other one')
+    eq(r[(2,)]['shared'], ['3,rcu_gp', '12,ksoftirqd/0', '15,migration/0', '40,kworker/0:1H'],
+       'kernel threads')
+    eq(r[(3100,)]['table'], r[(3101,)]['table'], 'same TABLE')
+    eq(r[(1,)]['user'], 'root', 'USER')
+    rows = js('--tasks', '-l', key='tasks')
+    eq([(x['pid'], x['tid'], x['command']) for x in rows if x['pid'] == 3000],
+       [(3000, 3000, 'worker-pool'), (3000, 3005, 'io-thread')], '-l: the thread table')
+    eq([x['pid'] for x in js('--tasks', '-u', 'www-data', key='tasks')],
+       [801, 802, 901, 902, 4000], '--tasks -u')
+    eq([x['pid'] for x in js('--tasks', '-t', 'PACKET', key='tasks')], [455],
+       '--tasks with an fd filter')
+    err1(['--tasks', '-o', 'PID'], r'--output only applies to the fd list')
+
+
+@test
+def t_endpoints():
+    rows = js('--endpoints', key='endpoints')
+    got = {(r['pid'], r['fd']): r['endpoints'] for r in rows}
+    pairs = {
+        (1300, 1): ['1301,grep,0r'], (1301, 0): ['1300,cat,1w'],         # pipe
+        (1201, 6): ['1205,sshd,5w'], (1205, 5): ['1201,sshd,6r'],        # pipe
+        (1320, 3): ['1321,tail,3r'], (1321, 3): ['1320,logger,3w'],      # FIFO
+        (801, 12): ['901,php-fpm8.2,5'], (901, 5): ['801,nginx,12'],     # connect/accept
+        (800, 10): ['801,nginx,11'], (801, 11): ['800,nginx,10'],        # socketpair
+        (3201, 3): ['3201,-,4'], (3201, 4): ['3201,-,3'],                # in one process
+        (312, 20): ['401,systemd-udevd,1', '401,systemd-udevd,2'],       # dup'd peer
+        (401, 1): ['312,systemd-journal,20'],
+        (1, 40): ['520,dbus-daemon,10'], (520, 10): ['1,systemd,40'],
+        (1630, 3): ['socket:[15021]'],                                   # not accepted
+        (5000, 300): ['5000,fd-hog,301w'],
+    }
+    for k, v in pairs.items():
+        eq(got.get(k), v, 'endpoints of pid %d fd %d' % k)
+    for k in ((600, 3), (1, 13), (1, 17), (1500, 9), (1, 12)):
+        check(k not in got, 'pid %d fd %d has no other end' % k)
+    # Every unix socket with a peer, every pipe or FIFO open the other way.
+    files = SYS['files']
+    want = sum(1 for s in visible(SYS['sockets']) if s['family'] == 'unix' and s['peer'])
+    for f in visible(files):
+        if f['type'] == 'FIFO' and any(
+                g is not f and g['ino'] == f['ino'] and g['dev'] == f['dev'] and
+                (f['mode'] == 'rw' or g['mode'] == 'rw' or g['mode'] != f['mode'])
+                for g in files):
+            want += 1
+    eq(len(rows), want, 'rows')
+    eq(rows_by(rows, 'pid', 'fd')[(801, 12)]['name'], 'UNIX -> /run/php/php-fpm.sock', 'NAME')
+    # -p selects rows but the other ends are still found system-wide.
+    rows = js('--endpoints', '-p', '1300', key='endpoints')
+    eq([(r['pid'], r['fd'], r['endpoints']) for r in rows], [(1300, 1, ['1301,grep,0r'])],
+       '--endpoints -p')
+    text = ok('--endpoints', '-p', '312', '-Q', 'FD == 20')
+    check('401,systemd-udevd,1 401,systemd-udevd,2' in text, 'text form %r' % text)
+
+
+@test
+def t_endpoints_pairs_dump():
+    """A dump made of known pairs only: every fd must find exactly its partner."""
+    d = os.path.join(TMP, 'pairs')
+    os.makedirs(d)
+    files = ['# fdscope-files 1 pid tid comm fd table cloexec mode flags pos type dev '
+             'ino fileid refs deleted path']
+    socks = ['# fdscope-sockets 1 pid tid comm fd fileid ino family type proto state '
+             'local remote rxq txq drops uid netns peer inflight backlog groups']
+    want = {}
+    for i in range(40):
+        a, b = 100 + 2 * i, 101 + 2 * i
+        tab = '%015x' % (0xa000 + i)
+        if i % 2:
+            ino = 7000 + i
+            files.append('%d - w%d 3 %s 0 w - 0 FIFO 0:13 %d %015x 1 0 pipe:[%d]'
+                         % (a, a, tab, ino, 0x100 + i, ino))
+            files.append('%d - r%d 4 %s 0 r - 0 FIFO 0:13 %d %015x 1 0 pipe:[%d]'
+                         % (b, b, tab, ino, 0x200 + i, ino))
+            want[(a, 3)] = ['%d,r%d,4r' % (b, b)]
+            want[(b, 4)] = ['%d,w%d,3w' % (a, a)]
+        else:
+            ia, ib = 8000 + 2 * i, 8001 + 2 * i
+            for p, fd, ino, peer, fid in ((a, 3, ia, ib, 0x300 + i), (b, 4, ib, ia, 0x400 + i)):
+                files.append('%d - u%d %d %s 0 rw - 0 SOCK 0:8 %d %015x 1 0 socket:[%d]'
+                             % (p, p, fd, tab, ino, fid, ino))
+                socks.append('%d - u%d %d %015x %d unix stream - connected - - 0 0 0 0 1 '
+                             '%d 0 - -' % (p, p, fd, fid, ino, peer))
+            want[(a, 3)] = ['%d,u%d,4' % (b, b)]
+            want[(b, 4)] = ['%d,u%d,3' % (a, a)]
+    open(os.path.join(d, 'files'), 'w').write('\n'.join(files) + '\n')
+    open(os.path.join(d, 'sockets'), 'w').write('\n'.join(socks) + '\n')
+    rc, out, err = run('-J', '--endpoints', d=d)
+    eq((rc, err), (0, ''), 'exit status and stderr (the tasks file is not needed)')
+    got = {(r['pid'], r['fd']): r['endpoints'] for r in json.loads(out)['endpoints']}
+    eq(got, want, 'endpoints')
+
+
+@test
+def t_shared():
+    rows = js('--shared', key='shared')
+    files = visible(SYS['files'])
+    by_name = {}
+    for r in rows:
+        by_name.setdefault(r['name'], []).append(r)
+    pts = [r for r in rows if r['name'] == '/dev/pts/0']
+    eq(len(pts), 1, '/dev/pts/0 rows')
+    n = sum(1 for f in files if f['path'] == '/dev/pts/0')
+    eq((pts[0]['fds'], pts[0]['procs'], pts[0]['refs']), (n, 12, 38), '/dev/pts/0 counts')
+    eq(len(pts[0]['holders']), 33, 'HOLDERS is capped (32 and "+N more")')
+    eq(pts[0]['holders'][-1], '+%d more' % (n - 32), 'the last HOLDERS entry')
+    l80 = by_name['TCP 0.0.0.0:80 LISTEN'][0]
+    eq((l80['fds'], l80['procs'], l80['refs'], l80['type']), (3, 3, 3, 'SOCK'), 'listener')
+    eq(l80['holders'], ['800,nginx,6rw', '801,nginx,6rw', '802,nginx,6rw'], 'holders')
+    log = by_name['/var/log/supervise.log'][0]
+    eq((log['fds'], log['procs'], log['refs']), (2, 2, 3),
+       'CLONE_FILES: one table, two processes; REFS counts an fd in flight')
+    err = by_name['/var/log/nginx/error.log'][0]
+    eq((err['fds'], err['procs']), (6, 3), 'dup and fork')
+    check('/dev/kmsg' not in by_name, 'a file held by one fd is not shared')
+    fds = [r['fds'] for r in rows]
+    eq(fds, sorted(fds, reverse=True), 'sorted by FDS')
+    pts = [r for r in js('--shared', '-l', key='shared') if r['name'] == '/dev/pts/0'][0]
+    eq(pts['fds'], n + 3, 'with -l the thread table\'s fds count')
+
+
+# --- the format contract --------------------------------------------------------------
+
+def rewrite(src, dst, fn):
+    """Copy a dump, passing each file's (columns, rows of fields) through fn."""
+    os.makedirs(dst, exist_ok=True)
+    for k in os.listdir(src):
+        with open(os.path.join(src, k)) as f:
+            lines = f.read().split('\n')[:-1]
+        head = lines[0].split(' ')
+        cols, rows = fn(k, head[3:], [ln.split(' ') for ln in lines[1:]])
+        with open(os.path.join(dst, k), 'w') as f:
+            f.write(' '.join(head[:3] + cols) + '\n')
+            for r in rows:
+                f.write(' '.join(r) + '\n')
+
+
+@test
+def t_unknown_columns():
+    """Columns found by name: reordered, with new ones, the output is the same."""
+    rnd = random.Random(5)
+
+    def shuffle(kind, cols, rows):
+        order = list(range(len(cols)))
+        rnd.shuffle(order)
+        cols = [cols[i] for i in order] + ['future', 'x2']
+        rows = [[r[i] for i in order] + ['a\\040b', '-'] for r in rows]
+        return cols, rows
+
+    d = os.path.join(TMP, 'shuffled')
+    rewrite(SYSTEM, d, shuffle)
+    cols = ','.join(all_columns())
+    eq(ok('-J', '-l', '-o', cols, d=d), ok('-J', '-l', '-o', cols), 'list')
+    for view in ('--summary', '--tasks', '--endpoints', '--shared'):
+        eq(ok('-J', view, d=d), ok('-J', view), view)
+
+
+@test
+def t_missing_optional_files():
+    d = os.path.join(TMP, 'filesonly')
+    os.makedirs(d)
+    shutil.copy(os.path.join(SYSTEM, 'files'), d)
+    rc, out, err = run('-J', '-o', 'PID,FD,USER,NAME,STATE', d=d)
+    eq(rc, 0, 'exit status')
+    lines = err.splitlines()
+    eq(len(lines), 2, 'warnings')
+    check('sockets: No such file or directory' in lines[0] and 'tasks' in lines[1],
+          'warnings %r' % lines)
+    rows = json.loads(out)['fdscope']
+    eq(row(rows, 1, 0)['user'], None, 'USER without tasks')
+    eq(row(rows, 600, 3)['name'], 'socket:[12501]', 'NAME without sockets')
+    eq(row(rows, 600, 3)['state'], None, 'STATE without sockets')
+    rc, out, err = run('-J', '--tasks', d=d)
+    eq(rc, 0, '--tasks without the tasks file')
+    r = rows_by(json.loads(out)['tasks'], 'pid')
+    eq((r[(1,)]['fds'], r[(1,)]['maxfds']), (23, None), 'FDS counted from files')
+    # Only the files the columns need are read.
+    rc, out, err = run('-o', 'PID,FD,PATH', d=d)
+    eq((rc, err), (0, ''), 'no warning when no column needs them')
+
+
+# --- errors --------------------------------------------------------------------------
+
+def bad_dump(name, files=None, sockets=None, tasks=None):
+    d = os.path.join(TMP, 'bad-' + name)
+    shutil.copytree(SYSTEM, d)
+    for k, v in (('files', files), ('sockets', sockets), ('tasks', tasks)):
+        if v is not None:
+            with open(os.path.join(d, k), 'wb') as f:
+                f.write(v if isinstance(v, bytes) else v.encode())
+    return d
+
+
+def sysfile(k):
+    return open(os.path.join(SYSTEM, k)).read()
+
+
+def lines_of(k):
+    return sysfile(k).split('\n')[:-1]
+
+
+def with_line(k, n, text):
+    ls = lines_of(k)
+    ls[n - 1] = text
+    return '\n'.join(ls) + '\n'
+
+
+@test
+def t_err_version():
+    d = bad_dump('v2', files=sysfile('files').replace('# fdscope-files 1 ', '# fdscope-files 2 ', 1))
+    err1([], r'^fdscope: .*/bad-v2/files:1: format version 2 is not supported '
+             r'\(this fdscope reads version 1\)$', d=d)
+    d = bad_dump('v0', tasks=sysfile('tasks').replace(' 1 ', ' 0 ', 1))
+    err1(['--tasks'], r'/tasks:1: format version 0 is not supported', d=d)
+
+
+@test
+def t_err_truncated():
+    text = sysfile('files')
+    cut = text.index('\n', 3000) + 40
+    d = bad_dump('trunc', files=text[:cut])
+    n = text[:cut].count('\n') + 1
+    err1([], r'/bad-trunc/files:%d: truncated line \(no newline at end of file\)$' % n, d=d)
+    d = bad_dump('trunc-hdr', sockets=sysfile('sockets')[:30])
+    err1([], r'/bad-trunc-hdr/sockets:1: truncated header', d=d)
+
+
+@test
+def t_err_garbled():
+    ls = lines_of('files')
+    mi = [i for i, ln in enumerate(ls) if '/proc/1/mountinfo' in ln][0]
+    m = mi + 1
+    check(m > 5, 'the line of /proc/1/mountinfo')
+    cases = [
+        ('fields', with_line('files', 5, ls[4] + ' extra'), r'files:5: expected 16 fields, found 17$'),
+        ('fewer', with_line('files', 7, ' '.join(ls[6].split(' ')[:-1])),
+         r'files:7: expected 16 fields, found 15$'),
+        ('escape', with_line('files', m, ls[mi].replace('/proc', '/pr\\9oc')),
+         r"files:%d: field 'path': bad escape" % m),
+        ('escape-range', with_line('files', m, ls[mi].replace('/proc', '/pr\\777oc')),
+         r"files:%d: field 'path': bad escape" % m),
+        ('escape-short', with_line('files', m, ls[mi] + '\\01'),
+         r"files:%d: field 'path': bad escape" % m),
+        ('control', with_line('files', m, ls[mi].replace('/proc', '/pr\toc')),
+         r"files:%d: field 'path': bad escape or control character" % m),
+        ('number', with_line('files', 3, ls[2].replace('1 - systemd', 'x1 - systemd', 1)),
+         r"files:3: field 'pid': not a number: 'x1'$"),
+        ('bool', with_line('files', 4, ls[3].replace(' 0 rw ', ' 7 rw ', 1)),
+         r"files:4: field 'cloexec': not 0 or 1: '7'$"),
+        ('hex', with_line('files', 4, re.sub(r' [0-9a-f]{15} ', ' nothex ', ls[3], count=1)),
+         r"files:4: field 'table': not an identity: 'nothex'$"),
+        ('required', with_line('files', 6, re.sub(r'^1 ', '- ', ls[5])),
+         r"files:6: field 'pid' is -$"),
+        ('empty-field', with_line('files', 6, ls[5].replace(' ', '  ', 1)),
+         r'files:6: expected 16 fields, found 17$'),
+        ('empty-line', with_line('files', 6, ''), r'files:6: empty line$'),
+        ('header', 'hello world\n' + '\n'.join(ls[1:]) + '\n', r'files:1: not an fdscope header$'),
+        ('kind', sysfile('sockets'), r'files:1: header is for fdscope-sockets, expected fdscope-files$'),
+        ('no-version', '# fdscope-files\n', r'files:1: header has no format version$'),
+        ('bad-version', '# fdscope-files one pid fd\n', r"files:1: bad format version 'one'$"),
+        ('missing-col', '# fdscope-files 1 pid tid comm\n1 - x\n', r"files:1: no 'fd' column$"),
+        ('dup-col', '# fdscope-files 1 pid fd pid\n', r"files:1: duplicate column 'pid'$"),
+        ('empty', '', r'/files: empty file \(no header line\)$'),
+        ('binary', b'\x00\xff\x7f\n\n', r'files:1: not an fdscope header$'),
+    ]
+    for name, text, want in cases:
+        d = bad_dump(name, files=text)
+        try:
+            err1([], want, d=d)
+        except Fail as e:
+            raise Fail('%s: %s' % (name, e))
+    sl = lines_of('sockets')
+    d = bad_dump('sockets', sockets=with_line('sockets', 11, sl[10].replace(' unix ', ' ', 1)))
+    err1([], r'/bad-sockets/sockets:11: expected 21 fields, found 20$', d=d)
+    tl = lines_of('tasks')
+    d = bad_dump('tasks', tasks=with_line('tasks', 2, tl[1].replace(' 256 ', ' 25x6 ', 1)))
+    err1(['--tasks'], r"/bad-tasks/tasks:2: field 'maxfds': not a number: '25x6'$", d=d)
+
+
+@test
+def t_err_dir():
+    err1([], r'^fdscope: /nonexistent-dir/files: No such file or directory$', d='/nonexistent-dir')
+    d = os.path.join(TMP, 'isdir')
+    os.makedirs(os.path.join(d, 'files'))
+    err1([], r'/isdir/files: read error: Is a directory$', d=d)
+
+
+def need_root():
+    if os.geteuid() != 0 or not shutil.which('unshare'):
+        raise Skip('needs root and unshare(1) for a private mount namespace')
+
+
+def in_mountns(script):
+    """Run a shell script in a private mount namespace; return rc, out, err."""
+    p = subprocess.run(['unshare', '-m', 'sh', '-c', script], capture_output=True,
+                       env=dict(ENV, FDSCOPE=FDSCOPE), timeout=60)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def live_err(script, want_re):
+    rc, out, err = in_mountns(script)
+    if rc == 99:
+        raise Skip('cannot mount in a private mount namespace here: %s' % err.strip())
+    eq(rc, 1, 'exit status')
+    eq(out, '', 'stdout')
+    lines = err.splitlines()
+    eq(len(lines), 1, 'stderr lines (%r)' % err)
+    check(re.search(want_re, lines[0]), 'stderr %r does not match %r' % (lines[0], want_re))
+
+
+@test
+def t_err_no_debugfs():
+    need_root()
+    live_err('mount -t tmpfs none /sys/kernel/debug || exit 99; "$FDSCOPE"',
+             r'^fdscope: debugfs is not mounted on /sys/kernel/debug')
+
+
+@test
+def t_err_no_module():
+    need_root()
+    rc, out, err = in_mountns('mount -t debugfs none /sys/kernel/debug || exit 99; '
+                              'test -e /sys/kernel/debug/fdscope && exit 98; exit 0')
+    if rc == 98:
+        raise Skip('the fdscope module is loaded')
+    live_err('mount -t debugfs none /sys/kernel/debug || exit 99; "$FDSCOPE"',
+             r'^fdscope: the fdscope module is not loaded \(no /sys/kernel/debug/fdscope')
+
+
+@test
+def t_err_not_root():
+    need_root()
+    if not shutil.which('setpriv'):
+        raise Skip('no setpriv(1)')
+    live_err('mount -t debugfs none /sys/kernel/debug || exit 99; '
+             'exec setpriv --reuid=65534 --regid=65534 --clear-groups "$FDSCOPE" -p 1',
+             r'^fdscope: /sys/kernel/debug/fdscope/files: Permission denied '
+             r'\(fdscope must run as root\)$')
+
+
+@test
+def t_err_options():
+    err1(['-x'], r"^fdscope: unknown option '-x' \(see --help\)$")
+    err1(['--bogus'], r"^fdscope: unknown option '--bogus' \(see --help\)$")
+    err1(['-o'], r"^fdscope: option '-o' needs an argument \(see --help\)$")
+    err1(['--dir'], r"option '--dir' needs an argument", d=None)
+    err1(['stray'], r"^fdscope: unexpected argument 'stray' \(see --help\)$")
+    err1(['--summary', '--tasks'], r'^fdscope: --summary and --tasks cannot be used together$')
+    err1(['--endpoints', '--shared'], r'--endpoints and --shared cannot be used together')
+    err1(['-J', '-r'], r'^fdscope: --json and --raw cannot be used together$')
+    err1(['--summary', '--top', 'x'], r'--top: not a number: x')
+
+
+@test
+def t_never_crashes():
+    """Mangled dumps: always exit 0 or 1, and 1 only with one stderr line."""
+    rnd = random.Random(1234)
+    base = {k: open(os.path.join(SYSTEM, k), 'rb').read() for k in ('files', 'sockets', 'tasks')}
+    d = os.path.join(TMP, 'mangled')
+    os.makedirs(d)
+    views = ([], ['--summary'], ['--tasks', '-l'], ['--endpoints'], ['--shared'],
+             ['-J', '-o', ','.join(all_columns())])
+    for i in range(150):
+        for k, data in base.items():
+            data = bytearray(data)
+            if rnd.random() < 0.6:
+                for _ in range(rnd.randint(1, 4)):
+                    op = rnd.randrange(4)
+                    pos = rnd.randrange(len(data))
+                    if op == 0:
+                        data[pos] = rnd.choice(b' \\-\n\x00 0123456789abcdef')
+                    elif op == 1:
+                        del data[pos:pos + rnd.randint(1, 60)]
+                    elif op == 2:
+                        data[pos:pos] = rnd.choice([b'\\000', b'\\055', b' -', b'\\', b'\n'])
+                    else:
+                        data = data[:pos]
+            with open(os.path.join(d, k), 'wb') as f:
+                f.write(data)
+        args = views[i % len(views)]
+        rc, out, err = run(*args, d=d)
+        check(rc in (0, 1), 'case %d: exit status %d' % (i, rc))
+        if rc:
+            eq(len(err.splitlines()), 1, 'case %d: stderr lines (%r)' % (i, err))
+            eq(out, '', 'case %d: stdout on error' % i)
+
+
+# --- speed ---------------------------------------------------------------------------
+
+@test
+def t_speed_100k():
+    d = os.path.join(TMP, 'syn100k')
+    subprocess.run([sys.executable, os.path.join(DUMPS, 'gen-synthetic.py'), '100000', d],
+                   check=True)
+    times = {}
+    for name, args in (('parse+join', ['-Q', 'PID == 0']), ('raw', ['-r']),
+                       ('table', []), ('json', ['-J'])):
+        t = time.monotonic()
+        rc, out, err = run(*args, d=d, timeout=120)
+        times[name] = time.monotonic() - t
+        eq((rc, err), (0, ''), name)
+        if name == 'raw':
+            eq(out.count('\n'), 100001, 'raw rows')
+    check(times['parse+join'] < 2.0, 'reading 100k lines took %.2f s' % times['parse+join'])
+    check(times['table'] < 20.0, 'listing 100k fds took %.2f s' % times['table'])
+    return ', '.join('%s %.2f s' % kv for kv in times.items())
+
+
+def main():
+    if not os.access(FDSCOPE, os.X_OK):
+        print('FAIL: reader-build: %s is not built (make -C userspace)' % FDSCOPE)
+        return 1
+    only = sys.argv[1:]
+    failed = 0
+    start = time.monotonic()
+    for fn in TESTS:
+        name = 'reader-' + fn.__name__[2:].replace('_', '-')
+        if only and name not in only and name[7:] not in only:
+            continue
+        try:
+            note = fn()
+            print('PASS: %s%s' % (name, ' (%s)' % note if note else ''), flush=True)
+        except Skip as e:
+            print('SKIP: %s: %s' % (name, e), flush=True)
+        except Fail as e:
+            failed += 1
+            print('FAIL: %s: %s' % (name, str(e).replace('\n', '\\n')), flush=True)
+        except Exception as e:  # a bug in the test itself
+            failed += 1
+            print('FAIL: %s: %s: %s' % (name, type(e).__name__, e), flush=True)
+    shutil.rmtree(TMP, ignore_errors=True)
+    print('reader tests: %d failed, %.1f s' % (failed, time.monotonic() - start))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
