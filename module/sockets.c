@@ -5,6 +5,7 @@
  * own small locks, never lock_sock(). The walk's file reference keeps the
  * socket and its sock alive.
  */
+#include <linux/if_packet.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
 #include <linux/tcp.h>
@@ -39,9 +40,11 @@ static void fdscope_put_name(struct seq_file *m, const char *name, const char *f
 	}
 }
 
-static void fdscope_put_proto(struct seq_file *m, struct sock *sk)
+static void fdscope_put_proto(struct seq_file *m, struct socket *sock)
 {
+	struct sock *sk = sock->sk;
 	int proto = sk->sk_protocol;
+	struct sockaddr_ll ll;
 
 	switch (sk->sk_family) {
 	case AF_INET:
@@ -52,7 +55,12 @@ static void fdscope_put_proto(struct seq_file *m, struct sock *sk)
 		fdscope_put_name(m, fdscope_netlink_name(proto), "NETLINK_%d", proto);
 		break;
 	case AF_PACKET:
-		proto = ntohs((__force __be16)proto);
+		/* bind() may change the protocol; getsockname() knows the current one. */
+		if (kernel_getsockname(sock, (struct sockaddr *)&ll) < 0) {
+			fdscope_put_none(m);
+			break;
+		}
+		proto = ntohs(ll.sll_protocol);
 		fdscope_put_name(m, fdscope_ethproto_name(proto), "0x%04x", proto);
 		break;
 	default:
@@ -146,7 +154,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	fdscope_put_ull(m, file_inode(w->file)->i_ino);
 	fdscope_put_name(m, fdscope_family_name(sk->sk_family), "af%d", sk->sk_family);
 	fdscope_put_name(m, fdscope_socktype_name(sk->sk_type), "%d", sk->sk_type);
-	fdscope_put_proto(m, sk);
+	fdscope_put_proto(m, sock);
 	fdscope_put_state(m, sk, state);
 	fdscope_put_sock_endpoints(m, sock, peer);
 	fdscope_put_queues(m, sk, listening);
