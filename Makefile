@@ -6,11 +6,16 @@
 
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d || \
 	ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -1)
+# The kernel release KDIR belongs to, for install paths and DKMS.
+KVER ?= $(notdir $(patsubst %/build,%,$(KDIR)))
+# The kbuild tree holding the built module: here, or a .build/<kver>/ one.
+MODDIR ?= $(CURDIR)
+VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' module/main.c)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module userspace fixtures deps run check lint kunit bench fuzz \
-	vm-6.1 vm-6.12 clean
+	vm-6.1 vm-6.12 install uninstall dkms-install dkms-remove clean
 
 all: module userspace
 
@@ -47,6 +52,40 @@ fuzz:
 
 vm-6.1 vm-6.12: fixtures userspace
 	tests/vm/run $(@:vm-%=%) tests/vm/guest/run-all.sh
+
+# Installs what `make` built (MODDIR= another tree built for KDIR). Staged
+# installs (DESTDIR=) leave depmod to the package's own install step.
+install:
+	@[ -f $(MODDIR)/module/fdscope.ko ] && [ -x userspace/fdscope ] || \
+		{ echo "install: nothing built in $(MODDIR): run 'make' first" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(MODDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		modules_install
+	$(if $(DESTDIR),,depmod $(KVER))
+	install -D -m 0755 userspace/fdscope $(DESTDIR)$(PREFIX)/bin/fdscope
+	install -D -m 0644 userspace/fdscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/extra/module/fdscope.ko*
+	-rmdir $(DESTDIR)/lib/modules/$(KVER)/extra/module $(DESTDIR)/lib/modules/$(KVER)/extra \
+		2>/dev/null
+	$(if $(DESTDIR),,depmod $(KVER))
+	rm -f $(DESTDIR)$(PREFIX)/bin/fdscope $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
+
+# DKMS keeps a copy of the sources in /usr/src and rebuilds on kernel upgrades.
+DKMS_SRC = /usr/src/fdscope-$(VERSION)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/module
+	cp Kbuild $(DKMS_SRC)/
+	cp module/Kbuild module/*.[ch] $(DKMS_SRC)/module/
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	dkms add -m fdscope -v $(VERSION)
+	dkms install -m fdscope -v $(VERSION) -k $(KVER)
+
+dkms-remove:
+	-dkms remove -m fdscope -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 clean:
 	[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
