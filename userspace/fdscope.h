@@ -23,8 +23,8 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
-void fds_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int fds_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) void fds_warn(const char *fmt, ...);
+__printf(1, 2) int fds_err(const char *fmt, ...);
 char *utoa(u64 v, char *buf);
 
 /* Growing string buffer for cells built from pieces. */

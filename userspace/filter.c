@@ -161,7 +161,7 @@ static bool word_op(struct lexer *lx)
 
 	if (lx->tok != T_WORD)
 		return false;
-	for (i = 8; i < sizeof(ops) / sizeof(ops[0]); i++) {
+	for (i = 8; i < ARRAY_SIZE(ops); i++) {
 		if (!strcasecmp(lx->text.s, ops[i].name)) {
 			lx->tok = T_OP;
 			lx->op = ops[i].op;

@@ -216,7 +216,8 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			       FDS_FORMAT_VERSION);
 			exit(0);
 		case ':':
-			return fds_err("option '%s' needs an argument (see --help)", argv[optind - 1]);
+			return fds_err("option '%s' needs an argument (see --help)",
+				       argv[optind - 1]);
 		default:
 			if (optopt && optopt < 0x100)
 				return fds_err("unknown option '-%c' (see --help)", optopt);

@@ -130,7 +130,7 @@ const char *model_sock_label(const struct fds_sock *s)
 	size_t i;
 
 	if (streq(s->family, "inet") || streq(s->family, "inet6")) {
-		for (i = 0; i < sizeof(inet) / sizeof(inet[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(inet); i++) {
 			if (streq(s->proto, inet[i][0]))
 				return inet[i][1];
 		}
@@ -237,7 +237,8 @@ static bool endpoints(struct model *m, size_t row, struct sbuf *b, size_t max, c
 		if (!HAVE(s, SC_PEER) || !s->peer)
 			return false;
 		if (!m->sock_ino_next)
-			m->sock_ino_next = idx_chain(&m->sock_ino, m->nsocks, sock_ino_key, m->socks);
+			m->sock_ino_next = idx_chain(&m->sock_ino, m->nsocks, sock_ino_key,
+						     m->socks);
 		for (j = idx_get(&m->sock_ino, s->peer); j != IDX_NONE; j = m->sock_ino_next[j]) {
 			const struct fds_sock *p = &m->socks[j];
 
@@ -255,7 +256,8 @@ static bool endpoints(struct model *m, size_t row, struct sbuf *b, size_t max, c
 		}
 	} else if (!s && streq(f->type, "FIFO") && HAVE(f, FC_INO)) {
 		if (!m->pipe_ino_next)
-			m->pipe_ino_next = idx_chain(&m->pipe_ino, m->nfiles, pipe_ino_key, m->files);
+			m->pipe_ino_next = idx_chain(&m->pipe_ino, m->nfiles, pipe_ino_key,
+						     m->files);
 		for (j = idx_get(&m->pipe_ino, f->ino); j != IDX_NONE; j = m->pipe_ino_next[j]) {
 			const struct fds_file *p = &m->files[j];
 

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,8 +108,7 @@ struct perr {
 	size_t *line;
 };
 
-static int __attribute__((format(printf, 3, 4)))
-fail(struct perr *e, size_t line, const char *fmt, ...)
+static int __printf(3, 4) fail(struct perr *e, size_t line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -310,7 +310,8 @@ static int parse_header(struct perr *e, struct fds_table *t, char *s, size_t n,
 		return fail(e, 1, "bad format version '%s'", shown(tok, len, tmp));
 	t->version = (int)v;
 	if (v != FDS_FORMAT_VERSION)
-		return fail(e, 1, "format version %d is not supported (this fdscope reads version %d)",
+		return fail(e, 1,
+			    "format version %d is not supported (this fdscope reads version %d)",
 			    t->version, FDS_FORMAT_VERSION);
 
 	for (i = p - s; i < n; i++)

@@ -10,10 +10,8 @@
 #define FDSCOPE_PARSE_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-typedef uint64_t u64;
-typedef uint32_t u32;
+#include "compiler.h"
 
 #define FDS_FORMAT_VERSION	1
 

@@ -9,7 +9,7 @@
 
 #include "fdscope.h"
 
-static void __attribute__((noreturn)) oom(void)
+static __noreturn void oom(void)
 {
 	fputs("fdscope: out of memory\n", stderr);
 	exit(1);
