@@ -42,7 +42,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 {
 	struct fdscope_walk *w = m->private;
 	struct file *file = w->file;
-	const char *path, *name;
+	const char *path, *name, *anon;
 	struct inode *inode;
 	size_t len = 0, n;
 	char flags[96];
@@ -73,11 +73,12 @@ int fdscope_files_show(struct seq_file *m, void *v)
 
 	path = fdscope_file_path(w, &len);
 	name = fdscope_type_name(inode->i_mode);
+	anon = !name && path ? fdscope_anon_class(path, &n) : NULL;
 	if (name) {
 		fdscope_put_str(m, name);
-	} else if (path && (name = fdscope_anon_class(path, &n))) {
+	} else if (anon) {
 		seq_putc(m, ' ');
-		fdscope_put_escaped(m, name, n);
+		fdscope_put_escaped(m, anon, n);
 	} else {
 		fdscope_put_str(m, "UNKN");
 	}

@@ -115,96 +115,94 @@ const char *fdscope_anon_class(const char *path, size_t *len)
 	return path;
 }
 
-#define FDSCOPE_NAME(i, s) [i] = s
-
 static const char * const fdscope_families[] = {
-	FDSCOPE_NAME(AF_UNIX, "unix"),
-	FDSCOPE_NAME(AF_INET, "inet"),
-	FDSCOPE_NAME(AF_INET6, "inet6"),
-	FDSCOPE_NAME(AF_NETLINK, "netlink"),
-	FDSCOPE_NAME(AF_PACKET, "packet"),
-	FDSCOPE_NAME(AF_KEY, "key"),
-	FDSCOPE_NAME(AF_BLUETOOTH, "bluetooth"),
-	FDSCOPE_NAME(AF_CAN, "can"),
-	FDSCOPE_NAME(AF_TIPC, "tipc"),
-	FDSCOPE_NAME(AF_ALG, "alg"),
-	FDSCOPE_NAME(AF_VSOCK, "vsock"),
-	FDSCOPE_NAME(AF_KCM, "kcm"),
-	FDSCOPE_NAME(AF_QIPCRTR, "qipcrtr"),
-	FDSCOPE_NAME(AF_SMC, "smc"),
-	FDSCOPE_NAME(AF_XDP, "xdp"),
-	FDSCOPE_NAME(AF_MCTP, "mctp"),
-	FDSCOPE_NAME(AF_RDS, "rds"),
-	FDSCOPE_NAME(AF_PPPOX, "pppox"),
+	[AF_UNIX] = "unix",
+	[AF_INET] = "inet",
+	[AF_INET6] = "inet6",
+	[AF_NETLINK] = "netlink",
+	[AF_PACKET] = "packet",
+	[AF_KEY] = "key",
+	[AF_BLUETOOTH] = "bluetooth",
+	[AF_CAN] = "can",
+	[AF_TIPC] = "tipc",
+	[AF_ALG] = "alg",
+	[AF_VSOCK] = "vsock",
+	[AF_KCM] = "kcm",
+	[AF_QIPCRTR] = "qipcrtr",
+	[AF_SMC] = "smc",
+	[AF_XDP] = "xdp",
+	[AF_MCTP] = "mctp",
+	[AF_RDS] = "rds",
+	[AF_PPPOX] = "pppox",
 };
 
 static const char * const fdscope_socktypes[] = {
-	FDSCOPE_NAME(SOCK_STREAM, "stream"),
-	FDSCOPE_NAME(SOCK_DGRAM, "dgram"),
-	FDSCOPE_NAME(SOCK_RAW, "raw"),
-	FDSCOPE_NAME(SOCK_RDM, "rdm"),
-	FDSCOPE_NAME(SOCK_SEQPACKET, "seqpacket"),
-	FDSCOPE_NAME(SOCK_DCCP, "dccp"),
-	FDSCOPE_NAME(SOCK_PACKET, "packet"),
+	[SOCK_STREAM] = "stream",
+	[SOCK_DGRAM] = "dgram",
+	[SOCK_RAW] = "raw",
+	[SOCK_RDM] = "rdm",
+	[SOCK_SEQPACKET] = "seqpacket",
+	[SOCK_DCCP] = "dccp",
+	[SOCK_PACKET] = "packet",
 };
 
 static const char * const fdscope_ipprotos[] = {
-	FDSCOPE_NAME(IPPROTO_IP, "ip"),
-	FDSCOPE_NAME(IPPROTO_ICMP, "icmp"),
-	FDSCOPE_NAME(IPPROTO_IGMP, "igmp"),
-	FDSCOPE_NAME(IPPROTO_TCP, "tcp"),
-	FDSCOPE_NAME(IPPROTO_UDP, "udp"),
-	FDSCOPE_NAME(IPPROTO_DCCP, "dccp"),
-	FDSCOPE_NAME(IPPROTO_IPV6, "ipv6"),
-	FDSCOPE_NAME(IPPROTO_GRE, "gre"),
-	FDSCOPE_NAME(IPPROTO_ESP, "esp"),
-	FDSCOPE_NAME(IPPROTO_AH, "ah"),
-	FDSCOPE_NAME(58, "icmpv6"),	/* IPPROTO_ICMPV6, an ipv6 header */
-	FDSCOPE_NAME(IPPROTO_SCTP, "sctp"),
-	FDSCOPE_NAME(IPPROTO_UDPLITE, "udplite"),
-	FDSCOPE_NAME(IPPROTO_RAW, "raw"),
+	[IPPROTO_IP] = "ip",
+	[IPPROTO_ICMP] = "icmp",
+	[IPPROTO_IGMP] = "igmp",
+	[IPPROTO_TCP] = "tcp",
+	[IPPROTO_UDP] = "udp",
+	[IPPROTO_DCCP] = "dccp",
+	[IPPROTO_IPV6] = "ipv6",
+	[IPPROTO_GRE] = "gre",
+	[IPPROTO_ESP] = "esp",
+	[IPPROTO_AH] = "ah",
+	[58] = "icmpv6",	/* IPPROTO_ICMPV6, an ipv6 header */
+	[IPPROTO_SCTP] = "sctp",
+	[IPPROTO_UDPLITE] = "udplite",
+	[IPPROTO_RAW] = "raw",
 };
 
 static const char * const fdscope_netlinks[] = {
-	FDSCOPE_NAME(NETLINK_ROUTE, "NETLINK_ROUTE"),
-	FDSCOPE_NAME(NETLINK_UNUSED, "NETLINK_UNUSED"),
-	FDSCOPE_NAME(NETLINK_USERSOCK, "NETLINK_USERSOCK"),
-	FDSCOPE_NAME(NETLINK_FIREWALL, "NETLINK_FIREWALL"),
-	FDSCOPE_NAME(NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG"),
-	FDSCOPE_NAME(NETLINK_NFLOG, "NETLINK_NFLOG"),
-	FDSCOPE_NAME(NETLINK_XFRM, "NETLINK_XFRM"),
-	FDSCOPE_NAME(NETLINK_SELINUX, "NETLINK_SELINUX"),
-	FDSCOPE_NAME(NETLINK_ISCSI, "NETLINK_ISCSI"),
-	FDSCOPE_NAME(NETLINK_AUDIT, "NETLINK_AUDIT"),
-	FDSCOPE_NAME(NETLINK_FIB_LOOKUP, "NETLINK_FIB_LOOKUP"),
-	FDSCOPE_NAME(NETLINK_CONNECTOR, "NETLINK_CONNECTOR"),
-	FDSCOPE_NAME(NETLINK_NETFILTER, "NETLINK_NETFILTER"),
-	FDSCOPE_NAME(NETLINK_IP6_FW, "NETLINK_IP6_FW"),
-	FDSCOPE_NAME(NETLINK_DNRTMSG, "NETLINK_DNRTMSG"),
-	FDSCOPE_NAME(NETLINK_KOBJECT_UEVENT, "NETLINK_KOBJECT_UEVENT"),
-	FDSCOPE_NAME(NETLINK_GENERIC, "NETLINK_GENERIC"),
-	FDSCOPE_NAME(NETLINK_SCSITRANSPORT, "NETLINK_SCSITRANSPORT"),
-	FDSCOPE_NAME(NETLINK_ECRYPTFS, "NETLINK_ECRYPTFS"),
-	FDSCOPE_NAME(NETLINK_RDMA, "NETLINK_RDMA"),
-	FDSCOPE_NAME(NETLINK_CRYPTO, "NETLINK_CRYPTO"),
-	FDSCOPE_NAME(NETLINK_SMC, "NETLINK_SMC"),
+	[NETLINK_ROUTE] = "NETLINK_ROUTE",
+	[NETLINK_UNUSED] = "NETLINK_UNUSED",
+	[NETLINK_USERSOCK] = "NETLINK_USERSOCK",
+	[NETLINK_FIREWALL] = "NETLINK_FIREWALL",
+	[NETLINK_SOCK_DIAG] = "NETLINK_SOCK_DIAG",
+	[NETLINK_NFLOG] = "NETLINK_NFLOG",
+	[NETLINK_XFRM] = "NETLINK_XFRM",
+	[NETLINK_SELINUX] = "NETLINK_SELINUX",
+	[NETLINK_ISCSI] = "NETLINK_ISCSI",
+	[NETLINK_AUDIT] = "NETLINK_AUDIT",
+	[NETLINK_FIB_LOOKUP] = "NETLINK_FIB_LOOKUP",
+	[NETLINK_CONNECTOR] = "NETLINK_CONNECTOR",
+	[NETLINK_NETFILTER] = "NETLINK_NETFILTER",
+	[NETLINK_IP6_FW] = "NETLINK_IP6_FW",
+	[NETLINK_DNRTMSG] = "NETLINK_DNRTMSG",
+	[NETLINK_KOBJECT_UEVENT] = "NETLINK_KOBJECT_UEVENT",
+	[NETLINK_GENERIC] = "NETLINK_GENERIC",
+	[NETLINK_SCSITRANSPORT] = "NETLINK_SCSITRANSPORT",
+	[NETLINK_ECRYPTFS] = "NETLINK_ECRYPTFS",
+	[NETLINK_RDMA] = "NETLINK_RDMA",
+	[NETLINK_CRYPTO] = "NETLINK_CRYPTO",
+	[NETLINK_SMC] = "NETLINK_SMC",
 };
 
 /* Indexed by the kernel's TCP_* states (include/net/tcp_states.h). */
 static const char * const fdscope_tcp_states[] = {
-	FDSCOPE_NAME(TCP_ESTABLISHED, "ESTABLISHED"),
-	FDSCOPE_NAME(TCP_SYN_SENT, "SYN_SENT"),
-	FDSCOPE_NAME(TCP_SYN_RECV, "SYN_RECV"),
-	FDSCOPE_NAME(TCP_FIN_WAIT1, "FIN_WAIT1"),
-	FDSCOPE_NAME(TCP_FIN_WAIT2, "FIN_WAIT2"),
-	FDSCOPE_NAME(TCP_TIME_WAIT, "TIME_WAIT"),
-	FDSCOPE_NAME(TCP_CLOSE, "CLOSE"),
-	FDSCOPE_NAME(TCP_CLOSE_WAIT, "CLOSE_WAIT"),
-	FDSCOPE_NAME(TCP_LAST_ACK, "LAST_ACK"),
-	FDSCOPE_NAME(TCP_LISTEN, "LISTEN"),
-	FDSCOPE_NAME(TCP_CLOSING, "CLOSING"),
-	FDSCOPE_NAME(TCP_NEW_SYN_RECV, "NEW_SYN_RECV"),
-	FDSCOPE_NAME(TCP_NEW_SYN_RECV + 1, "BOUND_INACTIVE"),
+	[TCP_ESTABLISHED] = "ESTABLISHED",
+	[TCP_SYN_SENT] = "SYN_SENT",
+	[TCP_SYN_RECV] = "SYN_RECV",
+	[TCP_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_FIN_WAIT2] = "FIN_WAIT2",
+	[TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_CLOSE] = "CLOSE",
+	[TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK",
+	[TCP_LISTEN] = "LISTEN",
+	[TCP_CLOSING] = "CLOSING",
+	[TCP_NEW_SYN_RECV] = "NEW_SYN_RECV",
+	[TCP_NEW_SYN_RECV + 1] = "BOUND_INACTIVE",
 };
 
 static const char *fdscope_lookup(const char * const *names, size_t nr, int i)
@@ -212,29 +210,27 @@ static const char *fdscope_lookup(const char * const *names, size_t nr, int i)
 	return i >= 0 && (size_t)i < nr ? names[i] : NULL;
 }
 
-#define FDSCOPE_LOOKUP(table, i) fdscope_lookup(table, ARRAY_SIZE(table), i)
-
 /* NULL for numbers without a name: callers print the number instead. */
 const char *fdscope_family_name(int family)
 {
-	return FDSCOPE_LOOKUP(fdscope_families, family);
+	return fdscope_lookup(fdscope_families, ARRAY_SIZE(fdscope_families), family);
 }
 
 const char *fdscope_socktype_name(int type)
 {
-	return FDSCOPE_LOOKUP(fdscope_socktypes, type);
+	return fdscope_lookup(fdscope_socktypes, ARRAY_SIZE(fdscope_socktypes), type);
 }
 
 const char *fdscope_ipproto_name(int proto)
 {
 	if (proto == IPPROTO_MPTCP)
 		return "mptcp";
-	return FDSCOPE_LOOKUP(fdscope_ipprotos, proto);
+	return fdscope_lookup(fdscope_ipprotos, ARRAY_SIZE(fdscope_ipprotos), proto);
 }
 
 const char *fdscope_netlink_name(int proto)
 {
-	return FDSCOPE_LOOKUP(fdscope_netlinks, proto);
+	return fdscope_lookup(fdscope_netlinks, ARRAY_SIZE(fdscope_netlinks), proto);
 }
 
 const char *fdscope_ethproto_name(u16 proto)
@@ -258,7 +254,7 @@ const char *fdscope_ethproto_name(u16 proto)
 
 const char *fdscope_tcp_state_name(int state)
 {
-	return FDSCOPE_LOOKUP(fdscope_tcp_states, state);
+	return fdscope_lookup(fdscope_tcp_states, ARRAY_SIZE(fdscope_tcp_states), state);
 }
 
 /* af_unix keeps its state in TCP_* terms; name it the way users think of it. */

@@ -39,9 +39,12 @@ static void fdscope_put_inet_addr(struct seq_file *m, struct sock *sk, bool remo
  */
 static void fdscope_put_unix_name(struct seq_file *m, struct sock *sk)
 {
-	struct unix_address *addr = sk ? smp_load_acquire(&unix_sk(sk)->addr) : NULL;
+	struct unix_address *addr;
 	const char *path;
 	size_t len;
+
+	/* Pairs with the smp_store_release() that publishes it in bind(). */
+	addr = sk ? smp_load_acquire(&unix_sk(sk)->addr) : NULL;
 
 	if (!addr || addr->len <= offsetof(struct sockaddr_un, sun_path)) {
 		fdscope_put_none(m);

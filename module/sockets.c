@@ -83,6 +83,12 @@ static void fdscope_put_queues(struct seq_file *m, struct sock *sk, bool listeni
 {
 	long rxq, txq;
 
+	if (sk_is_inet(sk) && (sk->sk_protocol == IPPROTO_MPTCP ||
+			       sk->sk_protocol == IPPROTO_SCTP)) {
+		/* Their queues live in per-subflow/association state. */
+		seq_puts(m, " - -");
+		return;
+	}
 	if (listening) {
 		rxq = sk->sk_family == AF_UNIX ? skb_queue_len_lockless(&sk->sk_receive_queue) :
 						  READ_ONCE(sk->sk_ack_backlog);
@@ -99,11 +105,6 @@ static void fdscope_put_queues(struct seq_file *m, struct sock *sk, bool listeni
 	} else if (sk->sk_family == AF_UNIX) {
 		rxq = unix_inq_len(sk);
 		txq = unix_outq_len(sk);
-	} else if (sk_is_inet(sk) && (sk->sk_protocol == IPPROTO_MPTCP ||
-				      sk->sk_protocol == IPPROTO_SCTP)) {
-		/* Their queues live in per-subflow/association state. */
-		seq_puts(m, " - -");
-		return;
 	} else {
 		rxq = sk_rmem_alloc_get(sk);
 		txq = sk_wmem_alloc_get(sk);
