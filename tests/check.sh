@@ -54,6 +54,7 @@ lane lint tests/lint.sh
 lane reader tests/reader/run.sh
 lane fuzz tests/fuzz/run.sh 60
 lane kunit tests/kunit/run.sh
+lane install tests/install/run.sh
 lane vm-6.1 tests/vm/run 6.1 tests/vm/guest/run-all.sh
 lane vm-6.12 tests/vm/run 6.12 tests/vm/guest/run-all.sh
 
