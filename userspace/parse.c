@@ -139,16 +139,28 @@ static int octal(char c)
 	return c >= '0' && c <= '7' ? c - '0' : -1;
 }
 
+/* Bytes that are escaped, or are a malformed field when they appear raw. */
+static const unsigned char special[256] = {
+	[0 ... 0x20] = 1, [0x7f] = 1, ['\\'] = 1,
+};
+
 long fds_unescape(char *s, size_t len)
 {
-	char *w = s;
 	size_t i = 0;
+	char *w;
 
+	/* Most fields have nothing to decode. */
+	while (i < len && !special[(unsigned char)s[i]])
+		i++;
+	if (i == len) {
+		s[len] = '\0';
+		return len;
+	}
 	if (len == 4 && !memcmp(s, "\\000", 4)) {
 		s[0] = '\0';
 		return 0;
 	}
-
+	w = s + i;
 	while (i < len) {
 		unsigned char c = s[i];
 
@@ -170,7 +182,7 @@ long fds_unescape(char *s, size_t len)
 			i += 4;
 			continue;
 		}
-		if (c < 0x21 || c == 0x7f)
+		if (special[c])
 			return -1;
 		*w++ = (char)c;
 		i++;
@@ -191,10 +203,13 @@ static int parse_uint(const char *s, size_t n, u64 max, u64 *out)
 
 		if (d > 9)
 			return -1;
-		if (v > (max - d) / 10)
+		/* Only a 20th digit can overflow; the division is by a constant. */
+		if (i >= 19 && v > (UINT64_MAX - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}
+	if (v > max)
+		return -1;
 	*out = v;
 	return 0;
 }

@@ -146,6 +146,21 @@ static int add_port(struct inet_spec *is, const char *port, const char *spec)
 	return 0;
 }
 
+/* The module's inet protocol names (and its ipprotoN for the others). */
+static bool known_proto(const char *p)
+{
+	static const char * const names[] = {
+		"tcp", "udp", "udplite", "icmp", "icmpv6", "sctp", "mptcp", "raw", "dccp",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(p, names[i]))
+			return true;
+	}
+	return !strncmp(p, "ipproto", 7) && p[7] && strspn(p + 7, "0123456789") == strlen(p + 7);
+}
+
 /*
  * -i[SPEC], -i4, -i6: SPEC is [4|6][PROTO][@HOST][:PORT], HOST an IPv4
  * address, a bracketed IPv6 address or a name, PORT a number or a service.
@@ -166,6 +181,8 @@ int select_add_inet(struct selection *s, int family, const char *spec)
 		return fds_err("-i %s: unknown protocol", spec);
 	for (i = 0; i < n; i++)
 		is.proto[i] = (char)tolower((unsigned char)p[i]);
+	if (n && !known_proto(is.proto))
+		return fds_err("-i %s: unknown protocol '%s'", spec, is.proto);
 	p += n;
 	if (*p == '@') {
 		const char *h = ++p, *e;

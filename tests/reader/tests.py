@@ -471,6 +471,8 @@ def t_inet():
     err1(['-i', 'tcp:99999'], r'invalid port')
     err1(['-i', 'tcp:no-such-service-x'], r'unknown service')
     err1(['-i', 'tcp#x'], r'expected \[4\|6\]\[proto\]\[@host\]\[:port\]')
+    err1(['-i', 'tpc:22'], r"^fdscope: -i tpc:22: unknown protocol 'tpc'$")
+    eq(inet('-i', 'IPPROTO132'), [], 'ipprotoN')
 
 
 @test
