@@ -135,7 +135,9 @@ static void shared_with(const struct model *m, struct tview *v, size_t i, struct
 	u32 j;
 
 	sb_reset(b);
-	if (!r->has_table)
+	/* Kernel threads all share one empty table: nothing worth listing. */
+	if (!r->has_table || (r->task && HAVE(r->task, TC_NFDS) && !r->task->nfds) ||
+	    (!r->task && !r->counted))
 		return;
 	for (j = idx_get(&v->by_table, r->table); j != IDX_NONE; j = v->rows[j].next_shared) {
 		const struct trow *s = &v->rows[j];
