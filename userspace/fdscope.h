@@ -107,8 +107,10 @@ struct model {
 	struct idx task_idx;	/* pid+tid -> tasks row */
 	struct idx sock_ino;	/* socket inode -> first sockets row */
 	u32 *sock_ino_next;
-	struct idx pipe_ino;	/* FIFO inode -> first files row */
-	u32 *pipe_ino_next;
+	u32 *sock_ino_count;	/* chain lengths, at each chain's head */
+	struct idx pipe_ino[3];	/* FIFO inode+dev -> first r, w, rw files row */
+	u32 *pipe_next;
+	u32 *pipe_count;
 	struct idx fileid_idx;	/* fileid -> first files row */
 	u32 *fileid_next;
 };

@@ -90,10 +90,17 @@ u32 *idx_slot(struct idx *ix, u64 key)
 	return &ix->vals[i];
 }
 
-u32 *idx_chain(struct idx *ix, size_t n, int (*key)(const void *ctx, size_t i, u64 *k),
-	       const void *ctx)
+u32 *idx_new_next(size_t n)
 {
 	u32 *next = xmalloc((n ? n : 1) * sizeof(*next));
+
+	memset(next, 0xff, (n ? n : 1) * sizeof(*next));
+	return next;
+}
+
+void idx_chain(struct idx *ix, u32 *next, size_t n,
+	       int (*key)(const void *ctx, size_t i, u64 *k), const void *ctx)
+{
 	size_t i;
 
 	idx_init(ix, n);
@@ -102,12 +109,25 @@ u32 *idx_chain(struct idx *ix, size_t n, int (*key)(const void *ctx, size_t i, u
 		u32 *slot;
 		u64 k;
 
-		next[i] = IDX_NONE;
 		if (!key(ctx, i, &k))
 			continue;
 		slot = idx_slot(ix, k);
 		next[i] = *slot;
 		*slot = (u32)i;
 	}
-	return next;
+}
+
+void idx_count(const struct idx *ix, const u32 *next, u32 *count)
+{
+	size_t i;
+	u32 j, n;
+
+	for (i = 0; ix->vals && i <= ix->mask; i++) {
+		if (ix->vals[i] == IDX_NONE)
+			continue;
+		n = 0;
+		for (j = ix->vals[i]; j != IDX_NONE; j = next[j])
+			n++;
+		count[ix->vals[i]] = n;
+	}
 }

@@ -30,12 +30,19 @@ u32 idx_get(const struct idx *ix, u64 key);
  */
 u32 *idx_slot(struct idx *ix, u64 key);
 
+/* An array of @n chain links, all IDX_NONE. */
+u32 *idx_new_next(size_t n);
+
 /*
  * Build a multimap over @n records: after it, idx_get() gives the first
  * record with a key and next[] the following ones, in record order.
- * @key returns 0 to leave a record out.
+ * @key returns 0 to leave a record out (its next[] entry is not touched, so
+ * several indexes can share one next[] when each record is in one of them).
  */
-u32 *idx_chain(struct idx *ix, size_t n, int (*key)(const void *ctx, size_t i, u64 *k),
-	       const void *ctx);
+void idx_chain(struct idx *ix, u32 *next, size_t n,
+	       int (*key)(const void *ctx, size_t i, u64 *k), const void *ctx);
+
+/* count[head] = the length of each chain of @ix, for every chain head. */
+void idx_count(const struct idx *ix, const u32 *next, u32 *count);
 
 #endif /* FDSCOPE_HASH_H */

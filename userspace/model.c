@@ -52,7 +52,8 @@ void model_init(struct model *m, const struct opts *o)
 	 * fd may have changed in between: the inode must agree as well.
 	 */
 	m->file_sock = xmalloc((m->nfiles ? m->nfiles : 1) * sizeof(*m->file_sock));
-	next = idx_chain(&ix, m->nsocks, fileid_key, m->socks);
+	next = idx_new_next(m->nsocks);
+	idx_chain(&ix, next, m->nsocks, fileid_key, m->socks);
 	for (i = 0; i < m->nfiles; i++) {
 		const struct fds_file *f = &m->files[i];
 		u32 j = HAVE(f, FC_FILEID) ? idx_get(&ix, f->fileid) : IDX_NONE;
@@ -78,8 +79,11 @@ void model_free(struct model *m)
 	idx_free(&m->task_idx);
 	idx_free(&m->sock_ino);
 	free(m->sock_ino_next);
-	idx_free(&m->pipe_ino);
-	free(m->pipe_ino_next);
+	free(m->sock_ino_count);
+	for (k = 0; k < 3; k++)
+		idx_free(&m->pipe_ino[k]);
+	free(m->pipe_next);
+	free(m->pipe_count);
 	idx_free(&m->fileid_idx);
 	free(m->fileid_next);
 	memset(m, 0, sizeof(*m));
@@ -170,12 +174,41 @@ static int sock_ino_key(const void *ctx, size_t i, u64 *k)
 	return HAVE(s, SC_INO);
 }
 
+/* Which of the three pipe indexes an end opened with @mode goes to. */
+static int pipe_class(const char *mode)
+{
+	if (streq(mode, "r"))
+		return 0;
+	if (streq(mode, "w"))
+		return 1;
+	return 2;
+}
+
+static u64 pipe_key(const struct fds_file *f)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+	const char *p;
+
+	/* The inode, and an FNV-1a hash of the device it is on. */
+	for (p = f->dev ? f->dev : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	return f->ino ^ (h * 0x9e3779b97f4a7c15ULL);
+}
+
+struct pipe_ctx {
+	const struct fds_file *files;
+	int class;
+};
+
 static int pipe_ino_key(const void *ctx, size_t i, u64 *k)
 {
-	const struct fds_file *f = (const struct fds_file *)ctx + i;
+	const struct pipe_ctx *c = ctx;
+	const struct fds_file *f = &c->files[i];
 
-	*k = f->ino;
-	return HAVE(f, FC_INO) && streq(f->type, "FIFO");
+	if (!HAVE(f, FC_INO) || !streq(f->type, "FIFO") || pipe_class(f->mode) != c->class)
+		return 0;
+	*k = pipe_key(f);
+	return 1;
 }
 
 static int file_fileid_key(const void *ctx, size_t i, u64 *k)
@@ -188,8 +221,34 @@ static int file_fileid_key(const void *ctx, size_t i, u64 *k)
 
 void model_index_fileids(struct model *m)
 {
-	if (!m->fileid_next)
-		m->fileid_next = idx_chain(&m->fileid_idx, m->nfiles, file_fileid_key, m->files);
+	if (m->fileid_next)
+		return;
+	m->fileid_next = idx_new_next(m->nfiles);
+	idx_chain(&m->fileid_idx, m->fileid_next, m->nfiles, file_fileid_key, m->files);
+}
+
+static void index_sockets(struct model *m)
+{
+	if (m->sock_ino_next)
+		return;
+	m->sock_ino_next = idx_new_next(m->nsocks);
+	m->sock_ino_count = xcalloc(m->nsocks + 1, sizeof(*m->sock_ino_count));
+	idx_chain(&m->sock_ino, m->sock_ino_next, m->nsocks, sock_ino_key, m->socks);
+	idx_count(&m->sock_ino, m->sock_ino_next, m->sock_ino_count);
+}
+
+static void index_pipes(struct model *m)
+{
+	struct pipe_ctx c = { m->files, 0 };
+
+	if (m->pipe_next)
+		return;
+	m->pipe_next = idx_new_next(m->nfiles);
+	m->pipe_count = xcalloc(m->nfiles + 1, sizeof(*m->pipe_count));
+	for (c.class = 0; c.class < 3; c.class++) {
+		idx_chain(&m->pipe_ino[c.class], m->pipe_next, m->nfiles, pipe_ino_key, &c);
+		idx_count(&m->pipe_ino[c.class], m->pipe_next, m->pipe_count);
+	}
 }
 
 static void add_holder(struct sbuf *b, int pid, const char *comm, int fd, const char *mode)
@@ -211,12 +270,102 @@ void model_holder(const struct model *m, size_t row, struct sbuf *b, bool mode)
 	add_holder(b, f->pid, f->comm, f->fd, mode ? f->mode : NULL);
 }
 
-/* Can an fd opened with @mode talk to one opened with @other? */
-static bool other_end(const char *mode, const char *other)
+/* A list of at most @max entries, then "+N more" for the @total - @max others. */
+struct list {
+	struct sbuf *b;
+	size_t max;
+	size_t n;
+	char sep;
+};
+
+static bool list_room(struct list *l)
 {
-	if (!mode || !other || !strcmp(mode, "rw") || !strcmp(other, "rw"))
+	if (l->n >= l->max)
+		return false;
+	if (l->n++)
+		sb_addc(l->b, l->sep);
+	return true;
+}
+
+static void list_end(struct list *l, size_t total)
+{
+	if (total <= l->n)
+		return;
+	sb_addc(l->b, l->sep);
+	sb_addc(l->b, '+');
+	sb_addu(l->b, total - l->n);
+	sb_add(l->b, " more");
+}
+
+static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct list *l)
+{
+	size_t total;
+	u32 j;
+
+	/* Peer inode 0: the peer socket is gone. */
+	if (!HAVE(s, SC_PEER) || !s->peer)
+		return false;
+	index_sockets(m);
+	j = idx_get(&m->sock_ino, s->peer);
+	if (j == IDX_NONE) {
+		sb_add(l->b, "socket:[");
+		sb_addu(l->b, s->peer);
+		sb_addc(l->b, ']');
 		return true;
-	return strcmp(mode, other) != 0;
+	}
+	total = m->sock_ino_count[j];
+	for (; j != IDX_NONE && list_room(l); j = m->sock_ino_next[j]) {
+		const struct fds_sock *p = &m->socks[j];
+
+		add_holder(l->b, p->pid, p->comm, p->fd, NULL);
+	}
+	list_end(l, total);
+	return true;
+}
+
+static bool same_inode(const struct fds_file *a, const struct fds_file *b)
+{
+	if (a->ino != b->ino)
+		return false;
+	return a->dev && b->dev ? !strcmp(a->dev, b->dev) : a->dev == b->dev;
+}
+
+/*
+ * The other end of a pipe or FIFO: the fds on its inode opened the other
+ * way, or either way for rw. Each kind of end has its own chain, so that the
+ * walk stops after the entries shown however many fds share the pipe.
+ */
+static bool pipe_endpoints(struct model *m, size_t row, struct list *l)
+{
+	const struct fds_file *f = &m->files[row];
+	int self = pipe_class(f->mode), c;
+	size_t total = 0;
+	u64 key;
+	u32 j;
+
+	index_pipes(m);
+	key = pipe_key(f);
+	for (c = 0; c < 3; c++) {
+		if (c == self && c != 2)
+			continue;
+		j = idx_get(&m->pipe_ino[c], key);
+		if (j == IDX_NONE)
+			continue;
+		total += m->pipe_count[j] - (c == self);
+		for (; j != IDX_NONE; j = m->pipe_next[j]) {
+			const struct fds_file *p = &m->files[j];
+
+			if (j == row || !same_inode(p, f))
+				continue;
+			if (!list_room(l))
+				break;
+			model_holder(m, j, l->b, true);
+		}
+	}
+	if (!total)
+		return false;
+	list_end(l, total);
+	return true;
 }
 
 /*
@@ -229,59 +378,13 @@ static bool endpoints(struct model *m, size_t row, struct sbuf *b, size_t max, c
 {
 	const struct fds_file *f = &m->files[row];
 	const struct fds_sock *s = model_sock(m, row);
-	size_t n = 0;
-	u32 j;
+	struct list l = { b, max, 0, sep };
 
-	if (s && streq(s->family, "unix")) {
-		/* Peer inode 0: the peer socket is gone. */
-		if (!HAVE(s, SC_PEER) || !s->peer)
-			return false;
-		if (!m->sock_ino_next)
-			m->sock_ino_next = idx_chain(&m->sock_ino, m->nsocks, sock_ino_key,
-						     m->socks);
-		for (j = idx_get(&m->sock_ino, s->peer); j != IDX_NONE; j = m->sock_ino_next[j]) {
-			const struct fds_sock *p = &m->socks[j];
-
-			if (n++ >= max)
-				continue;
-			if (n > 1)
-				sb_addc(b, sep);
-			add_holder(b, p->pid, p->comm, p->fd, NULL);
-		}
-		if (!n) {
-			sb_add(b, "socket:[");
-			sb_addu(b, s->peer);
-			sb_addc(b, ']');
-			return true;
-		}
-	} else if (!s && streq(f->type, "FIFO") && HAVE(f, FC_INO)) {
-		if (!m->pipe_ino_next)
-			m->pipe_ino_next = idx_chain(&m->pipe_ino, m->nfiles, pipe_ino_key,
-						     m->files);
-		for (j = idx_get(&m->pipe_ino, f->ino); j != IDX_NONE; j = m->pipe_ino_next[j]) {
-			const struct fds_file *p = &m->files[j];
-
-			if (j == row || !other_end(f->mode, p->mode) ||
-			    (f->dev && p->dev && strcmp(f->dev, p->dev)))
-				continue;
-			if (n++ >= max)
-				continue;
-			if (n > 1)
-				sb_addc(b, sep);
-			model_holder(m, j, b, true);
-		}
-		if (!n)
-			return false;
-	} else {
-		return false;
-	}
-	if (n > max) {
-		sb_addc(b, sep);
-		sb_addc(b, '+');
-		sb_addu(b, n - max);
-		sb_add(b, " more");
-	}
-	return true;
+	if (s && streq(s->family, "unix"))
+		return unix_endpoints(m, s, &l);
+	if (!s && streq(f->type, "FIFO") && HAVE(f, FC_INO))
+		return pipe_endpoints(m, row, &l);
+	return false;
 }
 
 bool model_endpoints(struct model *m, size_t row, struct sbuf *b)

@@ -31,6 +31,7 @@ struct tview {
 	size_t n;
 	struct idx by_task;
 	struct idx by_table;
+	u32 *shared;		/* tasks on each table, at the chain's head */
 };
 
 static u64 key(int pid, int tid)
@@ -106,6 +107,15 @@ static void build(const struct opts *o, struct model *m, struct tview *v)
 		r->next_shared = *slot;
 		*slot = (u32)i;
 	}
+	v->shared = xcalloc(v->n + 1, sizeof(*v->shared));
+	for (i = 0; i <= v->by_table.mask; i++) {
+		u32 head = v->by_table.vals[i], j;
+
+		if (head == IDX_NONE)
+			continue;
+		for (j = head; j != IDX_NONE; j = v->rows[j].next_shared)
+			v->shared[head]++;
+	}
 }
 
 static bool shown(const struct opts *o, const struct model *m, const struct trow *r)
@@ -128,10 +138,11 @@ static bool shown(const struct opts *o, const struct model *m, const struct trow
 	return !fd_filters || r->selected;
 }
 
+/* The other tasks on row @i's table: LIST_MAX of them, then "+N more". */
 static void shared_with(const struct model *m, struct tview *v, size_t i, struct sbuf *b)
 {
 	const struct trow *r = &v->rows[i];
-	size_t n = 0;
+	size_t n = 0, total;
 	u32 j;
 
 	sb_reset(b);
@@ -139,14 +150,14 @@ static void shared_with(const struct model *m, struct tview *v, size_t i, struct
 	if (!r->has_table || (r->task && HAVE(r->task, TC_NFDS) && !r->task->nfds) ||
 	    (!r->task && !r->counted))
 		return;
-	for (j = idx_get(&v->by_table, r->table); j != IDX_NONE; j = v->rows[j].next_shared) {
+	j = idx_get(&v->by_table, r->table);
+	total = v->shared[j] - 1;
+	for (; j != IDX_NONE && n < LIST_MAX; j = v->rows[j].next_shared) {
 		const struct trow *s = &v->rows[j];
 
 		if (j == i)
 			continue;
-		if (n++ >= LIST_MAX)
-			continue;
-		if (n > 1)
+		if (n++)
 			sb_addc(b, m->list_sep);
 		sb_addu(b, (u64)s->pid);
 		if (s->tid) {
@@ -156,10 +167,10 @@ static void shared_with(const struct model *m, struct tview *v, size_t i, struct
 		sb_addc(b, ',');
 		sb_add(b, s->comm ? s->comm : "-");
 	}
-	if (n > LIST_MAX) {
+	if (total > n) {
 		sb_addc(b, m->list_sep);
 		sb_addc(b, '+');
-		sb_addu(b, n - LIST_MAX);
+		sb_addu(b, total - n);
 		sb_add(b, " more");
 	}
 }
@@ -226,6 +237,7 @@ int view_tasks(const struct opts *o, struct model *m)
 out:
 	free(b.s);
 	free(v.rows);
+	free(v.shared);
 	idx_free(&v.by_task);
 	idx_free(&v.by_table);
 	return rc;

@@ -774,6 +774,54 @@ def t_live_dump():
     eq(inet('-i', 'tcp:5000', d=d), [(124, 5), (124, 6), (124, 7)], '-i tcp:5000')
 
 
+@test
+def t_many_holders():
+    """One pipe, one unix peer and one fd table shared by thousands: capped lists, no n^2."""
+    n = 20000
+    d = os.path.join(TMP, 'many')
+    os.makedirs(d)
+    files = ['# fdscope-files 1 pid tid comm fd table cloexec mode flags pos type dev '
+             'ino fileid refs deleted path']
+    socks = ['# fdscope-sockets 1 pid tid comm fd fileid ino family type proto state '
+             'local remote rxq txq drops uid netns peer inflight backlog groups']
+    tasks = ['# fdscope-tasks 1 pid tid comm uid table nfds maxfds pidns netns']
+    for pid in range(100, 100 + n):
+        # A jobserver pipe: every process holds both ends, inherited.
+        tab = '%015x' % (7 if pid % 2 else pid)
+        files.append('%d - make 3 %s 0 r - 0 FIFO 0:13 5000 %015x %d 0 pipe:[5000]'
+                     % (pid, tab, 1, n))
+        files.append('%d - make 4 %s 0 w - 0 FIFO 0:13 5000 %015x %d 0 pipe:[5000]'
+                     % (pid, tab, 2, n))
+        # Everyone holds the server side of one unix connection.
+        files.append('%d - make 5 %s 0 rw - 0 SOCK 0:8 9001 %015x %d 0 socket:[9001]'
+                     % (pid, tab, 3, n))
+        socks.append('%d - make 5 %015x 9001 unix stream - connected /s - 0 0 0 0 1 9000 0 - -'
+                     % (pid, 3))
+        tasks.append('%d - make 0 %s 3 64 1 1' % (pid, tab))
+    files.append('99 - client 3 %015x 0 rw - 0 SOCK 0:8 9000 %015x 1 0 socket:[9000]' % (9, 4))
+    socks.append('99 - client 3 %015x 9000 unix stream - connected - /s 0 0 0 0 1 9001 0 - -' % 4)
+    tasks.append('99 - client 0 %015x 1 64 1 1' % 9)
+    for k, v in (('files', files), ('sockets', socks), ('tasks', tasks)):
+        open(os.path.join(d, k), 'w').write('\n'.join(v) + '\n')
+    t = time.monotonic()
+    rows = js('--endpoints', '-p', '99,100,101', key='endpoints', d=d)
+    r = rows_by(rows, 'pid', 'fd')
+    eq(r[(99, 3)]['endpoints'][:2], ['100,make,5', '101,make,5'], 'unix peer holders')
+    eq(r[(99, 3)]['endpoints'][-1], '+%d more' % (n - 32), 'unix: +N more')
+    eq(len(r[(100, 3)]['endpoints']), 33, 'pipe list capped')
+    eq(r[(100, 3)]['endpoints'][:2], ['100,make,4w', '101,make,4w'], 'pipe: the write ends')
+    eq(r[(100, 3)]['endpoints'][-1], '+%d more' % (n - 32), 'pipe: +N more')
+    eq(r[(101, 5)]['endpoints'], ['99,client,3'], 'the other way')
+    rows = js('--tasks', '-p', '101', key='tasks', d=d)
+    eq(rows[0]['shared'][-1], '+%d more' % (n // 2 - 1 - 32), 'SHARED capped')
+    js('--shared', key='shared', d=d)
+    rc, out, err = run('-r', '-o', 'PID,FD,ENDPOINTS,NAME', d=d, timeout=120)
+    eq((rc, err), (0, ''), 'full list')
+    took = time.monotonic() - t
+    check(took < 30, 'took %.1f s' % took)
+    return '%d fds in %.1f s' % (3 * n + 1, took)
+
+
 # --- the format contract --------------------------------------------------------------
 
 def rewrite(src, dst, fn):
