@@ -87,6 +87,8 @@ struct opts {
 	int top;
 	int *cols;		/* list view columns */
 	size_t ncols;
+	const char **outputs;	/* the -o arguments */
+	size_t noutputs;
 	struct selection sel;
 	struct filter *filter;
 };

@@ -127,8 +127,8 @@ static unsigned int view_need(const struct opts *o)
 
 static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 {
-	bool output = false;
 	const char *spec;
+	size_t i;
 	char *end;
 	int c;
 
@@ -145,9 +145,9 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->noheadings = true;
 			break;
 		case 'o':
-			if (columns_parse(o, optarg))
-				return -1;
-			output = true;
+			/* Parsed at the end: -l changes the default columns. */
+			o->outputs = xrealloc(o->outputs, o->noutputs + 1, sizeof(*o->outputs));
+			o->outputs[o->noutputs++] = optarg;
 			break;
 		case OPT_LIST_COLUMNS:
 			*list_columns = true;
@@ -224,11 +224,15 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			return fds_err("unknown option '%s' (see --help)", argv[optind - 1]);
 		}
 	}
+	for (i = 0; i < o->noutputs; i++) {
+		if (columns_parse(o, o->outputs[i]))
+			return -1;
+	}
 	if (optind < argc)
 		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
 	if (o->json && o->raw)
 		return fds_err("--json and --raw cannot be used together");
-	if (output && o->view != VIEW_LIST)
+	if (o->noutputs && o->view != VIEW_LIST)
 		return fds_err("--output only applies to the fd list, not to the other views");
 	if (o->top >= 0 && o->view != VIEW_SUMMARY)
 		return fds_err("--top only applies to --summary");
@@ -279,5 +283,6 @@ out:
 	select_free(&o.sel);
 	filter_free(o.filter);
 	free(o.cols);
+	free(o.outputs);
 	return rc ? 1 : 0;
 }

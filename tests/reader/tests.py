@@ -334,6 +334,9 @@ def t_output():
        'COMMAND PID USER FD MODE TYPE DEV INODE NAME STATE LOCAL', '-o +LIST')
     eq(ok('-r', '-l', '-o', '+REFS').splitlines()[0],
        'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-l -o +LIST')
+    eq(ok('-r', '-o', '+REFS', '-l').splitlines()[0],
+       'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-o +LIST -l')
+    eq(ok('-r', '-o', 'PID', '-o', '+FD,TYPE').splitlines()[0], 'PID FD TYPE', '-o twice')
     err1(['-o', 'PID,BOGUS'], r'^fdscope: unknown column: BOGUS$')
     err1(['-o', 'PID,,FD'], r'unknown column: $')
 
