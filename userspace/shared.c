@@ -119,7 +119,8 @@ int view_shared(const struct opts *o, struct model *m)
 		}
 		list[n++] = s;
 	}
-	qsort(list, n, sizeof(*list), by_fds);
+	if (n)
+		qsort(list, n, sizeof(*list), by_fds);
 
 	out_column(tb, "FILEID", SCOLS_JSON_STRING, 0);
 	out_column(tb, "TYPE", SCOLS_JSON_STRING, 0);
