@@ -28,12 +28,28 @@
 /* How many pids one RCU section may skip before it lets others run. */
 #define FDSCOPE_SCAN_BATCH	256
 
-/* Does @task own the table it uses, rather than borrow its leader's? */
+/*
+ * Does @task own the table it uses, rather than borrow its leader's? When
+ * the leader has exited (its files gone) while threads run on, the first
+ * thread using a table owns it, so the table is still listed exactly once.
+ * Caller holds RCU.
+ */
 static bool fdscope_owns_table(struct task_struct *task)
 {
-	if (thread_group_leader(task))
+	struct task_struct *leader = task->group_leader, *t;
+	struct files_struct *files = READ_ONCE(task->files);
+	struct files_struct *leader_files = READ_ONCE(leader->files);
+
+	if (task == leader)
 		return true;
-	return READ_ONCE(task->files) != READ_ONCE(task->group_leader->files);
+	if (!files || files == leader_files)
+		return false;
+	if (leader_files)
+		return true;
+	for_each_thread(leader, t)
+		if (READ_ONCE(t->files) == files)
+			return t == task;
+	return false;
 }
 
 /* The first owner with tid >= *@tid among every task; caller holds RCU. */
