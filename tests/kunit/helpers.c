@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the fdscope suites share. The reader is the module's walk behind a
+ * real seq_file: an anonymous-inode file whose read_iter is the kernel's
+ * seq_read_iter(), so start/next/stop/show run exactly as under read(2) on
+ * the debugfs files, including the buffer-overflow restarts and the
+ * resumption between reads (debugfs.c's read is seq_read, which kernel
+ * code cannot call; its open and write only wrap what is set up here).
+ */
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/anon_inodes.h>
+#include <linux/debug_locks.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/init_task.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "fdscope_kunit.h"
+
+/* Largest walk output accepted before the walk is deemed not to end. */
+#define FDSCOPE_KUNIT_MAX_OUTPUT	(16 << 20)
+
+static void *fdscope_kunit_start(struct seq_file *m, loff_t *pos)
+{
+	return fdscope_walk_start(m->private, pos);
+}
+
+static void *fdscope_kunit_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return fdscope_walk_next(m->private, pos);
+}
+
+static void fdscope_kunit_stop(struct seq_file *m, void *v)
+{
+	fdscope_walk_stop(m->private);
+}
+
+static const struct seq_operations fdscope_kunit_ops[] = {
+	[FDSCOPE_FILES] = {
+		.start = fdscope_kunit_start,
+		.next = fdscope_kunit_next,
+		.stop = fdscope_kunit_stop,
+		.show = fdscope_files_show,
+	},
+	[FDSCOPE_SOCKETS] = {
+		.start = fdscope_kunit_start,
+		.next = fdscope_kunit_next,
+		.stop = fdscope_kunit_stop,
+		.show = fdscope_sockets_show,
+	},
+	[FDSCOPE_TASKS] = {
+		.start = fdscope_kunit_start,
+		.next = fdscope_kunit_next,
+		.stop = fdscope_kunit_stop,
+		.show = fdscope_tasks_show,
+	},
+};
+
+static const char *const fdscope_kunit_names[] = {
+	[FDSCOPE_FILES] = "files",
+	[FDSCOPE_SOCKETS] = "sockets",
+	[FDSCOPE_TASKS] = "tasks",
+};
+
+static const struct file_operations fdscope_kunit_fops = {
+	.read_iter = seq_read_iter,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
+
+struct fdscope_kunit_reader {
+	struct file *file;
+	loff_t pos;
+	struct fdscope_walk walk;	/* the seq_file's private */
+};
+
+static int fdscope_kunit_reader_init(struct kunit_resource *res, void *context)
+{
+	struct fdscope_kunit_reader *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	res->data = r;
+	return r ? 0 : -ENOMEM;
+}
+
+/* Also run by KUnit after a failed assertion, maybe from another thread. */
+static void fdscope_kunit_reader_free(struct kunit_resource *res)
+{
+	struct fdscope_kunit_reader *r = res->data;
+
+	fdscope_kunit_close(r);
+	kfree(r);
+}
+
+/*
+ * Open a reader of @kind, set up as debugfs.c's open does, with the pid
+ * filter @filter ("pid N,...", parsed by the module) or none.
+ */
+struct fdscope_kunit_reader *fdscope_kunit_open(struct kunit *test,
+						enum fdscope_kind kind,
+						const char *filter)
+{
+	struct fdscope_kunit_reader *r;
+	struct file *file;
+
+	r = kunit_alloc_resource(test, fdscope_kunit_reader_init,
+				 fdscope_kunit_reader_free, GFP_KERNEL, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+
+	r->walk.kind = kind;
+	r->walk.ns = get_pid_ns(task_active_pid_ns(current));
+	if (kind != FDSCOPE_TASKS) {
+		r->walk.pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, r->walk.pathbuf);
+	}
+	if (filter)
+		KUNIT_ASSERT_EQ_MSG(test, fdscope_filter_parse(filter, strlen(filter),
+							       &r->walk.filter), 0,
+				    "filter \"%s\"", filter);
+
+	file = anon_inode_getfile("[fdscope-kunit-reader]", &fdscope_kunit_fops,
+				  NULL, O_RDONLY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	if (seq_open(file, &fdscope_kunit_ops[kind])) {
+		/* Without a seq_file, seq_release() must never see it. */
+		KUNIT_FAIL(test, "seq_open failed");
+		return NULL;
+	}
+	((struct seq_file *)file->private_data)->private = &r->walk;
+	r->file = file;
+	return r;
+}
+
+ssize_t fdscope_kunit_read(struct fdscope_kunit_reader *r, char *buf, size_t len)
+{
+	return kernel_read(r->file, buf, len, &r->pos);
+}
+
+/* The next read starts over, as after lseek(fd, 0, SEEK_SET). */
+void fdscope_kunit_rewind(struct fdscope_kunit_reader *r)
+{
+	r->pos = 0;
+}
+
+void fdscope_kunit_close(struct fdscope_kunit_reader *r)
+{
+	if (r->file) {
+		fput(r->file);
+		r->file = NULL;
+	}
+	if (r->walk.ns) {
+		put_pid_ns(r->walk.ns);
+		r->walk.ns = NULL;
+	}
+	kfree(r->walk.pathbuf);
+	r->walk.pathbuf = NULL;
+}
+
+/*
+ * Read a whole walk, @chunk bytes per read() (any size from 1 up), and
+ * return it NUL-terminated. Fails the test if the walk does not end.
+ */
+char *fdscope_kunit_read_all(struct kunit *test, enum fdscope_kind kind,
+			     const char *filter, size_t chunk)
+{
+	struct fdscope_kunit_reader *r = fdscope_kunit_open(test, kind, filter);
+	size_t len = 0, size = PAGE_SIZE;
+	char *text, *bigger;
+	ssize_t n;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	text = kunit_kmalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	for (;;) {
+		if (size - len < chunk + 1) {
+			KUNIT_ASSERT_LT_MSG(test, size, (size_t)FDSCOPE_KUNIT_MAX_OUTPUT,
+					    "the %s walk does not end",
+					    fdscope_kunit_names[kind]);
+			bigger = kunit_kmalloc(test, 2 * size + chunk, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, bigger);
+			memcpy(bigger, text, len);
+			kunit_kfree(test, text);
+			text = bigger;
+			size = 2 * size + chunk;
+		}
+		n = fdscope_kunit_read(r, text + len, chunk);
+		KUNIT_ASSERT_GE_MSG(test, n, 0, "read() of the %s walk failed",
+				    fdscope_kunit_names[kind]);
+		KUNIT_ASSERT_LE(test, (size_t)n, chunk);
+		if (!n)
+			break;
+		len += n;
+	}
+	text[len] = '\0';
+	fdscope_kunit_close(r);
+	return text;
+}
+
+/* One field as docs/format.md allows it: no separators, only \ooo escapes. */
+static bool fdscope_kunit_field_ok(const char *f)
+{
+	if (!*f)
+		return false;
+	for (; *f; f++) {
+		unsigned char c = *f;
+
+		if (c <= ' ' || c == 0x7f)
+			return false;
+		if (c != '\\')
+			continue;
+		if (f[1] < '0' || f[1] > '3' || f[2] < '0' || f[2] > '7' ||
+		    f[3] < '0' || f[3] > '7')
+			return false;
+		f += 3;
+	}
+	return true;
+}
+
+/* Split @s at single spaces into at most @max fields; return the count. */
+static unsigned int fdscope_kunit_split(char *s, char **fields, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (;;) {
+		if (n < max)
+			fields[n] = s;
+		n++;
+		s = strchr(s, ' ');
+		if (!s)
+			return n;
+		*s++ = '\0';
+	}
+}
+
+/*
+ * Check @text (modified in place) line by line against docs/format.md and
+ * split it into @out: the header names the file and version 1, every
+ * record has exactly one well-formed field per header column, and the
+ * text ends with a newline. Every violation fails the test.
+ */
+bool fdscope_kunit_parse(struct kunit *test, enum fdscope_kind kind,
+			 char *text, struct fdscope_kunit_out *out)
+{
+	const char *name = fdscope_kunit_names[kind];
+	unsigned int nlines = 0, i, n;
+	char *line, *end, *prefix;
+	bool ok = true;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	KUNIT_ASSERT_GT_MSG(test, strlen(text), (size_t)0, "the %s walk is empty", name);
+	KUNIT_EXPECT_EQ_MSG(test, text[strlen(text) - 1], '\n',
+			    "the %s walk does not end in a newline", name);
+	for (line = text; *line; line++)
+		nlines += *line == '\n';
+
+	/* Header: "# fdscope-<name> 1 <columns>". */
+	end = strchr(text, '\n');
+	KUNIT_ASSERT_NOT_NULL(test, end);
+	*end = '\0';
+	prefix = fdscope_kunit_sprintf(test, "# fdscope-%s %d ", name,
+				       FDSCOPE_FORMAT_VERSION);
+	KUNIT_ASSERT_TRUE_MSG(test, str_has_prefix(text, prefix),
+			      "header \"%s\" does not start \"%s\"", text, prefix);
+	line = text + strlen(prefix);
+	out->ncols = 1;
+	for (prefix = line; *prefix; prefix++)
+		out->ncols += *prefix == ' ';
+	out->cols = kunit_kcalloc(test, out->ncols, sizeof(char *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, out->cols);
+	fdscope_kunit_split(line, out->cols, out->ncols);
+
+	out->rows = kunit_kcalloc(test, nlines, sizeof(char **), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, out->rows);
+	for (line = end + 1; *line; line = end + 1) {
+		char **fields = kunit_kcalloc(test, out->ncols, sizeof(char *),
+					      GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, fields);
+		end = strchr(line, '\n');
+		if (!end) {
+			KUNIT_FAIL(test, "%s: unterminated record \"%s\"", name, line);
+			return false;
+		}
+		*end = '\0';
+		n = fdscope_kunit_split(line, fields, out->ncols);
+		if (n != out->ncols) {
+			KUNIT_FAIL(test, "%s: record %u has %u fields, the header %u: \"%s\"",
+				   name, out->nrows, n, out->ncols, line);
+			ok = false;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			if (fdscope_kunit_field_ok(fields[i]))
+				continue;
+			KUNIT_FAIL(test, "%s: record %u, column %s: bad field \"%s\"",
+				   name, out->nrows, out->cols[i], fields[i]);
+			ok = false;
+		}
+		out->rows[out->nrows++] = fields;
+	}
+	return ok;
+}
+
+/* Read and parse a whole walk; the test stops here if it is malformed. */
+void fdscope_kunit_walk(struct kunit *test, enum fdscope_kind kind,
+			const char *filter, size_t chunk,
+			struct fdscope_kunit_out *out)
+{
+	char *text = fdscope_kunit_read_all(test, kind, filter, chunk);
+
+	KUNIT_ASSERT_TRUE(test, fdscope_kunit_parse(test, kind, text, out));
+}
+
+unsigned int fdscope_kunit_col(struct kunit *test,
+			       const struct fdscope_kunit_out *out,
+			       const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < out->ncols; i++)
+		if (!strcmp(out->cols[i], name))
+			return i;
+	KUNIT_ASSERT_TRUE_MSG(test, false, "no column \"%s\" in the %s header",
+			      name, fdscope_kunit_names[out->kind]);
+	return 0;
+}
+
+const char *fdscope_kunit_field(struct kunit *test,
+				const struct fdscope_kunit_out *out,
+				unsigned int row, const char *col)
+{
+	KUNIT_ASSERT_LT(test, row, out->nrows);
+	return out->rows[row][fdscope_kunit_col(test, out, col)];
+}
+
+/* Expect field @col of record @row to be @want (still escaped). */
+void fdscope_kunit_expect(struct kunit *test, const struct fdscope_kunit_out *out,
+			  int row, const char *col, const char *want)
+{
+	KUNIT_EXPECT_STREQ_MSG(test, fdscope_kunit_field(test, out, row, col), want,
+			       "%s record %d, column %s",
+			       fdscope_kunit_names[out->kind], row, col);
+}
+
+/* The first record whose @col is @value, or -1. */
+int fdscope_kunit_find(struct kunit *test, const struct fdscope_kunit_out *out,
+		       const char *col, const char *value)
+{
+	unsigned int c = fdscope_kunit_col(test, out, col), r;
+
+	for (r = 0; r < out->nrows; r++)
+		if (!strcmp(out->rows[r][c], value))
+			return r;
+	return -1;
+}
+
+unsigned int fdscope_kunit_count(struct kunit *test,
+				 const struct fdscope_kunit_out *out,
+				 const char *col, const char *value)
+{
+	unsigned int c = fdscope_kunit_col(test, out, col), r, n = 0;
+
+	for (r = 0; r < out->nrows; r++)
+		n += !strcmp(out->rows[r][c], value);
+	return n;
+}
+
+/* The record of fd @fd, which must be listed exactly once. */
+int fdscope_kunit_find_fd(struct kunit *test,
+			  const struct fdscope_kunit_out *out, int fd)
+{
+	char *value = fdscope_kunit_sprintf(test, "%d", fd);
+	int row;
+
+	KUNIT_ASSERT_EQ_MSG(test, fdscope_kunit_count(test, out, "fd", value), 1U,
+			    "fd %d is not listed exactly once", fd);
+	row = fdscope_kunit_find(test, out, "fd", value);
+	KUNIT_ASSERT_GE(test, row, 0);
+	return row;
+}
+
+static long fdscope_kunit_number(struct kunit *test, const char *s)
+{
+	long v;
+
+	KUNIT_ASSERT_EQ_MSG(test, kstrtol(s, 10, &v), 0, "\"%s\" is not a number", s);
+	return v;
+}
+
+/*
+ * The walk's order: owners by ascending tid (a leader's tid is its pid),
+ * and per-fd kinds by ascending fd within an owner. A cursor that went
+ * backwards or repeated a record shows up here.
+ */
+void fdscope_kunit_check_order(struct kunit *test,
+			       const struct fdscope_kunit_out *out)
+{
+	unsigned int pid = fdscope_kunit_col(test, out, "pid");
+	unsigned int tid = fdscope_kunit_col(test, out, "tid");
+	long owner, fd = -1, last_owner = -1, last_fd = -1;
+	unsigned int r, fdcol = 0;
+	bool per_fd = out->kind != FDSCOPE_TASKS;
+
+	if (per_fd)
+		fdcol = fdscope_kunit_col(test, out, "fd");
+	for (r = 0; r < out->nrows; r++) {
+		const char *t = out->rows[r][tid];
+
+		owner = fdscope_kunit_number(test, strcmp(t, "-") ? t : out->rows[r][pid]);
+		if (per_fd)
+			fd = fdscope_kunit_number(test, out->rows[r][fdcol]);
+		if (owner < last_owner || (owner == last_owner &&
+					   (!per_fd || fd <= last_fd))) {
+			KUNIT_FAIL(test, "%s: record %u (tid %ld fd %ld) after tid %ld fd %ld",
+				   fdscope_kunit_names[out->kind], r, owner, fd,
+				   last_owner, last_fd);
+			return;
+		}
+		last_owner = owner;
+		last_fd = fd;
+	}
+}
+
+/* Decode \ooo escapes; returns the decoded length (NULs included). */
+size_t fdscope_kunit_unescape(char *dst, const char *src)
+{
+	size_t n = 0;
+
+	while (*src) {
+		if (src[0] == '\\' && src[1] && src[2] && src[3]) {
+			dst[n++] = ((src[1] - '0') << 6) | ((src[2] - '0') << 3) |
+				   (src[3] - '0');
+			src += 4;
+		} else {
+			dst[n++] = *src++;
+		}
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+char *fdscope_kunit_sprintf(struct kunit *test, const char *fmt, ...)
+{
+	va_list args;
+	char *s;
+	int len;
+
+	va_start(args, fmt);
+	len = vsnprintf(NULL, 0, fmt, args);
+	va_end(args);
+	s = kunit_kmalloc(test, len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	va_start(args, fmt);
+	vsnprintf(s, len + 1, fmt, args);
+	va_end(args);
+	return s;
+}
+
+/* An object's identity as the table and fileid columns print it. */
+char *fdscope_kunit_id(struct kunit *test, const void *object)
+{
+	return fdscope_kunit_sprintf(test, "%015llx", fdscope_identity(object));
+}
+
+/* The filter that limits a walk to the test thread's own thread group. */
+char *fdscope_kunit_own_filter(struct kunit *test)
+{
+	return fdscope_kunit_sprintf(test, "pid %d", task_tgid_vnr(current));
+}
+
+/*
+ * Kernel threads share init_files; give the test thread an empty table of
+ * its own, so what the walk lists under its pid is exactly what the test
+ * installed. The table goes away when the test thread exits.
+ */
+void fdscope_kunit_own_table(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, unshare_files(), 0);
+	KUNIT_ASSERT_PTR_NE(test, current->files, &init_files);
+	KUNIT_ASSERT_EQ(test, __close_range(0, ~0U, 0), 0);
+}
+
+/* Install @file (its reference passes to the table) at the lowest free fd. */
+int fdscope_kunit_install(struct kunit *test, struct file *file, bool cloexec)
+{
+	int fd;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(file));
+	fd = get_unused_fd_flags(cloexec ? O_CLOEXEC : 0);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	fd_install(fd, file);
+	return fd;
+}
+
+/*
+ * lockdep switches itself off (debug_locks = 0) after its first report,
+ * so a case that ends with it off caused one; a case that starts with it
+ * off would be checked by nothing, so it fails too.
+ */
+int fdscope_kunit_lockdep_init(struct kunit *test)
+{
+	KUNIT_ASSERT_TRUE_MSG(test, debug_locks,
+			      "lockdep already reported a problem: see the kernel log");
+	return 0;
+}
+
+void fdscope_kunit_lockdep_exit(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE_MSG(test, debug_locks,
+			      "lockdep reported a problem during this test: see the kernel log");
+}
+
+/* Case init of the suites that work on the test thread's own table. */
+int fdscope_kunit_table_init(struct kunit *test)
+{
+	fdscope_kunit_lockdep_init(test);
+	fdscope_kunit_own_table(test);
+	set_task_comm(current, FDSCOPE_KUNIT_COMM);
+	return 0;
+}
