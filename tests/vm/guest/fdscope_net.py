@@ -144,14 +144,21 @@ def procnet(pid):
         if path is not None:
             # /proc shows abstract names with '@' for every NUL
             path = path.encode('latin-1')
+        if not path:
+            local = '-'
+        elif not path.startswith(b'@'):
+            local = escape(path)
+        elif b'@' in path[1:]:
+            local = None        # '@' here may stand for a NUL: ambiguous
+        else:
+            local = '@' + escape(path[1:])
         out[ino] = {
             'src': '/proc/net/unix',
             'family': 'unix', 'type': SOCK_TYPES.get(typ, str(typ)),
             'proto': '-',
             'state': 'listen' if flags & SO_ACCEPTCON else
                      ('connected' if st == 3 else 'unconnected'),
-            'local': escape(path) if path and not path.startswith(b'@')
-            else ('@' + escape(path[1:]) if path else '-'),
+            'local': local,
         }
     lines = _read_lines(f'{base}/netlink')
     if lines:

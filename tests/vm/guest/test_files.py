@@ -20,19 +20,23 @@ class Fix:
 
     def __init__(self, records):
         self.procs = {}
-        self.plain = None
+        self.threads = {}      # role -> [manifest dict]
         self.fds = {}          # role -> {fd: manifest dict}
         for kind, d in records:
             if kind == 'proc':
                 self.procs[d['role']] = d
             elif kind == 'thread':
-                self.plain = d
+                self.threads.setdefault(d['role'], []).append(d)
             elif kind == 'fd':
                 self.fds.setdefault(d['owner'], {})[int(d['fd'])] = d
         self.P = int(self.procs['main']['pid'])
         self.F = int(self.procs['fork']['pid'])
         self.C = int(self.procs['clone']['pid'])
         self.T = int(self.procs['unshare']['tid'])
+        self.Z = int(self.procs['zleader']['pid'])
+        self.ztids = [int(d['tid']) for d in self.threads['zthread']]
+        self.zombie = int(self.procs['zombie']['pid'])
+        self.plain = self.threads['plain'][0]
         # role -> (pid, tid text as printed, task id for kcmp/proc, fds role)
         self.owners = {
             'main': (self.P, '-', self.P, 'main'),
@@ -43,7 +47,7 @@ class Fix:
         self.pids = {self.P, self.F, self.C}
         # desc -> number of table slots holding it (the clone shares main's)
         self.slots = {}
-        for role in ('main', 'fork', 'unshare'):
+        for role in ('main', 'fork', 'unshare', 'zleader'):
             for d in self.fds.get(role, {}).values():
                 self.slots[d['desc']] = self.slots.get(d['desc'], 0) + 1
 
@@ -287,6 +291,136 @@ def comm_matches(mod, proc, kthread):
     if not p.startswith(m):
         return False
     return len(m) == 15 or p[len(m):len(m) + 1] in (b'+', b'-')
+
+
+def exiting_checks(rep, fx, files, tasks):
+    """docs/format.md, "Who is listed": when the leader has exited while its
+    threads run on, their one table is listed once, under the first of
+    those threads (with its tid); the process itself keeps its tasks row
+    (a zombie leader: no table).  An unreaped zombie: a tasks row, no
+    table, no files."""
+    p = []
+    mnt = L.mountinfo(fx.P)
+    first = str(min(fx.ztids))
+    rows = [r for r in files.rows if int(r['pid']) == fx.Z]
+    owners = sorted({r['tid'] for r in rows})
+    if owners != [first]:
+        p.append(f'pid {fx.Z} (leader exited, threads {sorted(fx.ztids)} share'
+                 f' one table): files lists it under tids {owners}, expected '
+                 f'once under {first}')
+    want = sorted(fx.fds['zleader'])
+    procfds = L.list_fds(L.task_dir(fx.Z, first))
+    if procfds != want:
+        p.append(f'/proc/{fx.Z}/task/{first}/fd {procfds} != manifest '
+                 f'{want} (fixture problem)')
+    for tid in owners:
+        got = sorted(int(r['fd']) for r in rows if r['tid'] == tid)
+        if got != want:
+            p.append(f'pid {fx.Z} tid {tid}: fds {got}, expected {want}')
+    for r in rows:
+        t = L.proc_fd_truth(fx.Z, first, int(r['fd']), mnt)
+        if t is None:
+            continue
+        for c in ('path', 'pos', 'flags', 'mode', 'cloexec', 'type', 'ino',
+                  'dev'):
+            if r[c] != t[c]:
+                p.append(f'pid {fx.Z} tid {r["tid"]} fd {r["fd"]}: {c} '
+                         f'fdscope={r[c]!r} /proc={t[c]!r}')
+    trows = {r['tid']: r for r in tasks.rows if int(r['pid']) == fx.Z}
+    if sorted(trows) != sorted(['-', first]):
+        p.append(f'tasks: rows for pid {fx.Z} with tids {sorted(trows)}, '
+                 f'expected the process (-) and the table owner {first}')
+    lead = trows.get('-')
+    if lead is not None:
+        if lead['table'] != '-' or lead['nfds'] not in ('-', '0'):
+            p.append(f'tasks pid {fx.Z} tid -: the exited leader shows table '
+                     f'{lead["table"]} nfds {lead["nfds"]}, expected none')
+        if lead['comm'] != 'fdfix-zleader':
+            p.append(f'tasks pid {fx.Z} tid -: comm {lead["comm"]!r}')
+    own = trows.get(first)
+    if own is not None:
+        if own['nfds'] != str(len(want)):
+            p.append(f'tasks pid {fx.Z} tid {first}: nfds {own["nfds"]}, '
+                     f'expected {len(want)}')
+        if rows and own['table'] != rows[0]['table']:
+            p.append(f'tasks pid {fx.Z} tid {first}: table {own["table"]} != '
+                     f'files table {rows[0]["table"]}')
+        exp = L.comm_of(fx.Z, first)
+        if own['comm'] != exp:
+            p.append(f'tasks pid {fx.Z} tid {first}: comm {own["comm"]!r}, '
+                     f'expected {exp!r}')
+    rep.result('files-exited-leader', p)
+
+    p = []
+    zr = [r for r in tasks.rows if int(r['pid']) == fx.zombie]
+    if len(zr) != 1:
+        p.append(f'tasks: {len(zr)} rows for the zombie {fx.zombie}')
+    for r in zr:
+        exp = {'tid': '-', 'comm': 'fdfix-zombie', 'table': '-',
+               'netns': '-', 'pidns': L.ns_ino(fx.P, '-', 'pid')}
+        for c, v in exp.items():
+            if r[c] != v:
+                p.append(f'tasks zombie {fx.zombie}: {c} {r[c]!r}, expected '
+                         f'{v!r}')
+        for c in ('nfds', 'maxfds'):
+            if r[c] not in ('-', '0'):
+                p.append(f'tasks zombie {fx.zombie}: {c} {r[c]!r} without a '
+                         'table')
+    fr = [r for r in files.rows if int(r['pid']) == fx.zombie]
+    if fr:
+        p.append(f'files: {len(fr)} records for the zombie {fx.zombie}')
+    rep.result('tasks-zombie', p)
+
+
+PIDNS_READER = r"""
+import json, os
+out = {'self': os.getpid(),
+       'pidns': os.stat('/proc/self/ns/pid').st_ino}
+for name in ('files', 'tasks', 'sockets'):
+    fd = os.open('/sys/kernel/debug/fdscope/' + name, os.O_RDONLY)
+    data = b''
+    while True:
+        b = os.read(fd, 65536)
+        if not b:
+            break
+        data += b
+    os.close(fd)
+    out[name] = [l.split(' ')[:4] for l in
+                 data.decode('latin-1').split(chr(10))[1:] if l]
+print(json.dumps(out))
+"""
+
+
+def pidns_checks(rep):
+    """Read from inside a new pid namespace: only its processes, with its
+    pid numbers."""
+    import json
+    import subprocess
+    try:
+        r = subprocess.run(['unshare', '--pid', '--fork', '/usr/bin/python3',
+                            '-c', PIDNS_READER], capture_output=True,
+                           timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        rep.skip('files-pidns', f'unshare --pid: {e}')
+        return
+    if r.returncode != 0:
+        rep.skip('files-pidns', 'unshare --pid failed: '
+                 + r.stderr.decode('latin-1').strip()[-200:])
+        return
+    out = json.loads(r.stdout)
+    p = []
+    if out['self'] != 1:
+        p.append(f'reader is pid {out["self"]} in its namespace, not 1 '
+                 '(harness problem)')
+    for name in ('files', 'tasks', 'sockets'):
+        pids = sorted({row[0] for row in out[name]})
+        if pids != (['1'] if name != 'sockets' else pids and ['1']):
+            p.append(f'{name}: pids {pids[:10]} seen from a pid namespace '
+                     'holding only pid 1')
+    trow = [row for row in out['tasks'] if row[0] == '1']
+    if not trow:
+        p.append('tasks: no row for pid 1 of the namespace')
+    rep.result('files-pidns', p)
 
 
 def system_checks(rep, files, tasks, s1, s2):
@@ -700,9 +834,11 @@ def run(rep, fx):
         rep.fail('files-setup', 'headers unusable; skipping record checks')
         return
     fixture_checks(rep, fx, tables['files'], tables['tasks'])
+    exiting_checks(rep, fx, tables['files'], tables['tasks'])
     system_checks(rep, tables['files'], tables['tasks'], s1, s2)
     filter_checks(rep, fx, tables)
     read_checks(rep, fx)
+    pidns_checks(rep)
 
 
 def main():
