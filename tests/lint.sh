@@ -43,16 +43,27 @@ report() {	# CHECK FINDINGS: PASS if FINDINGS is empty, else FAIL with them
 
 # --- checkpatch --------------------------------------------------------------
 lint_checkpatch() {
-	local files out line allow
+	local files out line allow root
 
 	[ -f "$checkpatch" ] || { echo "no $checkpatch (run 'make deps')"; return; }
 	# Tracked and new files alike; ignored build products are not sources.
-	mapfile -t files < <(cd "$top" && git ls-files --cached --others --exclude-standard \
-		-- 'module/*.[ch]' 'tests/*.[ch]' 'userspace/*.[ch]' | sort -u)
+	# Outside a git checkout (an export), every file that is there.
+	if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		mapfile -t files < <(cd "$top" && git ls-files --cached --others \
+			--exclude-standard -- 'module/*.[ch]' 'tests/*.[ch]' 'userspace/*.[ch]' |
+			sort -u)
+	else
+		mapfile -t files < <(cd "$top" && find module tests userspace -name '*.[ch]' \
+			-not -path 'tests/out/*' -not -name '*.mod.c' 2>/dev/null | sort)
+	fi
 	[ "${#files[@]}" -gt 0 ] || { echo "no C files found under $top"; return; }
 	# One run over all of them; --terse: "path:line: LEVEL:TYPE: message".
-	out=$(cd "$top" && perl "$checkpatch" --strict --no-tree --terse --show-types \
-		--no-summary --color=never -f "${files[@]}" 2>&1)
+	# --root: an empty tree, for the CamelCase check outside a git checkout.
+	root=$(mktemp -d)
+	mkdir "$root/include"
+	out=$(cd "$top" && perl "$checkpatch" --strict --no-tree --root="$root" --terse \
+		--show-types --no-summary --color=never -f "${files[@]}" 2>&1)
+	rm -rf "$root"
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
 		allow=$(printf '%s\n' "$line" | awk -F': ' -v OFS='\t' '
@@ -82,8 +93,10 @@ lint_build() {
 	for f in "$top"/module/*.[ch] "$top"/module/Kbuild; do
 		ln -s "$f" "$out/module/$(basename "$f")"
 	done
+	# Findings name module/FILE, not the link in the build directory.
 	make -s -C "$kdir" M="$out" "$@" modules 2>&1 |
-		grep -v '^Skipping BTF generation for .* due to unavailability of vmlinux$'
+		grep -v '^Skipping BTF generation for .* due to unavailability of vmlinux$' |
+		sed "s|$out/module/|module/|g"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || echo "make $* failed for $ver"
 }
 

@@ -173,6 +173,8 @@ static struct kunit_case fdscope_escape_test_cases[] = {
 
 static struct kunit_suite fdscope_escape_suite = {
 	.name = "fdscope_escape",
+	.init = fdscope_kunit_watch_init,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_escape_test_cases,
 };
 
@@ -216,6 +218,8 @@ static struct kunit_case fdscope_identity_test_cases[] = {
 
 static struct kunit_suite fdscope_identity_suite = {
 	.name = "fdscope_identity",
+	.init = fdscope_kunit_watch_init,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_identity_test_cases,
 };
 

@@ -69,8 +69,8 @@ char *fdscope_kunit_own_filter(struct kunit *test);
 
 void fdscope_kunit_own_table(struct kunit *test);
 int fdscope_kunit_install(struct kunit *test, struct file *file, bool cloexec);
-int fdscope_kunit_lockdep_init(struct kunit *test);
-void fdscope_kunit_lockdep_exit(struct kunit *test);
+int fdscope_kunit_watch_init(struct kunit *test);
+void fdscope_kunit_watch_exit(struct kunit *test);
 int fdscope_kunit_table_init(struct kunit *test);
 
 #endif /* _FDSCOPE_KUNIT_H */

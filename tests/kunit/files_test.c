@@ -390,7 +390,7 @@ static struct kunit_case fdscope_files_test_cases[] = {
 static struct kunit_suite fdscope_files_suite = {
 	.name = "fdscope_files",
 	.init = fdscope_kunit_table_init,
-	.exit = fdscope_kunit_lockdep_exit,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_files_test_cases,
 };
 

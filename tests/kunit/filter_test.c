@@ -159,6 +159,8 @@ static struct kunit_case fdscope_filter_test_cases[] = {
 
 static struct kunit_suite fdscope_filter_suite = {
 	.name = "fdscope_filter",
+	.init = fdscope_kunit_watch_init,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_filter_test_cases,
 };
 

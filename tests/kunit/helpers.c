@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
+#include <linux/panic.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -502,27 +503,56 @@ int fdscope_kunit_install(struct kunit *test, struct file *file, bool cloexec)
 }
 
 /*
- * lockdep switches itself off (debug_locks = 0) after its first report,
- * so a case that ends with it off caused one; a case that starts with it
- * off would be checked by nothing, so it fails too.
+ * What the kernel itself reports, attributed to the case it happened in,
+ * whichever thread caused it: a KASAN report taints the kernel 'B', an
+ * oops 'D', a WARN 'W'; lockdep switches itself off (debug_locks = 0)
+ * after its first report. Each case notes both at init and fails at exit
+ * if either changed. Only the first report of each kind can be pinned on
+ * a case; run.sh fails the run on any report in the kernel log.
  */
-int fdscope_kunit_lockdep_init(struct kunit *test)
+#define FDSCOPE_KUNIT_TAINTS \
+	((1UL << TAINT_BAD_PAGE) | (1UL << TAINT_DIE) | (1UL << TAINT_WARN))
+
+struct fdscope_kunit_watch {
+	unsigned long taint;
+	int debug_locks;
+};
+
+int fdscope_kunit_watch_init(struct kunit *test)
 {
-	KUNIT_ASSERT_TRUE_MSG(test, debug_locks,
-			      "lockdep already reported a problem: see the kernel log");
+	struct fdscope_kunit_watch *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->taint = get_taint() & FDSCOPE_KUNIT_TAINTS;
+	w->debug_locks = debug_locks;
+	if (!w->debug_locks)
+		kunit_info(test, "lockdep is off after an earlier report: not checked here\n");
+	test->priv = w;
 	return 0;
 }
 
-void fdscope_kunit_lockdep_exit(struct kunit *test)
+void fdscope_kunit_watch_exit(struct kunit *test)
 {
-	KUNIT_EXPECT_TRUE_MSG(test, debug_locks,
-			      "lockdep reported a problem during this test: see the kernel log");
+	struct fdscope_kunit_watch *w = test->priv;
+	unsigned long taint;
+
+	if (!w)
+		return;
+	taint = get_taint() & FDSCOPE_KUNIT_TAINTS & ~w->taint;
+	KUNIT_EXPECT_EQ_MSG(test, taint, 0UL,
+			    "the kernel reported a problem during this test:%s%s%s (see the kernel log)",
+			    taint & (1UL << TAINT_BAD_PAGE) ? " KASAN/bad page" : "",
+			    taint & (1UL << TAINT_DIE) ? " oops" : "",
+			    taint & (1UL << TAINT_WARN) ? " WARNING" : "");
+	if (w->debug_locks)
+		KUNIT_EXPECT_TRUE_MSG(test, debug_locks,
+				      "lockdep reported a problem during this test (see the kernel log)");
 }
 
 /* Case init of the suites that work on the test thread's own table. */
 int fdscope_kunit_table_init(struct kunit *test)
 {
-	fdscope_kunit_lockdep_init(test);
+	fdscope_kunit_watch_init(test);
 	fdscope_kunit_own_table(test);
 	set_task_comm(current, FDSCOPE_KUNIT_COMM);
 	return 0;

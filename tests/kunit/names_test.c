@@ -380,6 +380,8 @@ static struct kunit_case fdscope_names_test_cases[] = {
 
 static struct kunit_suite fdscope_names_suite = {
 	.name = "fdscope_names",
+	.init = fdscope_kunit_watch_init,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_names_test_cases,
 };
 

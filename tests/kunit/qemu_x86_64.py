@@ -2,7 +2,8 @@
 #
 # kunit.py's x86_64 machine, made explicit: TCG (KVM is not assumed to
 # work), every CPU feature TCG has, two vCPUs so the concurrent-walk test
-# really runs in parallel, and room for KASAN's shadow.
+# really runs in parallel, room for KASAN's shadow, and every KASAN report
+# printed rather than only the first.
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='x86_64',
@@ -11,7 +12,7 @@ CONFIG_SERIAL_8250=y
 CONFIG_SERIAL_8250_CONSOLE=y''',
 			   qemu_arch='x86_64',
 			   kernel_path='arch/x86/boot/bzImage',
-			   kernel_command_line='console=ttyS0',
+			   kernel_command_line='console=ttyS0 kasan_multi_shot',
 			   extra_qemu_params=['-accel', 'tcg', '-cpu', 'max',
 					      '-smp', '2', '-m', '2048',
 					      '-bios', 'qboot.rom'])

@@ -583,7 +583,7 @@ static struct kunit_case fdscope_sockets_test_cases[] = {
 static struct kunit_suite fdscope_sockets_suite = {
 	.name = "fdscope_sockets",
 	.init = fdscope_kunit_table_init,
-	.exit = fdscope_kunit_lockdep_exit,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_sockets_test_cases,
 };
 

@@ -218,7 +218,7 @@ static struct kunit_case fdscope_tasks_test_cases[] = {
 static struct kunit_suite fdscope_tasks_suite = {
 	.name = "fdscope_tasks",
 	.init = fdscope_kunit_table_init,
-	.exit = fdscope_kunit_lockdep_exit,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_tasks_test_cases,
 };
 

@@ -385,8 +385,8 @@ static void fdscope_walk_concurrent_test(struct kunit *test)
 	static const char *const names[2] = { "fdscope-churn-f", "fdscope-churn-s" };
 	static const size_t chunks[] = { 4096, 1000, 333 };
 	unsigned int task_refs, pass, kind, i;
-	unsigned long deadline;
 	struct fdscope_churn *churn;
+	unsigned long start;
 	struct fdscope_walk_own own;
 	struct fdscope_kunit_out out;
 	int before[2], rounds;
@@ -409,14 +409,15 @@ static void fdscope_walk_concurrent_test(struct kunit *test)
 		before[i] = fdscope_churn_rounds(&churn[i]);
 	}
 
-	deadline = jiffies + 60 * HZ;
-	for (pass = 0; pass < 6; pass++) {
+	/* At least 6 passes and 10 s of walking; at most 60 s. */
+	start = jiffies;
+	for (pass = 0; pass < 6 || time_before(jiffies, start + 10 * HZ); pass++) {
 		for (kind = FDSCOPE_FILES; kind <= FDSCOPE_TASKS; kind++) {
 			fdscope_kunit_walk(test, kind, NULL, chunks[pass % 3], &out);
 			fdscope_kunit_check_order(test, &out);
 			fdscope_walk_expect_own(test, &out, &own);
 		}
-		if (time_after(jiffies, deadline))
+		if (time_after(jiffies, start + 60 * HZ))
 			break;
 	}
 	for (i = 0; i < 2; i++)
@@ -426,8 +427,9 @@ static void fdscope_walk_concurrent_test(struct kunit *test)
 	for (i = 0; i < 2; i++)
 		KUNIT_EXPECT_EQ_MSG(test, churn[i].err, 0, "%s: %s failed", names[i],
 				    churn[i].what ?: "");
-	kunit_info(test, "%u passes; churn rounds %d and %d\n", pass,
-		   fdscope_churn_rounds(&churn[0]), fdscope_churn_rounds(&churn[1]));
+	kunit_info(test, "%u passes in %u ms; churn rounds %d and %d\n", pass,
+		   jiffies_to_msecs(jiffies - start), fdscope_churn_rounds(&churn[0]),
+		   fdscope_churn_rounds(&churn[1]));
 
 	/* No reference the walks took on the test's own objects is left. */
 	KUNIT_EXPECT_EQ(test, refcount_read(&current->usage), task_refs);
@@ -445,7 +447,7 @@ static struct kunit_case fdscope_walk_test_cases[] = {
 static struct kunit_suite fdscope_walk_suite = {
 	.name = "fdscope_walk",
 	.init = fdscope_kunit_table_init,
-	.exit = fdscope_kunit_lockdep_exit,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_walk_test_cases,
 };
 
@@ -480,8 +482,8 @@ static struct kunit_case fdscope_debugfs_test_cases[] = {
 
 static struct kunit_suite fdscope_debugfs_suite = {
 	.name = "fdscope_debugfs",
-	.init = fdscope_kunit_lockdep_init,
-	.exit = fdscope_kunit_lockdep_exit,
+	.init = fdscope_kunit_watch_init,
+	.exit = fdscope_kunit_watch_exit,
 	.test_cases = fdscope_debugfs_test_cases,
 };
 
