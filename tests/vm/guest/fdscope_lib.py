@@ -58,16 +58,17 @@ class Reporter:
         self.failed = 0
         self.results = {}
 
-    def result(self, name, problems, what=None):
-        """problems: list of strings; empty means pass."""
+    def result(self, name, problems, what=None, note=None):
+        """problems: list of strings; empty means pass.  note: what a pass
+        covered, shown after the name."""
         if problems:
             self.fail(name, problems, what)
         else:
-            self.ok(name)
+            self.ok(name, note)
 
-    def ok(self, name):
+    def ok(self, name, note=None):
         self.results[name] = 'PASS'
-        print(f'PASS: {name}', flush=True)
+        print(f'PASS: {name}' + (f' ({note})' if note else ''), flush=True)
 
     def fail(self, name, problems, what=None):
         """One FAIL line; with several problems (or a summary) the details

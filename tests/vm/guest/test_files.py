@@ -479,11 +479,14 @@ def system_checks(rep, files, tasks, s1, s2):
         pid = int(spid)
         if pid not in s1 and pid not in s2 and pid != me:
             p_tasks.append(f'tasks: pid {pid} in neither /proc snapshot')
+    nfds = sum(len(s1[pid]['owners'][t]) for pid in stable
+               for t in s1[pid]['owners'])
     rep.result('files-system-fdsets', p_sets,
                f'{len(p_sets)} process(es) differ from /proc '
-               f'({len(stable)} stable processes compared)' if p_sets else None)
-    rep.result('files-system-paths', p_paths)
-    rep.result('tasks-system', p_tasks)
+               f'({len(stable)} stable processes compared)' if p_sets else None,
+               f'{len(stable)} processes, {len(owners)} tables, {nfds} fds')
+    rep.result('files-system-paths', p_paths, note=f'{nfds} fds')
+    rep.result('tasks-system', p_tasks, note=f'{len(owners)} rows')
 
     # table identities against kcmp(KCMP_FILES).
     tval = {}
@@ -503,7 +506,9 @@ def system_checks(rep, files, tasks, s1, s2):
         items, L.KCMP_FILES, lambda o: (o[0] if o[1] == '-' else int(o[1]), 0))
     p += L.partition_problems(classes, 'table', lambda o: tval[o],
                               lambda o: f'{o[0]}/{o[1]}')
-    rep.result('files-system-tables', p)
+    rep.result('files-system-tables', p,
+               note=f'{len(items)} owners, {len(classes)} distinct tables, '
+               f'{len(failed)} not comparable')
 
     # fileid identities against kcmp(KCMP_FILE), within each (dev, ino).
     stable_set = {str(x) for x in stable}
@@ -524,7 +529,9 @@ def system_checks(rep, files, tasks, s1, s2):
         failed += f
     desc = lambda r: f'{r["pid"]}/{r["tid"]}:{r["fd"]}'  # noqa: E731
     p = L.partition_problems(classes, 'fileid', lambda r: r['fileid'], desc)
-    rep.result('files-system-fileids', p)
+    rep.result('files-system-fileids', p,
+               note=f'{sum(map(len, classes))} fds, {len(classes)} '
+               f'descriptions, {len(failed)} not comparable')
 
     # refs >= number of table slots seen holding the description.
     slots = {}

@@ -272,7 +272,8 @@ def system_checks(rep, t1, t2, socks, files, s1, s2):
         if key[0] in stable and f['type'] == 'SOCK' and key not in sr:
             p.append(f'files says pid {key[0]} fd {key[2]} is a socket; '
                      'no sockets record')
-    rep.result('sockets-system-join', p)
+    rep.result('sockets-system-join', p,
+               note=f'{sum(1 for k in sr if k[0] in stable)} records')
 
     p = []
     n = 0
@@ -293,7 +294,7 @@ def system_checks(rep, t1, t2, socks, files, s1, s2):
                              f'{ino}: {c} fdscope={r[c]!r} {name}={a[c]!r}')
     if n == 0:
         p.append('no socket record matched /proc/net or sock_diag by inode')
-    rep.result('sockets-system-truth', p)
+    rep.result('sockets-system-truth', p, note=f'{n} record/source pairs')
 
 
 def run(rep, fixture):
