@@ -35,6 +35,19 @@ v612=$(newest_612)
 missing "linux-image-$v612"
 missing "linux-headers-$v612"
 
+# --- 6.12 PREEMPT_RT (tests/vm/run 6.12-rt): the newest
+# linux-image-6.12.*+deb12-rt-amd64 that also has its linux-headers-*
+# package, chosen at install time like the plain 6.12 above.
+newest_612rt() {
+	apt-cache search --names-only '^linux-(image|headers)-6\.12\.[0-9]+\+deb12-rt-amd64$' |
+		awk '{print $1}' | sed -E 's/^linux-(image|headers)-//' | sort -V | uniq -d | tail -1
+}
+v612rt=$(newest_612rt)
+[ -n "$v612rt" ] || { log "no linux-image-6.12.*+deb12-rt-amd64 with headers in the package lists"; exit 1; }
+missing "linux-image-$v612rt"
+missing "linux-headers-$v612rt"
+# --- end 6.12 PREEMPT_RT
+
 if [ -n "$want" ]; then
 	log "installing:$want"
 	apt-get install -y -q --no-install-recommends $want >&2
