@@ -71,14 +71,19 @@ int fdscope_files_show(struct seq_file *m, void *v)
 		fdscope_put_none(m);
 	fdscope_put_ull(m, file->f_pos);
 
+	/*
+	 * Anonymous inodes by the class /proc shows, whatever their mode:
+	 * 6.9+ pidfds live in pidfs with an S_IFREG mode but still read
+	 * "anon_inode:[pidfd]". Real paths always start with '/'.
+	 */
 	path = fdscope_file_path(w, &len);
+	anon = path ? fdscope_anon_class(path, &n) : NULL;
 	name = fdscope_type_name(inode->i_mode);
-	anon = !name && path ? fdscope_anon_class(path, &n) : NULL;
-	if (name) {
-		fdscope_put_str(m, name);
-	} else if (anon) {
+	if (anon) {
 		seq_putc(m, ' ');
 		fdscope_put_escaped(m, anon, n);
+	} else if (name) {
+		fdscope_put_str(m, name);
 	} else {
 		fdscope_put_str(m, "UNKN");
 	}

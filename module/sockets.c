@@ -28,6 +28,17 @@ static int fdscope_sk_state(struct sock *sk)
 	return sk_is_inet(sk) ? inet_sk_state_load(sk) : READ_ONCE(sk->sk_state);
 }
 
+/*
+ * Connections waiting to be accepted. af_unix queues them as skbs on the
+ * listener and does not keep sk_ack_backlog, which inet does.
+ */
+static unsigned int fdscope_accept_queue_len(struct sock *sk)
+{
+	if (sk->sk_family == AF_UNIX)
+		return skb_queue_len_lockless(&sk->sk_receive_queue);
+	return READ_ONCE(sk->sk_ack_backlog);
+}
+
 /* A name, or the number behind @fmt when the table has none. */
 static void fdscope_put_name(struct seq_file *m, const char *name, const char *fmt, int v)
 {
@@ -90,8 +101,7 @@ static void fdscope_put_queues(struct seq_file *m, struct sock *sk, bool listeni
 		return;
 	}
 	if (listening) {
-		rxq = sk->sk_family == AF_UNIX ? skb_queue_len_lockless(&sk->sk_receive_queue) :
-						  READ_ONCE(sk->sk_ack_backlog);
+		rxq = fdscope_accept_queue_len(sk);
 		txq = READ_ONCE(sk->sk_max_ack_backlog);
 	} else if (sk_is_tcp(sk)) {
 		const struct tcp_sock *tp = tcp_sk(sk);
@@ -174,7 +184,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 		seq_puts(m, " - -");
 	}
 	if (listening)
-		seq_printf(m, " %u/%u", READ_ONCE(sk->sk_ack_backlog),
+		seq_printf(m, " %u/%u", fdscope_accept_queue_len(sk),
 			   READ_ONCE(sk->sk_max_ack_backlog));
 	else
 		fdscope_put_none(m);
