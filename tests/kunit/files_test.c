@@ -16,6 +16,7 @@
 #include <linux/net.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/sched/task.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/net_namespace.h>
@@ -158,6 +159,42 @@ static void fdscope_files_escaped_path_test(struct kunit *test)
 					       fdscope_kunit_field(test, &out, row, "path")));
 	KUNIT_EXPECT_STREQ(test, decoded, name);
 	fdscope_kunit_unlink(test, name);
+}
+
+/*
+ * "deleted" follows the dentry, not the text: a linked file whose name
+ * ends in " (deleted)" is not deleted until it is unlinked, and a file
+ * that was never linked (shmem, as memfd_create makes) is.
+ */
+static void fdscope_files_deleted_test(struct kunit *test)
+{
+	static const char name[] = "/fdscope-kunit-fake (deleted)";
+	struct fdscope_kunit_out out;
+	struct file *fake, *shm;
+	int fdf, fds, row;
+
+	fake = fdscope_kunit_create(test, name, O_RDWR);
+	fdf = fdscope_kunit_install(test, fake, false);
+	shm = shmem_file_setup("fdscope-kunit-shm", 4096, 0);
+	fds = fdscope_kunit_install(test, shm, false);
+
+	fdscope_kunit_walk(test, FDSCOPE_FILES, fdscope_kunit_own_filter(test), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 2U);
+	row = fdscope_kunit_find_fd(test, &out, fdf);
+	fdscope_kunit_expect(test, &out, row, "path", "/fdscope-kunit-fake\\040(deleted)");
+	fdscope_kunit_expect(test, &out, row, "deleted", "0");
+	row = fdscope_kunit_find_fd(test, &out, fds);
+	fdscope_expect_file(test, &out, row, fds, shm);
+	fdscope_kunit_expect(test, &out, row, "type", "REG");
+	fdscope_kunit_expect(test, &out, row, "path", "/fdscope-kunit-shm\\040(deleted)");
+	fdscope_kunit_expect(test, &out, row, "deleted", "1");
+
+	fdscope_kunit_unlink(test, name);
+	fdscope_kunit_walk(test, FDSCOPE_FILES, fdscope_kunit_own_filter(test), 4096, &out);
+	row = fdscope_kunit_find_fd(test, &out, fdf);
+	fdscope_kunit_expect(test, &out, row, "path",
+			     "/fdscope-kunit-fake\\040(deleted)\\040(deleted)");
+	fdscope_kunit_expect(test, &out, row, "deleted", "1");
 }
 
 /* Pipes, anonymous inodes, a directory and an O_PATH file. */
@@ -379,6 +416,7 @@ static void fdscope_files_partial_reads_test(struct kunit *test)
 static struct kunit_case fdscope_files_test_cases[] = {
 	KUNIT_CASE(fdscope_files_regular_test),
 	KUNIT_CASE(fdscope_files_escaped_path_test),
+	KUNIT_CASE(fdscope_files_deleted_test),
 	KUNIT_CASE(fdscope_files_special_test),
 	KUNIT_CASE(fdscope_files_socket_test),
 	KUNIT_CASE(fdscope_files_high_fds_test),
