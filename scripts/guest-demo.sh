@@ -4,12 +4,13 @@
 # pipes to look at, then show what fdscope sees.
 set -euo pipefail
 
-fixtures=tests/fixtures
-"$fixtures/sock_fixture" /tmp/sock.manifest </dev/zero >/tmp/sock.out 2>&1 &
-demo=$!
-trap 'kill $demo 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	grep -q ready /tmp/sock.out 2>/dev/null && break
+demo=/tmp/fdscope-demo
+mkdir -p "$demo"
+# The fixture holds its sockets until its stdin (a pipe) closes.
+sleep 3600 | tests/fixtures/sock_fixture "$demo/manifest" "$demo" >"$demo/out" 2>&1 &
+trap 'pkill -x sock_fixture || true; pkill -x sleep || true' EXIT
+for _ in $(seq 300); do
+	grep -q ready "$demo/out" 2>/dev/null && break
 	sleep 0.1
 done
 
@@ -18,3 +19,6 @@ userspace/fdscope "$@"
 echo
 echo "### fdscope --summary"
 userspace/fdscope --summary
+echo
+echo "### fdscope --endpoints"
+userspace/fdscope --endpoints
