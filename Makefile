@@ -55,19 +55,19 @@ vm-6.1 vm-6.12: fixtures userspace
 
 # Installs what `make` built (MODDIR= another tree built for KDIR). Staged
 # installs (DESTDIR=) leave depmod to the package's own install step.
+MODDEST = $(DESTDIR)/lib/modules/$(KVER)/extra
+
 install:
 	@[ -f $(MODDIR)/module/fdscope.ko ] && [ -x userspace/fdscope ] || \
 		{ echo "install: nothing built in $(MODDIR): run 'make' first" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(MODDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
-		modules_install
+	install -D -m 0644 $(MODDIR)/module/fdscope.ko $(MODDEST)/fdscope.ko
 	$(if $(DESTDIR),,depmod $(KVER))
 	install -D -m 0755 userspace/fdscope $(DESTDIR)$(PREFIX)/bin/fdscope
 	install -D -m 0644 userspace/fdscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/$(KVER)/extra/module/fdscope.ko*
-	-rmdir $(DESTDIR)/lib/modules/$(KVER)/extra/module $(DESTDIR)/lib/modules/$(KVER)/extra \
-		2>/dev/null
+	rm -f $(MODDEST)/fdscope.ko
+	-rmdir $(MODDEST) 2>/dev/null
 	$(if $(DESTDIR),,depmod $(KVER))
 	rm -f $(DESTDIR)$(PREFIX)/bin/fdscope $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
 

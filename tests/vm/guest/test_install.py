@@ -29,7 +29,7 @@ def run(*cmd, **kw):
 
 
 def installed():
-    return glob.glob(f"/lib/modules/{VER}/extra/module/fdscope.ko*") + [
+    return glob.glob(f"/lib/modules/{VER}/extra/fdscope.ko*") + [
         p for p in ("/usr/local/bin/fdscope", "/usr/local/share/man/man1/fdscope.1")
         if os.path.exists(p)]
 
@@ -53,7 +53,8 @@ rows = [line.split(" ", 2) for line in r.stdout.splitlines()]
 check("install-reader-runs", r.returncode == 0 and rows and all(row[0] == me for row in rows),
       f"rc={r.returncode} stderr={r.stderr.strip()!r} rows={rows[:3]}")
 r = run("man", "-w", "fdscope")
-check("install-man-page", r.stdout.strip() == "/usr/local/share/man/man1/fdscope.1",
+check("install-man-page", os.path.realpath(r.stdout.strip()) ==
+      os.path.realpath("/usr/local/share/man/man1/fdscope.1"),
       f"man -w: {r.stdout.strip()!r} {r.stderr.strip()!r}")
 
 r = run("modprobe", "-r", "fdscope")
