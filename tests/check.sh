@@ -55,7 +55,7 @@ lane reader tests/reader/run.sh
 lane fuzz tests/fuzz/run.sh 60
 lane kunit tests/kunit/run.sh
 lane install tests/install/run.sh
-lane vm-6.1 tests/vm/run --timeout 1500 6.1 tests/vm/guest/run-all.sh
+lane vm-6.1 tests/vm/run --timeout 1500 6.1 env FDSCOPE_VM_INSTALL=1 tests/vm/guest/run-all.sh
 lane vm-6.12 tests/vm/run --timeout 1500 6.12 tests/vm/guest/run-all.sh
 
 [ -z "$lanes_failed" ] || echo "failed lanes:$lanes_failed (logs in $log)"
