@@ -11,6 +11,12 @@ again (debugfs should answer EIO once its files are removed); closes the
 files (debugfs's proxy then calls the module's release(), in a module that
 is gone); loads the module again. Each step is printed before it is taken,
 and the kernel log decides: see tests/vm/run's verdict.
+
+Seen on 6.12.117 (and expected on every kernel whose debugfs uses the full
+proxy): rmmod -f succeeds (taint R), reads after it fail with EIO, and the
+first close() oopses in full_proxy_release() on the freed fdscope_fops
+("BUG: unable to handle page fault"); the guest then hangs until the
+timeout. Forced unload is unsafe by design; never use it on fdscope.
 """
 
 import os

@@ -80,7 +80,8 @@ def nonroot():
             res = probe(prefix)
             if isinstance(res, str):
                 if prefix:
-                    h.skip(f'perms-nonroot-{name}', f'{" ".join(prefix)} failed: {res}')
+                    # In the rig's chroot, unshare(CLONE_NEWUSER) is EPERM.
+                    h.skip(f'perms-nonroot-{name}', f'{" ".join(prefix)} failed (in a chroot?): {res}')
                 else:
                     h.fail(f'perms-nonroot-{name}', f'probe failed: {res}')
                 continue
