@@ -48,6 +48,8 @@ struct fdscope_walk {
 	unsigned int fd;		/* cursor: fd within that table */
 
 	struct task_struct *task;	/* referenced between start and stop */
+	pid_t tgid;			/* @task's numbers, taken when found */
+	bool leader;
 	struct file *file;		/* referenced between start and stop */
 	u64 table_id;			/* identity of @task's files_struct */
 	bool cloexec;			/* close-on-exec bit of @fd */

@@ -62,7 +62,8 @@ static struct task_struct *fdscope_scan_all(struct fdscope_walk *w, pid_t *tid)
 	while ((pid = find_ge_pid(*tid, w->ns))) {
 		*tid = pid_nr_ns(pid, w->ns);
 		task = pid_task(pid, PIDTYPE_PID);
-		if (task && fdscope_owns_table(task))
+		/* A task being reaped has no tgid left: skip it. */
+		if (task && fdscope_owns_table(task) && task_tgid_nr_ns(task, w->ns))
 			return task;
 		(*tid)++;
 		if (++skipped % FDSCOPE_SCAN_BATCH == 0) {
@@ -113,8 +114,12 @@ static struct task_struct *fdscope_next_owner(struct fdscope_walk *w)
 		task = fdscope_scan_filter(w, &tid);
 	else
 		task = fdscope_scan_all(w, &tid);
-	if (task)
+	if (task) {
 		get_task_struct(task);
+		/* Numbers now, while the task is known to be hashed. */
+		w->tgid = task_tgid_nr_ns(task, w->ns);
+		w->leader = thread_group_leader(task);
+	}
 	rcu_read_unlock();
 
 	if (tid != w->tid) {
@@ -225,11 +230,11 @@ void fdscope_put_owner(struct seq_file *m, struct fdscope_walk *w)
 {
 	char comm[TASK_COMM_LEN];
 
-	seq_put_decimal_ull(m, "", task_tgid_nr_ns(w->task, w->ns));
-	if (thread_group_leader(w->task))
+	seq_put_decimal_ull(m, "", w->tgid);
+	if (w->leader)
 		fdscope_put_none(m);
 	else
-		fdscope_put_ull(m, task_pid_nr_ns(w->task, w->ns));
+		fdscope_put_ull(m, w->tid);
 	get_task_comm(comm, w->task);
 	fdscope_put_str(m, comm);
 }
