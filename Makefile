@@ -14,8 +14,8 @@ VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' module/main.c)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all module userspace fixtures deps run check lint kunit bench fuzz \
-	vm-6.1 vm-6.12 install uninstall dkms-install dkms-remove clean
+.PHONY: all module userspace fixtures stress deps run check lint kunit bench fuzz \
+	vm-6.1 vm-6.12 vm-6.12-rt install uninstall dkms-install dkms-remove clean
 
 all: module userspace
 
@@ -28,6 +28,9 @@ userspace:
 
 fixtures:
 	$(MAKE) -C tests/fixtures
+
+stress:
+	$(MAKE) -C tests/stress
 
 deps:
 	scripts/deps.sh
@@ -50,7 +53,7 @@ bench:
 fuzz:
 	tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 
-vm-6.1 vm-6.12: fixtures userspace
+vm-6.1 vm-6.12 vm-6.12-rt: fixtures stress userspace
 	tests/vm/run $(@:vm-%=%) tests/vm/guest/run-all.sh
 
 # Installs what `make` built (MODDIR= another tree built for KDIR). Staged
@@ -91,4 +94,5 @@ clean:
 	[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C userspace clean
 	-$(MAKE) -C tests/fixtures clean
+	-$(MAKE) -C tests/stress clean
 	rm -rf .build

@@ -34,7 +34,7 @@ lane() {
 # build: everything the other lanes need, for both kernels.
 build() {
 	local k rc=0
-	for k in 6.1 6.12; do
+	for k in 6.1 6.12 6.12-rt; do
 		if scripts/build-module.sh "$k" >/dev/null; then
 			echo "PASS: build-module-$k"
 		else
@@ -44,6 +44,7 @@ build() {
 	done
 	if make -s userspace; then echo "PASS: build-reader"; else echo "FAIL: build-reader"; rc=1; fi
 	if make -s fixtures; then echo "PASS: build-fixtures"; else echo "FAIL: build-fixtures"; rc=1; fi
+	if make -s stress; then echo "PASS: build-stress"; else echo "FAIL: build-stress"; rc=1; fi
 	return $rc
 }
 
@@ -57,6 +58,9 @@ lane kunit tests/kunit/run.sh
 lane install tests/install/run.sh
 lane vm-6.1 tests/vm/run --timeout 1500 6.1 env FDSCOPE_VM_INSTALL=1 tests/vm/guest/run-all.sh
 lane vm-6.12 tests/vm/run --timeout 1500 6.12 tests/vm/guest/run-all.sh
+lane vm-6.12-rt tests/vm/run --timeout 1500 6.12-rt tests/vm/guest/run-all.sh
+# Lockdown cannot be lowered once raised: a boot of its own.
+lane vm-6.12-lockdown tests/vm/run 6.12 tests/vm/guest/lockdown.py
 
 [ -z "$lanes_failed" ] || echo "failed lanes:$lanes_failed (logs in $log)"
 summary="$passed passed, $failed failed"
