@@ -30,7 +30,7 @@
  *
  * The first line on stdout is "churn: pids MAIN,WORKER,..." as soon as the
  * workers run; the last is a summary. Exits 0 when the storm ran and every
- * child exited normally; a watchdog alarm kills it SECONDS + 60 s in.
+ * child exited normally; a watchdog alarm kills it CHURN_WIND_DOWN s past SECONDS.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -72,6 +72,9 @@
 #define DEEP_NAME_LEN	200
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PEER_MAIN	(-2)	/* ctx.peer: any of main_peers[] */
+
+/* Seconds past the deadline before the watchdog kills a hung storm. */
+#define CHURN_WIND_DOWN	900
 
 static double deadline;
 static char tmpdir[200];
@@ -841,7 +844,7 @@ int main(int argc, char **argv)
 	}
 	start = now();
 	deadline = start + secs;
-	alarm(secs + 60);
+	alarm(secs + CHURN_WIND_DOWN);
 
 	for (i = 0; i < nworkers; i++) {
 		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, peers[i])) {
@@ -855,7 +858,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (workers[i] == 0) {
-			alarm(secs + 60);
+			alarm(secs + CHURN_WIND_DOWN);
 			close(peers[i][0]);
 			_exit(run_jobs(false, peers[i][1]));
 		}

@@ -22,6 +22,10 @@ import hardening as h
 
 SECONDS = int(os.environ.get('CHURN_SECONDS', '45'))
 FS = '/run/churn-fs'
+# How long the storm may take to wind down once its time is up: a bound for
+# a hang, not a speed target (a loaded TCG host is slow to reap workers).
+# Must match the watchdog in tests/stress/churn.c.
+WIND_DOWN = 900
 
 
 def sockets_used():
@@ -77,18 +81,18 @@ def main():
     ]
 
     try:
-        rest, _ = churn.communicate(timeout=SECONDS + 90)
+        rest, _ = churn.communicate(timeout=SECONDS + WIND_DOWN)
     except subprocess.TimeoutExpired:
         churn.kill()
         rest, _ = churn.communicate()
-        rest += '\n(killed after %d s)' % (SECONDS + 90)
+        rest += '\n(killed after %d s)' % (SECONDS + WIND_DOWN)
     elapsed = time.monotonic() - start
     last = (first + rest).strip().splitlines()[-1]
     problems = []
     if churn.returncode != 0:
         problems.append(f'churn exited {churn.returncode}: {(first + rest)[-500:]}')
-    if elapsed < SECONDS or elapsed > SECONDS + 45:
-        problems.append(f'churn took {elapsed:.0f} s for a {SECONDS} s storm')
+    if elapsed < SECONDS:
+        problems.append(f'churn stopped after {elapsed:.0f} s of a {SECONDS} s storm')
     h.check('churn-storm', problems, f'{last}; {elapsed:.0f} s')
 
     for r in readers:
