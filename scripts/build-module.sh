@@ -14,7 +14,11 @@ kdir=/lib/modules/$ver/build
 out=$top/.build/$ver
 mkdir -p "$out/module"
 ln -sfn "$top/Kbuild" "$out/Kbuild"
+# modpost's fdscope.mod.c is generated per kernel: never share it, or one
+# kernel's symbol CRCs end up in another's module.
+rm -f "$out/module/fdscope.mod.c"
 for f in "$top"/module/*.[ch] "$top"/module/Kbuild; do
+	case $f in *.mod.c) continue ;; esac
 	ln -sfn "$f" "$out/module/$(basename "$f")"
 done
 # Drop links to files that no longer exist in module/.

@@ -200,13 +200,27 @@ def run_reader(args, timeout=300):
     return r.returncode, r.stdout + r.stderr
 
 
-def wait_gone(pred, timeout):
+def wait_until(pred, timeout):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if pred():
             return True
         time.sleep(0.1)
     return pred()
+
+
+# x86_64 syscall numbers of nanosleep and clock_nanosleep.
+SLEEP_SYSCALLS = ('35', '230')
+
+
+def in_sleep_syscall(pid):
+    """True once PID sits in nanosleep: its dynamic loader has closed every
+    library it opened, so its fd table no longer changes."""
+    try:
+        with open(f'/proc/{pid}/syscall') as f:
+            return f.read().split()[0] in SLEEP_SYSCALLS
+    except (OSError, IndexError):
+        return False
 
 
 def read_all(fd, size=1 << 16):

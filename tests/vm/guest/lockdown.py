@@ -53,6 +53,9 @@ def main():
     child = subprocess.Popen(['sh', '-c', 'exec 3</etc/hostname 4<>/run/lockdown-x; exec sleep 600'],
                              stdin=subprocess.DEVNULL)
     try:
+        if not h.wait_until(lambda: h.in_sleep_syscall(child.pid), 120):
+            h.fail('lockdown-baseline', f'child {child.pid} never reached sleep')
+            have_reader = False
         if have_reader:
             rc, before, err = reader_rows(child.pid)
             if rc or len(before.splitlines()) < 4:

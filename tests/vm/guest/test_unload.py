@@ -66,7 +66,7 @@ def held_open():
                 h.insmod()
     if not h.loaded():
         problems.append('module gone while files were open')
-    if not h.wait_gone(lambda: all(r.proc.poll() is None for r in readers), 0):
+    if not h.wait_until(lambda: all(r.proc.poll() is None for r in readers), 0):
         problems.append('a reader died during the rmmod attempts')
     time.sleep(1)  # the readers go on reading after the refusals
 
