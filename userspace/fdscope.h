@@ -198,6 +198,10 @@ int out_print_group(const struct opts *o, struct libscols_table **tbs, size_t n)
 
 /* One file per view. */
 int view_list(const struct opts *o, struct model *m);
+
+/* stream.c */
+bool stream_usable(const struct opts *o);
+int stream_list(const struct opts *o, struct model *m);
 int view_summary(const struct opts *o, struct model *m);
 int view_tasks(const struct opts *o, struct model *m);
 int view_endpoints(const struct opts *o, struct model *m);

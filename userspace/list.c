@@ -9,10 +9,17 @@
 
 int view_list(const struct opts *o, struct model *m)
 {
-	struct libscols_table *tb = out_table(o, "fdscope", NULL);
+	struct libscols_table *tb;
 	struct sbuf b = { 0 };
 	size_t row, i;
+	int rc;
 
+	if (stream_usable(o)) {
+		rc = stream_list(o, m);
+		if (rc <= 0)
+			return rc;
+	}
+	tb = out_table(o, "fdscope", NULL);
 	for (i = 0; i < o->ncols; i++) {
 		const struct column *c = &columns[o->cols[i]];
 
