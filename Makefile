@@ -48,6 +48,7 @@ kunit:
 	tests/kunit/run.sh
 
 bench:
+	scripts/deps.sh
 	tests/bench/run.sh $(BENCH_ARGS)
 
 fuzz:
@@ -56,21 +57,26 @@ fuzz:
 vm-6.1 vm-6.12 vm-6.12-rt: fixtures stress userspace
 	tests/vm/run $(@:vm-%=%) tests/vm/guest/run-all.sh
 
-# Installs what `make` built (MODDIR= another tree built for KDIR). Staged
-# installs (DESTDIR=) leave depmod to the package's own install step.
+# Installs what `make` built (MODDIR= another tree built for KDIR) with
+# kbuild's modules_install, compressed as the kernel's own modules are, then
+# depmod (kbuild skips it: Debian's headers have no System.map). No signing:
+# a distribution's key is not on the machine (README: signing with a MOK).
+# Staged installs (DESTDIR=) leave depmod to the package's own install step.
 MODDEST = $(DESTDIR)/lib/modules/$(KVER)/extra
 
 install:
 	@[ -f $(MODDIR)/module/fdscope.ko ] && [ -x userspace/fdscope ] || \
 		{ echo "install: nothing built in $(MODDIR): run 'make' first" >&2; exit 1; }
-	install -D -m 0644 $(MODDIR)/module/fdscope.ko $(MODDEST)/fdscope.ko
+	$(MAKE) -C $(KDIR) M=$(MODDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		CONFIG_MODULE_SIG_ALL= modules_install
 	$(if $(DESTDIR),,depmod $(KVER))
 	install -D -m 0755 userspace/fdscope $(DESTDIR)$(PREFIX)/bin/fdscope
 	install -D -m 0644 userspace/fdscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
 
 uninstall:
-	rm -f $(MODDEST)/fdscope.ko
-	-rmdir $(MODDEST) 2>/dev/null
+	rm -f $(MODDEST)/module/fdscope.ko $(MODDEST)/module/fdscope.ko.xz \
+		$(MODDEST)/module/fdscope.ko.gz $(MODDEST)/module/fdscope.ko.zst
+	-rmdir $(MODDEST)/module $(MODDEST) 2>/dev/null
 	$(if $(DESTDIR),,depmod $(KVER))
 	rm -f $(DESTDIR)$(PREFIX)/bin/fdscope $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
 

@@ -15,10 +15,18 @@
 #include <linux/limits.h>
 #include <linux/pid_namespace.h>
 #include <linux/seq_file.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "fdscope.h"
+
+/*
+ * The seq_file buffer: one read() returns at most one buffer, and each
+ * read() restarts the walk at its cursor. PAGE_SIZE (seq_read()'s
+ * default) is ~25 records per read().
+ */
+#define FDSCOPE_SEQ_BUF_SIZE	(64 * 1024)
 
 /* Longest write accepted: "pid " and FDSCOPE_FILTER_MAX ten-digit pids. */
 #define FDSCOPE_WRITE_MAX	(4 + FDSCOPE_FILTER_MAX * 11 + 1)
@@ -71,6 +79,7 @@ static int fdscope_open(struct inode *inode, struct file *file)
 {
 	enum fdscope_kind kind = (uintptr_t)inode->i_private;
 	struct fdscope_walk *w;
+	struct seq_file *m;
 
 	w = __seq_open_private(file, fdscope_ops[kind], sizeof(*w));
 	if (!w)
@@ -84,6 +93,11 @@ static int fdscope_open(struct inode *inode, struct file *file)
 		}
 	}
 	w->ns = get_pid_ns(task_active_pid_ns(current));
+	/* seq_read() allocates PAGE_SIZE itself if this fails; seq_release() frees it. */
+	m = file->private_data;
+	m->buf = kvmalloc(FDSCOPE_SEQ_BUF_SIZE, GFP_KERNEL_ACCOUNT);
+	if (m->buf)
+		m->size = FDSCOPE_SEQ_BUF_SIZE;
 	return 0;
 }
 

@@ -15,39 +15,77 @@ static bool fdscope_needs_escape(unsigned char c)
 	return c <= ' ' || c == 0x7f || c == '\\';
 }
 
-static void fdscope_put_octal(struct seq_file *m, unsigned char c)
+/* @c as \ooo into @dst, 4 bytes. */
+static void fdscope_octal(char *dst, unsigned char c)
 {
-	char esc[4] = { '\\', '0' + (c >> 6), '0' + ((c >> 3) & 7), '0' + (c & 7) };
+	dst[0] = '\\';
+	dst[1] = '0' + (c >> 6);
+	dst[2] = '0' + ((c >> 3) & 7);
+	dst[3] = '0' + (c & 7);
+}
 
-	seq_write(m, esc, sizeof(esc));
+/*
+ * The empty string and a lone "-" (which would read as "does not apply")
+ * are escaped whole: their 4-byte field, or NULL for any other @s.
+ */
+static const char *fdscope_special_field(const char *s, size_t len)
+{
+	if (len == 0)
+		return "\\000";
+	if (len == 1 && s[0] == '-')
+		return "\\055";
+	return NULL;
 }
 
 /*
  * Write @len bytes of @s as one field, preceded by the field separator
  * unless it is the first field of the line. Runs of plain bytes are
- * copied whole; the empty string and a lone "-" (which would read as
- * "does not apply") are escaped too.
+ * copied whole.
  */
 void fdscope_put_escaped(struct seq_file *m, const char *s, size_t len)
 {
+	const char *special = fdscope_special_field(s, len);
 	size_t start = 0, i;
+	char esc[4];
 
-	if (len == 0) {
-		seq_puts(m, "\\000");
-		return;
-	}
-	if (len == 1 && s[0] == '-') {
-		seq_puts(m, "\\055");
+	if (special) {
+		seq_write(m, special, 4);
 		return;
 	}
 	for (i = 0; i < len; i++) {
 		if (!fdscope_needs_escape(s[i]))
 			continue;
 		seq_write(m, s + start, i - start);
-		fdscope_put_octal(m, s[i]);
+		fdscope_octal(esc, s[i]);
+		seq_write(m, esc, sizeof(esc));
 		start = i + 1;
 	}
 	seq_write(m, s + start, len - start);
+}
+
+/*
+ * fdscope_put_escaped() into @dst, which has room for 4 * @len + 4 bytes:
+ * for short fields formatted once and written many times. Returns the
+ * length written (not NUL-terminated).
+ */
+size_t fdscope_escape(char *dst, const char *s, size_t len)
+{
+	const char *special = fdscope_special_field(s, len);
+	size_t i, n = 0;
+
+	if (special) {
+		memcpy(dst, special, 4);
+		return 4;
+	}
+	for (i = 0; i < len; i++) {
+		if (fdscope_needs_escape(s[i])) {
+			fdscope_octal(dst + n, s[i]);
+			n += 4;
+		} else {
+			dst[n++] = s[i];
+		}
+	}
+	return n;
 }
 
 /* The separated fields: each one starts with the space before it. */
@@ -55,6 +93,13 @@ void fdscope_put_str(struct seq_file *m, const char *s)
 {
 	seq_putc(m, ' ');
 	fdscope_put_escaped(m, s, strlen(s));
+}
+
+/* A field from a fixed name table: never empty, "-" or needing escapes. */
+void fdscope_put_word(struct seq_file *m, const char *s)
+{
+	seq_putc(m, ' ');
+	seq_puts(m, s);
 }
 
 void fdscope_put_none(struct seq_file *m)

@@ -17,6 +17,8 @@ struct task_struct;
 #define FDSCOPE_FORMAT_VERSION	1
 /* Most pids one "pid" filter write may name. */
 #define FDSCOPE_FILTER_MAX	64
+/* "pid tid comm", comm escaped: 10 + 1 + 10 + 1 + 4 * (TASK_COMM_LEN - 1) digits. */
+#define FDSCOPE_OWNER_MAX	96
 
 /* What one debugfs file lists: a record per fd, per socket fd, or per table. */
 enum fdscope_kind {
@@ -51,8 +53,12 @@ struct fdscope_walk {
 	pid_t tgid;			/* @task's numbers, taken when found */
 	bool leader;
 	struct file *file;		/* referenced between start and stop */
-	u64 table_id;			/* identity of @task's files_struct */
+	const void *table;		/* @task's files_struct, only compared */
+	u64 table_id;			/* identity of @table */
 	bool cloexec;			/* close-on-exec bit of @fd */
+	/* The pid, tid and comm fields of @task, formatted once per table. */
+	char owner[FDSCOPE_OWNER_MAX];
+	unsigned int owner_len;
 
 	char *pathbuf;			/* PATH_MAX scratch for d_path() */
 };
@@ -72,6 +78,8 @@ bool fdscope_filter_has(const struct fdscope_filter *filter, pid_t tgid);
 
 /* escape.c */
 void fdscope_put_escaped(struct seq_file *m, const char *s, size_t len);
+size_t fdscope_escape(char *dst, const char *s, size_t len);
+void fdscope_put_word(struct seq_file *m, const char *s);
 void fdscope_put_str(struct seq_file *m, const char *s);
 void fdscope_put_none(struct seq_file *m);
 void fdscope_put_ull(struct seq_file *m, unsigned long long v);

@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
 #include <linux/limits.h>
+#include <linux/magic.h>
 #include <linux/string.h>
 
 #include "fdscope.h"
@@ -21,6 +22,26 @@ static const char *fdscope_file_path(struct fdscope_walk *w, size_t *len)
 		return NULL;
 	*len = strlen(path);
 	return path;
+}
+
+/*
+ * sockfs and pipefs name their files in d_dname(), "socket:[ino]" and
+ * "pipe:[ino]": the text to print without d_path() and its vsnprintf(),
+ * or NULL for any other file.
+ */
+static const char *fdscope_pseudo_prefix(struct file *file, struct inode *inode)
+{
+	const struct dentry *dentry = file->f_path.dentry;
+
+	if (!dentry->d_op || !dentry->d_op->d_dname)
+		return NULL;
+	switch (inode->i_sb->s_magic) {
+	case SOCKFS_MAGIC:
+		return " socket:[";
+	case PIPEFS_MAGIC:
+		return " pipe:[";
+	}
+	return NULL;
 }
 
 /*
@@ -42,7 +63,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 {
 	struct fdscope_walk *w = m->private;
 	struct file *file = w->file;
-	const char *path, *name, *anon;
+	const char *path = NULL, *name, *anon, *pseudo;
 	struct inode *inode;
 	size_t len = 0, n;
 	char flags[96];
@@ -62,11 +83,11 @@ int fdscope_files_show(struct seq_file *m, void *v)
 
 	name = fdscope_mode_name(file->f_mode);
 	if (name)
-		fdscope_put_str(m, name);
+		fdscope_put_word(m, name);
 	else
 		fdscope_put_none(m);
 	if (fdscope_flag_names(file->f_flags, flags, sizeof(flags)))
-		fdscope_put_str(m, flags);
+		fdscope_put_word(m, flags);
 	else
 		fdscope_put_none(m);
 	fdscope_put_ull(m, file->f_pos);
@@ -74,18 +95,21 @@ int fdscope_files_show(struct seq_file *m, void *v)
 	/*
 	 * Anonymous inodes by the class /proc shows, whatever their mode:
 	 * 6.9+ pidfds live in pidfs with an S_IFREG mode but still read
-	 * "anon_inode:[pidfd]". Real paths always start with '/'.
+	 * "anon_inode:[pidfd]". Real paths always start with '/'. Sockets
+	 * and pipes are neither: their names are printed without d_path().
 	 */
-	path = fdscope_file_path(w, &len);
+	pseudo = fdscope_pseudo_prefix(file, inode);
+	if (!pseudo)
+		path = fdscope_file_path(w, &len);
 	anon = path ? fdscope_anon_class(path, &n) : NULL;
 	name = fdscope_type_name(inode->i_mode);
 	if (anon) {
 		seq_putc(m, ' ');
 		fdscope_put_escaped(m, anon, n);
 	} else if (name) {
-		fdscope_put_str(m, name);
+		fdscope_put_word(m, name);
 	} else {
-		fdscope_put_str(m, "UNKN");
+		fdscope_put_word(m, "UNKN");
 	}
 
 	dev = inode->i_sb->s_dev;
@@ -96,7 +120,11 @@ int fdscope_files_show(struct seq_file *m, void *v)
 	/* Less the reference this walk holds. */
 	fdscope_put_ull(m, file_count(file) - 1);
 	fdscope_put_ull(m, path && fdscope_file_deleted(file, path, len));
-	if (path) {
+	if (pseudo) {
+		seq_puts(m, pseudo);
+		seq_put_decimal_ull(m, "", inode->i_ino);
+		seq_putc(m, ']');
+	} else if (path) {
 		seq_putc(m, ' ');
 		fdscope_put_escaped(m, path, len);
 	} else {

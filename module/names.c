@@ -32,23 +32,35 @@ const char *fdscope_mode_name(fmode_t mode)
 	return NULL;
 }
 
+#define FDSCOPE_FLAG(f, s) { f, s, sizeof(s) - 1 }
+
 static const struct {
 	unsigned int flag;
 	const char *name;
+	size_t len;
 } fdscope_flags[] = {
-	{ O_APPEND, "append" },
-	{ FASYNC, "async" },
-	{ O_DIRECT, "direct" },
-	{ O_DIRECTORY, "directory" },
-	{ O_DSYNC, "dsync" },
-	{ O_LARGEFILE, "largefile" },
-	{ O_NOATIME, "noatime" },
-	{ O_NOFOLLOW, "nofollow" },
-	{ O_NONBLOCK, "nonblock" },
-	{ O_PATH, "path" },
-	{ __O_SYNC, "sync" },
-	{ __O_TMPFILE, "tmpfile" },
+	FDSCOPE_FLAG(O_APPEND, "append"),
+	FDSCOPE_FLAG(FASYNC, "async"),
+	FDSCOPE_FLAG(O_DIRECT, "direct"),
+	FDSCOPE_FLAG(O_DIRECTORY, "directory"),
+	FDSCOPE_FLAG(O_DSYNC, "dsync"),
+	FDSCOPE_FLAG(O_LARGEFILE, "largefile"),
+	FDSCOPE_FLAG(O_NOATIME, "noatime"),
+	FDSCOPE_FLAG(O_NOFOLLOW, "nofollow"),
+	FDSCOPE_FLAG(O_NONBLOCK, "nonblock"),
+	FDSCOPE_FLAG(O_PATH, "path"),
+	FDSCOPE_FLAG(__O_SYNC, "sync"),
+	FDSCOPE_FLAG(__O_TMPFILE, "tmpfile"),
 };
+
+/* Append @n bytes of @s at @len, truncated to fit and NUL-terminated. */
+static size_t fdscope_append(char *buf, size_t size, size_t len, const char *s, size_t n)
+{
+	n = min(n, size - 1 - len);
+	memcpy(buf + len, s, n);
+	buf[len + n] = '\0';
+	return len + n;
+}
 
 /*
  * Write the comma-separated names of @flags into @buf; return the length,
@@ -64,8 +76,10 @@ int fdscope_flag_names(unsigned int flags, char *buf, size_t size)
 	for (i = 0; i < ARRAY_SIZE(fdscope_flags); i++) {
 		if (!(flags & fdscope_flags[i].flag))
 			continue;
-		len += scnprintf(buf + len, size - len, "%s%s", len ? "," : "",
-				 fdscope_flags[i].name);
+		if (len)
+			len = fdscope_append(buf, size, len, ",", 1);
+		len = fdscope_append(buf, size, len, fdscope_flags[i].name,
+				     fdscope_flags[i].len);
 	}
 	return len;
 }

@@ -14,6 +14,18 @@
 
 #include "fdscope.h"
 
+/* a.b.c.d:port, as %pI4 prints it but without a trip through vsnprintf(). */
+static void fdscope_put_ipv4(struct seq_file *m, __be32 addr, u16 port)
+{
+	const u8 *b = (const u8 *)&addr;
+
+	seq_put_decimal_ull(m, " ", b[0]);
+	seq_put_decimal_ull(m, ".", b[1]);
+	seq_put_decimal_ull(m, ".", b[2]);
+	seq_put_decimal_ull(m, ".", b[3]);
+	seq_put_decimal_ull(m, ":", port);
+}
+
 /* a.b.c.d:port or [v6]:port, v4-mapped v6 addresses as [::ffff:a.b.c.d]. */
 static void fdscope_put_inet_addr(struct seq_file *m, struct sock *sk, bool remote)
 {
@@ -27,8 +39,8 @@ static void fdscope_put_inet_addr(struct seq_file *m, struct sock *sk, bool remo
 		return;
 	}
 #endif
-	seq_printf(m, " %pI4:%u",
-		   remote ? &inet->inet_daddr : &inet->inet_rcv_saddr, port);
+	fdscope_put_ipv4(m, remote ? READ_ONCE(inet->inet_daddr) :
+			 READ_ONCE(inet->inet_rcv_saddr), port);
 }
 
 /*

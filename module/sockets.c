@@ -170,7 +170,11 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	fdscope_put_sock_endpoints(m, sock, peer);
 	fdscope_put_queues(m, sk, listening);
 	fdscope_put_ull(m, atomic_read(&sk->sk_drops));
-	fdscope_put_ull(m, from_kuid_munged(seq_user_ns(m), sock_i_uid(sk)));
+	/*
+	 * sock_i_uid() without its sk_callback_lock: that lock guards against
+	 * sock_orphan(), which cannot run while the walk holds the file.
+	 */
+	fdscope_put_ull(m, from_kuid_munged(seq_user_ns(m), file_inode(w->file)->i_uid));
 	fdscope_put_ull(m, sock_net(sk)->ns.inum);
 
 	if (sk->sk_family == AF_UNIX) {

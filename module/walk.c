@@ -21,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/string.h>
 
 #include "compat.h"
 #include "fdscope.h"
@@ -129,7 +130,31 @@ static struct task_struct *fdscope_next_owner(struct fdscope_walk *w)
 	return task;
 }
 
-/* Identity of the owner's table and the close-on-exec bit of w->fd. */
+/*
+ * The owner's pid, tid and comm fields, formatted when the walk takes a
+ * reference on it rather than for every fd: a record's leading fields
+ * cost one seq_write().
+ */
+static void fdscope_note_owner(struct fdscope_walk *w)
+{
+	struct task_struct *task = w->task;
+	char comm[TASK_COMM_LEN];
+	int len;
+
+	if (w->leader)
+		len = scnprintf(w->owner, sizeof(w->owner), "%u -", w->tgid);
+	else
+		len = scnprintf(w->owner, sizeof(w->owner), "%u %u", w->tgid, w->tid);
+	get_task_comm(comm, task);
+	w->owner[len++] = ' ';
+	len += fdscope_escape(w->owner + len, comm, strlen(comm));
+	w->owner_len = len;
+}
+
+/*
+ * Identity of the owner's table (hashed again only when the table
+ * changes) and the close-on-exec bit of w->fd.
+ */
 static void fdscope_note_table(struct fdscope_walk *w)
 {
 	struct files_struct *files;
@@ -138,7 +163,10 @@ static void fdscope_note_table(struct fdscope_walk *w)
 	w->cloexec = false;
 	task_lock(w->task);
 	files = w->task->files;
-	w->table_id = files ? fdscope_identity(files) : 0;
+	if (files != w->table) {
+		w->table = files;
+		w->table_id = files ? fdscope_identity(files) : 0;
+	}
 	if (files && w->file) {
 		rcu_read_lock();
 		fdt = files_fdtable(files);
@@ -171,6 +199,7 @@ static bool fdscope_fetch(struct fdscope_walk *w)
 			w->task = fdscope_next_owner(w);
 			if (!w->task)
 				return false;
+			fdscope_note_owner(w);
 		}
 		if (w->kind == FDSCOPE_TASKS)
 			break;
@@ -228,13 +257,5 @@ void fdscope_walk_stop(struct fdscope_walk *w)
 /* The leading fields of every record: pid, tid (if not the leader), comm. */
 void fdscope_put_owner(struct seq_file *m, struct fdscope_walk *w)
 {
-	char comm[TASK_COMM_LEN];
-
-	seq_put_decimal_ull(m, "", w->tgid);
-	if (w->leader)
-		fdscope_put_none(m);
-	else
-		fdscope_put_ull(m, w->tid);
-	get_task_comm(comm, w->task);
-	fdscope_put_str(m, comm);
+	seq_write(m, w->owner, w->owner_len);
 }

@@ -21,18 +21,18 @@ stage=$(mktemp -d /tmp/fdscope-stage.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 if make -s install DESTDIR="$stage" PREFIX=/opt/fds KDIR="$kdir" \
 	MODDIR="$top/.build/$ver" >"$stage.log" 2>&1; then
-	want="lib/modules/$ver/extra/fdscope.ko opt/fds/bin/fdscope opt/fds/share/man/man1/fdscope.1"
+	want="lib/modules/$ver/extra/module/fdscope.ko opt/fds/bin/fdscope opt/fds/share/man/man1/fdscope.1"
 	got=$(cd "$stage" && find . -type f | sed 's|^\./||' | sort | tr '\n' ' ')
 	if [ "$got" = "$(echo "$want" | tr ' ' '\n' | sort | tr '\n' ' ')" ]; then
 		pass install-staged-files
 	else
 		fail install-staged-files "installed [$got], expected [$want]"
 	fi
-	modinfo -F vermagic "$stage/lib/modules/$ver/extra/fdscope.ko" | grep -q "^$ver " &&
+	modinfo -F vermagic "$stage/lib/modules/$ver/extra/module/fdscope.ko" | grep -q "^$ver " &&
 		pass install-staged-vermagic ||
 		fail install-staged-vermagic "installed module is not built for $ver"
 	make -s uninstall DESTDIR="$stage" PREFIX=/opt/fds KDIR="$kdir" >>"$stage.log" 2>&1
-	left=$(cd "$stage" && find . -type f)
+	left=$(cd "$stage" && { find . -type f; find "lib/modules/$ver/extra" 2>/dev/null; })
 	[ -z "$left" ] && pass install-staged-uninstall ||
 		fail install-staged-uninstall "left behind: $left"
 else

@@ -80,8 +80,20 @@ static void fdscope_escape_table_test(struct kunit *test)
 	const struct fdscope_escape_case *c = test->param_value;
 	struct seq_file *m = fdscope_kunit_seq(test, 256);
 
+	char buf[4 * 32 + 4 + 1];
+	size_t n;
+
 	fdscope_put_escaped(m, c->in, c->len);
 	KUNIT_EXPECT_STREQ(test, fdscope_kunit_seq_text(test, m), c->out);
+
+	/* The buffer form, used for fields formatted once per table. */
+	KUNIT_ASSERT_LE(test, c->len, (size_t)32);
+	memset(buf, 'X', sizeof(buf));
+	n = fdscope_escape(buf, c->in, c->len);
+	KUNIT_EXPECT_EQ(test, n, strlen(c->out));
+	KUNIT_EXPECT_EQ(test, buf[n], 'X');
+	buf[n] = '\0';
+	KUNIT_EXPECT_STREQ(test, buf, c->out);
 }
 
 /* Every byte value, alone: kept as is or written as its own \ooo. */
@@ -151,6 +163,7 @@ static void fdscope_escape_fields_test(struct kunit *test)
 	fdscope_put_str(m, "a b");
 	fdscope_put_str(m, "");
 	fdscope_put_str(m, "-");
+	fdscope_put_word(m, "rw");
 	fdscope_put_none(m);
 	fdscope_put_ull(m, 0);
 	fdscope_put_ull(m, ULLONG_MAX);
@@ -158,7 +171,7 @@ static void fdscope_escape_fields_test(struct kunit *test)
 	fdscope_put_id(m, 0x0123456789abcdefULL);
 	fdscope_put_id(m, U64_MAX);
 	KUNIT_EXPECT_STREQ(test, fdscope_kunit_seq_text(test, m),
-			   " a\\040b \\000 \\055 - 0 18446744073709551615 000000000000000 123456789abcdef fffffffffffffff");
+			   " a\\040b \\000 \\055 rw - 0 18446744073709551615 000000000000000 123456789abcdef fffffffffffffff");
 }
 
 static struct kunit_case fdscope_escape_test_cases[] = {
