@@ -326,12 +326,15 @@ def phase_latency(args, res):
 
     idle = run_probe()
     # Full dumps back to back for as long as the probe runs.
-    dumper = subprocess.Popen(['sh', '-c', 'while :; do cat "$@" >/dev/null; done', 'dump'] + RAW)
+    # A session of its own, so that its last cat dies with it and no file
+    # stays open to keep the module from unloading.
+    dumper = subprocess.Popen(['sh', '-c', 'while :; do cat "$@" >/dev/null; done', 'dump'] + RAW,
+                              start_new_session=True)
     try:
         time.sleep(0.2)
         busy = run_probe()
     finally:
-        dumper.kill()
+        os.killpg(dumper.pid, signal.SIGKILL)
         dumper.wait()
     res['latency'] = {'seconds': args.latency_seconds, 'filler_fds': args.latency_filler,
                       'idle': idle, 'during_dump': busy}
@@ -340,7 +343,15 @@ def phase_latency(args, res):
 
 
 def load_module(ko):
-    subprocess.call(['rmmod', 'fdscope'], stderr=subprocess.DEVNULL)
+    """Replace the loaded fdscope with @ko; a reader still exiting may hold
+    a file open for a moment, so rmmod is retried for up to a minute."""
+    end = now() + 60
+    while os.path.exists('/sys/module/fdscope'):
+        r = subprocess.run(['rmmod', 'fdscope'], capture_output=True, text=True)
+        if r.returncode and now() > end:
+            raise RuntimeError(f'rmmod fdscope: {r.stderr.strip()}')
+        if r.returncode:
+            time.sleep(0.2)
     subprocess.check_call(['insmod', ko])
 
 
