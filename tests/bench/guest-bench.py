@@ -220,12 +220,13 @@ def drop_caches():
 
 
 class Workload:
-    def __init__(self, procs, fds, threads, directory):
+    def __init__(self, procs, fds, threads, directory, udp_first=0):
         self.spec = f'{procs} x {fds}'
         subprocess.call(['rm', '-rf', directory])
         t = now()
         self.p = subprocess.Popen([WORKLOAD, '-p', str(procs), '-f', str(fds),
-                                   '-t', str(threads), '-d', directory],
+                                   '-t', str(threads), '-d', directory,
+                                   '-u', str(udp_first)],
                                   stdout=subprocess.PIPE, bufsize=0)
         self.buf = b''
         self.pids = []
@@ -452,7 +453,9 @@ def phase_scale(args, res, base):
     sc['before'] = measure(names, args.runs, 0, 'scale: 100k before', warmup=False)
     drop_caches()
     sc['slab_base'] = slab()
-    wl = Workload(args.scale_procs, args.scale_fds, 0, '/tmp/fdscope-bench-scale')
+    # UDP slots after the base workload's: both run at once.
+    wl = Workload(args.scale_procs, args.scale_fds, 0, '/tmp/fdscope-bench-scale',
+                  udp_first=base.total)
     sc['workload'] = wl.info()
     sc['total_fds'] = base.total + wl.total
     try:
@@ -749,6 +752,8 @@ def smoke_checks(res):
         f.append('threads: the shared table was not listed exactly once')
     if not res.get('latency'):
         f.append('latency: no result')
+    if res['args']['ab'] and not res.get('ab'):
+        f.append('ab: no result')
     res['smoke_ok'] = not f
 
 
@@ -804,6 +809,7 @@ def main():
         args.procs, args.fds, args.runs, args.peer_runs = 4, 100, 1, 1
         args.threads, args.threads_procs, args.threads_fds = 20, 2, 100
         args.latency_seconds, args.latency_filler = 1, 100
+        args.ab_rounds = 2
         args.skip += ',profile,scale'
     skip = set(filter(None, args.skip.split(',')))
     if args.ab and len(args.ab.split(',')) != 2:

@@ -67,6 +67,8 @@ else
 fi
 
 [ -n "$ko" ] || ko=$(scripts/build-module.sh "$kernel") || fail "module build failed"
+# Smoke: the same module twice, so that the A/B swap is exercised.
+[ -z "$smoke" ] || extra+=(--ab "$ko,$ko")
 make -s -C userspace >&2 || fail "reader build failed (make -C userspace)"
 if [ -n "$ab_rev" ]; then
 	# The module sources of REV, built in a scratch tree for the same kernel.

@@ -6,8 +6,11 @@
  * and unix socketpairs with one bound unix listener.
  *
  *	workload [-p NPROC] [-f NFDS] [-t THREADS] [-d DIR] [-m REG,PIPE,TCP,UDP,UNIX]
+ *		 [-u FIRST]
  *
  * -m gives the share of each kind in percent (default 30,20,20,15,15).
+ * -u numbers the UDP sockets' address:port slots from FIRST (default 0), so
+ * that two workloads running at once bind different ones.
  * Once every process holds its fds, prints "pid N" per process and
  * "ready TOTAL" on stdout, then waits for a signal:
  *
@@ -55,6 +58,7 @@ struct wl_config {
 	int nthreads;
 	const char *dir;
 	int mix[WL_NKINDS];
+	int udp_first;
 };
 
 /* What a process reports to the parent, once set up and once threaded. */
@@ -88,7 +92,7 @@ static void die(const char *fmt, ...)
 static void bad_usage(void)
 {
 	fputs("usage: workload [-p NPROC] [-f NFDS] [-t THREADS] [-d DIR]\n"
-	      "                [-m REG,PIPE,TCP,UDP,UNIX]\n", stderr);
+	      "                [-m REG,PIPE,TCP,UDP,UNIX] [-u FIRST]\n", stderr);
 	exit(2);
 }
 
@@ -274,7 +278,7 @@ static int open_all(struct wl_proc *p)
 		rest -= want[k];
 	}
 	if (open_tcp(p, want[WL_TCP]) ||
-	    open_udp(p, want[WL_UDP], p->index * want[WL_UDP]) ||
+	    open_udp(p, want[WL_UDP], cfg.udp_first + p->index * want[WL_UDP]) ||
 	    open_unix(p, want[WL_UNIX]) ||
 	    open_pipes(p, want[WL_PIPE]))
 		return -1;
@@ -418,7 +422,7 @@ int main(int argc, char **argv)
 	long total = 0;
 	sigset_t set;
 
-	while ((opt = getopt(argc, argv, "p:f:t:d:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "p:f:t:d:m:u:h")) != -1) {
 		switch (opt) {
 		case 'p':
 			cfg.nproc = parse_int(optarg, 1);
@@ -434,6 +438,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			parse_mix(optarg);
+			break;
+		case 'u':
+			cfg.udp_first = parse_int(optarg, 0);
 			break;
 		default:
 			bad_usage();
