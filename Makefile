@@ -74,8 +74,7 @@ install:
 	install -D -m 0644 userspace/fdscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
 
 uninstall:
-	rm -f $(MODDEST)/module/fdscope.ko $(MODDEST)/module/fdscope.ko.xz \
-		$(MODDEST)/module/fdscope.ko.gz $(MODDEST)/module/fdscope.ko.zst
+	rm -f $(MODDEST)/module/fdscope.ko $(MODDEST)/module/fdscope.ko.*
 	-rmdir $(MODDEST)/module $(MODDEST) 2>/dev/null
 	$(if $(DESTDIR),,depmod $(KVER))
 	rm -f $(DESTDIR)$(PREFIX)/bin/fdscope $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1

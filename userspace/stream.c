@@ -48,10 +48,13 @@ static void put_text(const char *s, size_t n)
 		putchar_unlocked(*s++);
 }
 
-/* One cell: raw form escapes its spaces as libsmartcols does. */
-static void put_cell(const struct opts *o, const char *s, size_t len, size_t width,
-		     bool right, bool last)
+/* Cell @i of a line: raw form escapes its spaces as libsmartcols does. */
+static void put_cell(const struct opts *o, size_t i, const char *s, const size_t *width)
 {
+	bool right = columns[o->cols[i]].flags & SCOLS_FL_RIGHT;
+	bool last = i + 1 == o->ncols;
+	size_t len = strlen(s);
+
 	if (o->raw) {
 		for (; *s; s++) {
 			if (*s == ' ')
@@ -61,22 +64,12 @@ static void put_cell(const struct opts *o, const char *s, size_t len, size_t wid
 		}
 	} else {
 		if (right)
-			put_spaces(width - len);
+			put_spaces(width[i] - len);
 		put_text(s, len);
 		if (!right && !last)
-			put_spaces(width - len);
+			put_spaces(width[i] - len);
 	}
 	putchar_unlocked(last ? '\n' : ' ');
-}
-
-static void put_row(const struct opts *o, const char *const *cells, const size_t *len,
-		    const size_t *width)
-{
-	size_t i;
-
-	for (i = 0; i < o->ncols; i++)
-		put_cell(o, cells[i], len[i], width[i],
-			 columns[o->cols[i]].flags & SCOLS_FL_RIGHT, i + 1 == o->ncols);
 }
 
 /*
@@ -85,20 +78,15 @@ static void put_row(const struct opts *o, const char *const *cells, const size_t
  */
 int stream_list(const struct opts *o, struct model *m)
 {
-	const char **cells = xcalloc(o->ncols, sizeof(*cells));
 	size_t *width = xcalloc(o->ncols, sizeof(*width));
-	size_t *len = xcalloc(o->ncols, sizeof(*len));
 	u32 *rows = xcalloc(m->nfiles + 1, sizeof(*rows));
 	struct sbuf b = { 0 };
 	size_t nrows = 0, r, i;
 	int rc = 1;
 
-	for (i = 0; i < o->ncols; i++) {
-		cells[i] = columns[o->cols[i]].name;
-		len[i] = strlen(cells[i]);
-		/* Headers count even when not shown, as in libsmartcols. */
-		width[i] = len[i];
-	}
+	/* Headers count even when not shown, as in libsmartcols. */
+	for (i = 0; i < o->ncols; i++)
+		width[i] = strlen(columns[o->cols[i]].name);
 	for (r = 0; r < m->nfiles; r++) {
 		if (!select_row(o, m, r, &b))
 			continue;
@@ -113,25 +101,20 @@ int stream_list(const struct opts *o, struct model *m)
 		}
 		rows[nrows++] = r;
 	}
-	if (!o->noheadings)
-		put_row(o, cells, len, width);
+	for (i = 0; i < o->ncols && !o->noheadings; i++)
+		put_cell(o, i, columns[o->cols[i]].name, width);
 	for (r = 0; r < nrows; r++) {
 		/* Values may share @b, so each is written before the next is made. */
 		for (i = 0; i < o->ncols; i++) {
 			const char *v = column_value(m, rows[r], o->cols[i], &b);
 
-			if (!v)
-				v = "-";
-			put_cell(o, v, strlen(v), width[i],
-				 columns[o->cols[i]].flags & SCOLS_FL_RIGHT, i + 1 == o->ncols);
+			put_cell(o, i, v ? v : "-", width);
 		}
 	}
 	rc = fflush(stdout) || ferror(stdout) ? fds_err("write error") : 0;
 out:
 	free(b.s);
 	free(rows);
-	free(len);
 	free(width);
-	free(cells);
 	return rc;
 }
