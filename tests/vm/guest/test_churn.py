@@ -36,6 +36,43 @@ def sockets_used():
     return -1
 
 
+def where_stuck(root):
+    """Every thread of @root's process tree: state, wchan, syscall, stack."""
+    children = {}
+    for d in os.listdir('/proc'):
+        if d.isdigit():
+            try:
+                with open(f'/proc/{d}/stat') as f:
+                    ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d))
+    lines, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            tids = os.listdir(f'/proc/{pid}/task')
+        except OSError:
+            continue
+        for tid in tids:
+            base = f'/proc/{pid}/task/{tid}'
+            info = []
+            for name in ('comm', 'wchan', 'syscall', 'stack'):
+                try:
+                    with open(f'{base}/{name}') as f:
+                        info.append(' '.join(f.read().split()[:12]))
+                except OSError as e:
+                    info.append(e.strerror)
+            try:
+                with open(f'{base}/stat') as f:
+                    state = f.read().rsplit(')', 1)[1].split()[0]
+            except (OSError, IndexError):
+                state = '?'
+            lines.append(f'{pid}/{tid} {state} ' + ' | '.join(info))
+    return '\n'.join(lines)
+
+
 def gc_unix():
     """Closing a unix socket runs the garbage collector if fds are in flight."""
     import socket
@@ -80,8 +117,17 @@ def main():
         h.Reader(t + ['-B', '-m', 'pread', 'files'], 'files-pread'),
     ]
 
+    # A storm still running 2 minutes past its time is likely stuck: note
+    # where each of its threads waits, for the failure report.
+    stuck = ''
     try:
-        rest, _ = churn.communicate(timeout=SECONDS + WIND_DOWN)
+        rest, _ = churn.communicate(timeout=SECONDS + 120)
+    except subprocess.TimeoutExpired:
+        stuck = where_stuck(churn.pid)
+        h.out(f'churn: still running {SECONDS + 120} s after start:\n{stuck}')
+    try:
+        if stuck:
+            rest, _ = churn.communicate(timeout=WIND_DOWN - 120)
     except subprocess.TimeoutExpired:
         churn.kill()
         rest, _ = churn.communicate()
@@ -90,7 +136,8 @@ def main():
     last = (first + rest).strip().splitlines()[-1]
     problems = []
     if churn.returncode != 0:
-        problems.append(f'churn exited {churn.returncode}: {(first + rest)[-500:]}')
+        problems.append(f'churn exited {churn.returncode}: {(first + rest)[-500:]}'
+                        + (f'; stuck threads: {stuck}' if stuck else ''))
     if elapsed < SECONDS:
         problems.append(f'churn stopped after {elapsed:.0f} s of a {SECONDS} s storm')
     h.check('churn-storm', problems, f'{last}; {elapsed:.0f} s')
