@@ -434,7 +434,12 @@ static int tcp_listener(int family, struct sockaddr_storage *ss, socklen_t *len)
 		in6->sin6_addr = in6addr_loopback;
 		*len = sizeof(*in6);
 	}
-	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/*
+	 * Non-blocking: accept() may find fewer connections queued than were
+	 * attempted (a connect still in progress, or one over the backlog),
+	 * and a blocking accept() would then wait past the storm's end.
+	 */
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
 	if (bind(fd, (struct sockaddr *)ss, *len) || listen(fd, 4) ||
@@ -494,7 +499,8 @@ static void step_inet(struct ctx *c)
 		ulen = snprintf(un.sun_path + 1, sizeof(un.sun_path) - 1, "churn %s %lu",
 				odd_names[pick(c, 10)], rnd(c) % 100000);
 		len = offsetof(struct sockaddr_un, sun_path) + 1 + ulen;
-		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		/* Non-blocking, as tcp_listener(): the connect may have failed. */
+		lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		if (lfd < 0)
 			return;
 		if (bind(lfd, (struct sockaddr *)&un, len) || listen(lfd, 4)) {
