@@ -45,7 +45,8 @@ lint:
 	tests/lint.sh
 
 kunit:
-	tests/kunit/run.sh
+	tests/kunit/run.sh 6.1
+	tests/kunit/run.sh 6.12-rt
 
 bench:
 	scripts/deps.sh
@@ -67,8 +68,14 @@ MODDEST = $(DESTDIR)/lib/modules/$(KVER)/extra
 install:
 	@[ -f $(MODDIR)/module/fdscope.ko ] && [ -x userspace/fdscope ] || \
 		{ echo "install: nothing built in $(MODDIR): run 'make' first" >&2; exit 1; }
+	@# kbuild's modules.order names the tree by absolute path: from a copied
+	@# or moved tree, modules_install would install nothing and succeed.
+	@! grep -qv '^$(abspath $(MODDIR))/' $(MODDIR)/modules.order || \
+		{ echo "install: $(MODDIR) was built as $$(head -1 $(MODDIR)/modules.order | sed 's|/module/.*||'): rebuild it where it is (make clean; make)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(MODDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
 		CONFIG_MODULE_SIG_ALL= modules_install
+	@ls $(MODDEST)/module/fdscope.ko* >/dev/null 2>&1 || \
+		{ echo "install: modules_install put no fdscope.ko in $(MODDEST)/module" >&2; exit 1; }
 	$(if $(DESTDIR),,depmod $(KVER))
 	install -D -m 0755 userspace/fdscope $(DESTDIR)$(PREFIX)/bin/fdscope
 	install -D -m 0644 userspace/fdscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1

@@ -7,35 +7,65 @@
 #ifndef _FDSCOPE_COMPAT_H
 #define _FDSCOPE_COMPAT_H
 
-#include <linux/fdtable.h>
 #include <linux/fs.h>
 #include <linux/rcupdate.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+/* Newer than 6.1: a TCP socket bound by bind() alone (6.8+, never in 6.1). */
+#ifndef FDSCOPE_HAVE_TCP_BOUND_INACTIVE
+#define TCP_BOUND_INACTIVE	(TCP_NEW_SYN_RECV + 1)
+#endif
+
+/* 6.5+, and in Debian's 6.1 as a backport. */
+#ifndef FDSCOPE_HAVE_SK_IS_INET
+static inline bool sk_is_inet(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET || sk->sk_family == AF_INET6;
+}
+#endif
 
 /*
- * Return the first open file at or after *@fd in @task's table, with a
- * reference the caller must fput(), and set *@fd to its number; NULL when
- * the table has no more files (or the task has none).
+ * The path and inode a user sees for a file: 6.12 maps overlayfs files as
+ * backing files whose f_path is the lower one; 6.1 keeps the user's path
+ * in f_path and the real inode in f_inode.
  */
-static inline struct file *fdscope_next_file(struct task_struct *task,
-					     unsigned int *fd)
+#ifdef FDSCOPE_HAVE_FILE_USER_PATH
+static inline const struct path *fdscope_file_user_path(const struct file *file)
 {
-	struct file *file;
+	return file_user_path(file);
+}
 
-	rcu_read_lock();
-	for (;; (*fd)++) {
-#ifdef FDSCOPE_HAVE_FDGET_RCU
-		/* 6.7+: already referenced, and re-checked against the slot. */
-		file = task_lookup_next_fdget_rcu(task, fd);
-		break;
+static inline const struct inode *fdscope_file_user_inode(const struct file *file)
+{
+	return file_user_inode(file);
+}
 #else
-		/* Freed through RCU, so a zero count means closing: skip it. */
-		file = task_lookup_next_fd_rcu(task, fd);
-		if (!file || get_file_rcu(file))
-			break;
+static inline const struct path *fdscope_file_user_path(const struct file *file)
+{
+	return &file->f_path;
+}
+
+static inline const struct inode *fdscope_file_user_inode(const struct file *file)
+{
+	return file_inode(file);
+}
 #endif
-	}
-	rcu_read_unlock();
-	return file;
+
+/*
+ * A reference on the file an RCU-protected pointer points to, or NULL if
+ * it is being freed. Caller holds RCU. get_file_rcu() is a macro taking
+ * the file on 6.1, a function taking the pointer's address on 6.12.
+ */
+static inline struct file *fdscope_get_file_rcu(struct file __rcu **slot)
+{
+#ifdef get_file_rcu
+	struct file *file = rcu_dereference(*slot);
+
+	return file && get_file_rcu(file) ? file : NULL;
+#else
+	return get_file_rcu(slot);
+#endif
 }
 
 #endif /* _FDSCOPE_COMPAT_H */

@@ -6,6 +6,7 @@
  *	/sys/kernel/debug/fdscope/files		0400	one record per fd
  *	/sys/kernel/debug/fdscope/sockets	0400	one record per socket fd
  *	/sys/kernel/debug/fdscope/tasks		0400	one record per fd table
+ *	/sys/kernel/debug/fdscope/holders	0400	what else keeps files alive
  *
  * Each open file walks on its own cursor and may carry its own pid filter,
  * set by writing "pid N[,N...]" (docs/format.md).
@@ -33,19 +34,24 @@
 
 static struct dentry *fdscope_dir;
 
+static struct fdscope_walk *fdscope_seq_walk(struct seq_file *m)
+{
+	return &((struct fdscope_reader *)m->private)->walk;
+}
+
 static void *fdscope_seq_start(struct seq_file *m, loff_t *pos)
 {
-	return fdscope_walk_start(m->private, pos);
+	return fdscope_walk_start(fdscope_seq_walk(m), pos);
 }
 
 static void *fdscope_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	return fdscope_walk_next(m->private, pos);
+	return fdscope_walk_next(fdscope_seq_walk(m), pos);
 }
 
 static void fdscope_seq_stop(struct seq_file *m, void *v)
 {
-	fdscope_walk_stop(m->private);
+	fdscope_walk_stop(fdscope_seq_walk(m));
 }
 
 static const struct seq_operations fdscope_files_ops = {
@@ -69,56 +75,76 @@ static const struct seq_operations fdscope_tasks_ops = {
 	.show = fdscope_tasks_show,
 };
 
+static const struct seq_operations fdscope_holders_ops = {
+	.start = fdscope_seq_start,
+	.next = fdscope_seq_next,
+	.stop = fdscope_seq_stop,
+	.show = fdscope_holders_show,
+};
+
 static const struct seq_operations *const fdscope_ops[] = {
 	[FDSCOPE_FILES] = &fdscope_files_ops,
 	[FDSCOPE_SOCKETS] = &fdscope_sockets_ops,
 	[FDSCOPE_TASKS] = &fdscope_tasks_ops,
+	[FDSCOPE_HOLDERS] = &fdscope_holders_ops,
 };
 
 static int fdscope_open(struct inode *inode, struct file *file)
 {
 	enum fdscope_kind kind = (uintptr_t)inode->i_private;
-	struct fdscope_walk *w;
+	struct fdscope_reader *r;
 	struct seq_file *m;
 
-	w = __seq_open_private(file, fdscope_ops[kind], sizeof(*w));
-	if (!w)
+	r = __seq_open_private(file, fdscope_ops[kind], sizeof(*r));
+	if (!r)
 		return -ENOMEM;
-	w->kind = kind;
-	if (kind != FDSCOPE_TASKS) {
-		w->pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-		if (!w->pathbuf) {
-			seq_release_private(inode, file);
-			return -ENOMEM;
-		}
+	r->walk.kind = kind;
+	/* Sockets and tasks print no paths: sockets are named without d_path(). */
+	if (kind == FDSCOPE_FILES || kind == FDSCOPE_HOLDERS) {
+		r->text.pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+		if (!r->text.pathbuf)
+			goto nomem;
 	}
-	w->ns = get_pid_ns(task_active_pid_ns(current));
+	if (kind == FDSCOPE_HOLDERS) {
+		r->text.held = kmalloc_array(FDSCOPE_HELD_MAX, sizeof(*r->text.held), GFP_KERNEL);
+		if (!r->text.held)
+			goto nomem;
+	}
+	r->walk.ns = get_pid_ns(task_active_pid_ns(current));
 	/* seq_read() allocates PAGE_SIZE itself if this fails; seq_release() frees it. */
 	m = file->private_data;
 	m->buf = kvmalloc(FDSCOPE_SEQ_BUF_SIZE, GFP_KERNEL_ACCOUNT);
 	if (m->buf)
 		m->size = FDSCOPE_SEQ_BUF_SIZE;
 	return 0;
+
+nomem:
+	kfree(r->text.pathbuf);
+	seq_release_private(inode, file);
+	return -ENOMEM;
 }
 
 static int fdscope_release(struct inode *inode, struct file *file)
 {
-	struct fdscope_walk *w = ((struct seq_file *)file->private_data)->private;
+	struct fdscope_reader *r = ((struct seq_file *)file->private_data)->private;
 
-	put_pid_ns(w->ns);
-	kfree(w->pathbuf);
+	put_pid_ns(r->walk.ns);
+	kfree(r->text.pathbuf);
+	kfree(r->text.held);
 	return seq_release_private(inode, file);
 }
 
 /*
- * Set this open file's pid filter and rewind it. A write that does not
- * parse changes nothing.
+ * Set this open file's pid filter and rewind it: whatever seq_file kept of
+ * the old stream (the bytes buffered, the record index, the position they
+ * start at) goes, so a read at any offset, pread() included, sees the new
+ * filtered stream. A write that does not parse changes nothing.
  */
 static ssize_t fdscope_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
 	struct seq_file *m = file->private_data;
-	struct fdscope_walk *w = m->private;
+	struct fdscope_reader *r = m->private;
 	struct fdscope_filter filter;
 	char buf[FDSCOPE_WRITE_MAX];
 	int err;
@@ -132,10 +158,14 @@ static ssize_t fdscope_write(struct file *file, const char __user *ubuf,
 		return err;
 
 	mutex_lock(&m->lock);
-	w->filter = filter;
-	mutex_unlock(&m->lock);
-	/* seq_read() sees the position change and restarts from record 0. */
+	r->walk.filter = filter;
+	fdscope_walk_rewind(&r->walk);
+	m->index = 0;
+	m->count = 0;
+	m->from = 0;
+	m->read_pos = 0;
 	*ppos = 0;
+	mutex_unlock(&m->lock);
 	return count;
 }
 
@@ -154,6 +184,7 @@ int fdscope_debugfs_init(void)
 		[FDSCOPE_FILES] = "files",
 		[FDSCOPE_SOCKETS] = "sockets",
 		[FDSCOPE_TASKS] = "tasks",
+		[FDSCOPE_HOLDERS] = "holders",
 	};
 	struct dentry *dir;
 	uintptr_t kind;

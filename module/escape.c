@@ -38,11 +38,11 @@ static const char *fdscope_special_field(const char *s, size_t len)
 }
 
 /*
- * Write @len bytes of @s as one field, preceded by the field separator
- * unless it is the first field of the line. Runs of plain bytes are
- * copied whole.
+ * Write @len bytes of @s escaped, and nothing else: no separator. A whole
+ * field of them is fdscope_field_bytes(). Runs of plain bytes are copied
+ * whole.
  */
-void fdscope_put_escaped(struct seq_file *m, const char *s, size_t len)
+void fdscope_write_escaped(struct seq_file *m, const char *s, size_t len)
 {
 	const char *special = fdscope_special_field(s, len);
 	size_t start = 0, i;
@@ -64,7 +64,7 @@ void fdscope_put_escaped(struct seq_file *m, const char *s, size_t len)
 }
 
 /*
- * fdscope_put_escaped() into @dst, which has room for 4 * @len + 4 bytes:
+ * fdscope_write_escaped() into @dst, which has room for 4 * @len + 4 bytes:
  * for short fields formatted once and written many times. Returns the
  * length written (not NUL-terminated).
  */
@@ -88,32 +88,56 @@ size_t fdscope_escape(char *dst, const char *s, size_t len)
 	return n;
 }
 
-/* The separated fields: each one starts with the space before it. */
-void fdscope_put_str(struct seq_file *m, const char *s)
+/* The fields: each one starts with the space before it. */
+
+/* @len bytes, escaped. */
+void fdscope_field_bytes(struct seq_file *m, const char *s, size_t len)
 {
 	seq_putc(m, ' ');
-	fdscope_put_escaped(m, s, strlen(s));
+	fdscope_write_escaped(m, s, len);
 }
 
-/* A field from a fixed name table: never empty, "-" or needing escapes. */
-void fdscope_put_word(struct seq_file *m, const char *s)
+/* A NUL-terminated string, escaped. */
+void fdscope_field_str(struct seq_file *m, const char *s)
+{
+	fdscope_field_bytes(m, s, strlen(s));
+}
+
+/* A name from a fixed table: never empty, "-" or needing escapes. */
+void fdscope_field_word(struct seq_file *m, const char *s)
 {
 	seq_putc(m, ' ');
 	seq_puts(m, s);
 }
 
-void fdscope_put_none(struct seq_file *m)
+/* @name from a fixed table, or the number @fmt prints when it has none. */
+void fdscope_field_name(struct seq_file *m, const char *name, const char *fmt, ...)
+{
+	va_list args;
+
+	if (name) {
+		fdscope_field_word(m, name);
+		return;
+	}
+	seq_putc(m, ' ');
+	va_start(args, fmt);
+	seq_vprintf(m, fmt, args);
+	va_end(args);
+}
+
+/* "Does not apply". */
+void fdscope_field_none(struct seq_file *m)
 {
 	seq_puts(m, " -");
 }
 
-void fdscope_put_ull(struct seq_file *m, unsigned long long v)
+void fdscope_field_ull(struct seq_file *m, unsigned long long v)
 {
 	seq_put_decimal_ull(m, " ", v);
 }
 
 /* Identities: 15 hex digits, zero-padded (seq_put_hex_ll is not exported). */
-void fdscope_put_id(struct seq_file *m, u64 id)
+void fdscope_field_id(struct seq_file *m, u64 id)
 {
 	char hex[16];
 	int i;

@@ -6,6 +6,8 @@
 #ifndef _FDSCOPE_H
 #define _FDSCOPE_H
 
+#include <linux/bits.h>
+#include <linux/path.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
@@ -20,26 +22,75 @@ struct task_struct;
 /* "pid tid comm", comm escaped: 10 + 1 + 10 + 1 + 4 * (TASK_COMM_LEN - 1) digits. */
 #define FDSCOPE_OWNER_MAX	96
 
-/* What one debugfs file lists: a record per fd, per socket fd, or per table. */
+/* What one debugfs file lists: a record per fd, per socket fd, per table, or per holder. */
 enum fdscope_kind {
 	FDSCOPE_FILES,
 	FDSCOPE_SOCKETS,
 	FDSCOPE_TASKS,
-};
-
-struct fdscope_filter {
-	unsigned int nr;			/* 0: every process */
-	pid_t tgids[FDSCOPE_FILTER_MAX];	/* sorted, unique */
+	FDSCOPE_HOLDERS,
 };
 
 /*
- * The state of one open debugfs file, kept across read() calls.
- *
- * The cursor {tid, fd} names the record start() resumes at: the one shown
- * last, or the first one not yet shown. Between start() and stop() the
- * walk holds a reference on @task (the table's owner) and, for per-fd
- * kinds, on @file; stop() drops both, so nothing is pinned while user
- * space is not inside read().
+ * The holders of one owner, in the order they are listed: its cwd and
+ * root (if it owns its fs_struct), its executable and mapped files (if it
+ * owns its mm), then per fd the files in flight to a unix socket or
+ * registered in an io_uring ring (if it owns its table).
+ */
+enum fdscope_assoc {
+	FDSCOPE_CWD,
+	FDSCOPE_ROOT,
+	FDSCOPE_EXE,
+	FDSCOPE_MEM,
+	FDSCOPE_FDS,
+	FDSCOPE_ASSOC_END,
+};
+
+/* The parts of a task that threads may share, each listed under one owner. */
+#define FDSCOPE_OWNS_TABLE	BIT(0)
+#define FDSCOPE_OWNS_FS		BIT(1)
+#define FDSCOPE_OWNS_MM		BIT(2)
+
+struct fdscope_filter {
+	unsigned int nr;			/* 0: every process */
+	pid_t tgids[FDSCOPE_FILTER_MAX];	/* as written: a repeat is harmless */
+};
+
+/*
+ * One record as the walk found it: its owner and, for per-fd kinds, the fd
+ * and its file. walk.c fills it in one lock section of the owner's table
+ * (the fd, its file, its close-on-exec bit and the table's size belong to
+ * one instant); the formatters only read it. It holds a reference on
+ * @task and @file from start()/next() to next()/stop().
+ */
+struct fdscope_record {
+	struct task_struct *task;
+	pid_t tgid;			/* never 0: a task being reaped is skipped */
+	pid_t tid;
+	bool leader;
+	u64 start_time;			/* task->start_boottime, tells reused pids apart */
+	unsigned long owner_serial;	/* new with each reference on an owner; never 0 */
+	u64 table_id;			/* identity of the files_struct; 0: none */
+	unsigned int nfds;		/* tasks: open fds in the table */
+	unsigned int maxfds;		/* tasks: slots in the table */
+	unsigned int owns;		/* FDSCOPE_OWNS_*: what is listed under @task */
+	unsigned int fd;		/* per-fd kinds: the fd, and its file */
+	struct file *file;		/* holders: also the exe or mapped file */
+	bool cloexec;
+
+	/* holders */
+	enum fdscope_assoc assoc;
+	struct path path;		/* cwd, root: referenced */
+	unsigned long start;		/* mem: the mapping [start, end) */
+	unsigned long end;
+	unsigned long pgoff;
+	unsigned long vm_flags;
+};
+
+/*
+ * Where the walk is between read() calls, and what it lists. The cursor
+ * {tid, start_time, fd} names the record start() resumes at: the one
+ * shown last, or the first one not yet shown. stop() drops the record's
+ * references, so nothing is pinned while user space is outside read().
  */
 struct fdscope_walk {
 	enum fdscope_kind kind;
@@ -47,44 +98,75 @@ struct fdscope_walk {
 	struct fdscope_filter filter;
 
 	pid_t tid;			/* cursor: owner of the table */
+	u64 start_time;			/* cursor: that owner's start time */
 	unsigned int fd;		/* cursor: fd within that table */
+	enum fdscope_assoc assoc;	/* cursor, holders: which holder of the owner */
+	unsigned long addr;		/* cursor, holders: address in its mm */
 
-	struct task_struct *task;	/* referenced between start and stop */
-	pid_t tgid;			/* @task's numbers, taken when found */
-	bool leader;
-	struct file *file;		/* referenced between start and stop */
-	const void *table;		/* @task's files_struct, only compared */
-	u64 table_id;			/* identity of @table */
-	bool cloexec;			/* close-on-exec bit of @fd */
-	/* The pid, tid and comm fields of @task, formatted once per table. */
-	char owner[FDSCOPE_OWNER_MAX];
+	const void *table;		/* last table hashed, only compared */
+	u64 table_id;			/* its identity */
+
+	struct fdscope_record rec;	/* the record at the cursor */
+};
+
+/* One file a socket's queue or a ring's table holds, as holders.c collects it. */
+struct fdscope_held {
+	struct file *file;		/* referenced */
+	unsigned int slot;		/* io_uring: the fixed-file slot */
+	pid_t sender;			/* in flight: the sender's pid; 0 if gone */
+	bool embryo;			/* in flight to a connection not yet accepted */
+};
+
+/* Most files one holders record lists; the rest are counted. */
+#define FDSCOPE_HELD_MAX	64
+
+/* Text a formatter keeps across records: the owner's fields and d_path()'s buffer. */
+struct fdscope_text {
+	unsigned long owner_serial;	/* the record's owner they were made for */
+	char owner[FDSCOPE_OWNER_MAX];	/* "pid tid comm", escaped */
 	unsigned int owner_len;
+	char *pathbuf;			/* files, holders: PATH_MAX for d_path() */
+	struct fdscope_held *held;	/* holders: FDSCOPE_HELD_MAX of them */
+};
 
-	char *pathbuf;			/* PATH_MAX scratch for d_path() */
+/* What one open debugfs file keeps: its seq_file's private data. */
+struct fdscope_reader {
+	struct fdscope_walk walk;
+	struct fdscope_text text;
 };
 
 /* walk.c */
 void *fdscope_walk_start(struct fdscope_walk *w, loff_t *pos);
 void *fdscope_walk_next(struct fdscope_walk *w, loff_t *pos);
 void fdscope_walk_stop(struct fdscope_walk *w);
+void fdscope_walk_rewind(struct fdscope_walk *w);
 
 /* identity.c */
 void fdscope_identity_init(void);
 u64 fdscope_identity(const void *object);
+u64 fdscope_file_identity(const struct file *file);
 
 /* filter.c */
 int fdscope_filter_parse(const char *buf, size_t len, struct fdscope_filter *filter);
-bool fdscope_filter_has(const struct fdscope_filter *filter, pid_t tgid);
 
-/* escape.c */
-void fdscope_put_escaped(struct seq_file *m, const char *s, size_t len);
+/*
+ * escape.c. fdscope_field_*() write one whole field, the separator before
+ * it included; fdscope_write_escaped() and fdscope_escape() write escaped
+ * bytes only, for fields built from several parts.
+ */
+void fdscope_write_escaped(struct seq_file *m, const char *s, size_t len);
 size_t fdscope_escape(char *dst, const char *s, size_t len);
-void fdscope_put_word(struct seq_file *m, const char *s);
-void fdscope_put_str(struct seq_file *m, const char *s);
-void fdscope_put_none(struct seq_file *m);
-void fdscope_put_ull(struct seq_file *m, unsigned long long v);
-void fdscope_put_id(struct seq_file *m, u64 id);
-void fdscope_put_owner(struct seq_file *m, struct fdscope_walk *w);
+void fdscope_field_bytes(struct seq_file *m, const char *s, size_t len);
+void fdscope_field_str(struct seq_file *m, const char *s);
+void fdscope_field_word(struct seq_file *m, const char *s);
+__printf(3, 4)
+void fdscope_field_name(struct seq_file *m, const char *name, const char *fmt, ...);
+void fdscope_field_none(struct seq_file *m);
+void fdscope_field_ull(struct seq_file *m, unsigned long long v);
+void fdscope_field_id(struct seq_file *m, u64 id);
+
+/* owner.c */
+void fdscope_field_owner(struct seq_file *m, struct fdscope_reader *r);
 
 /* names.c */
 const char *fdscope_mode_name(fmode_t mode);
@@ -99,14 +181,24 @@ const char *fdscope_ethproto_name(u16 proto);
 const char *fdscope_tcp_state_name(int state);
 const char *fdscope_unix_state_name(int state);
 
-/* files.c, tasks.c, sockets.c */
+/* files.c, tasks.c, sockets.c, holders.c */
+void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct file *file);
+void fdscope_field_path(struct seq_file *m, struct fdscope_reader *r, const struct path *path);
 int fdscope_files_show(struct seq_file *m, void *v);
 int fdscope_tasks_show(struct seq_file *m, void *v);
 int fdscope_sockets_show(struct seq_file *m, void *v);
+int fdscope_holders_show(struct seq_file *m, void *v);
+bool fdscope_is_io_uring(struct file *file);
+bool fdscope_holds_inflight(struct file *file);
 
 /* sockaddr.c */
 struct sock;
-void fdscope_put_sock_endpoints(struct seq_file *m, struct socket *sock, struct sock *peer);
+struct sockaddr_storage;
+int fdscope_sock_name(struct socket *sock, struct sockaddr_storage *addr);
+int fdscope_sock_peername(struct socket *sock, struct sockaddr_storage *addr);
+int fdscope_packet_proto(struct socket *sock, const struct sockaddr_storage *addr);
+void fdscope_field_sock_endpoints(struct seq_file *m, struct socket *sock, int len,
+				  const struct sockaddr_storage *name, struct sock *peer);
 
 /* debugfs.c */
 int fdscope_debugfs_init(void);

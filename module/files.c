@@ -2,6 +2,8 @@
 /*
  * The "files" debugfs file: one record per open fd, three levels deep —
  * the fd, the open file description it points to, and the inode behind.
+ * The fields that describe a file (type to path) are shared with the
+ * "holders" file.
  */
 #include <linux/dcache.h>
 #include <linux/err.h>
@@ -9,19 +11,22 @@
 #include <linux/kdev_t.h>
 #include <linux/limits.h>
 #include <linux/magic.h>
+#include <linux/path.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "fdscope.h"
 
 /* The same text readlink(/proc/PID/fd/N) gives; NULL if it is too long. */
-static const char *fdscope_file_path(struct fdscope_walk *w, size_t *len)
+static const char *fdscope_path_text(struct fdscope_reader *r, const struct path *path,
+				     size_t *len)
 {
-	char *path = d_path(&w->file->f_path, w->pathbuf, PATH_MAX);
+	char *text = d_path(path, r->text.pathbuf, PATH_MAX);
 
-	if (IS_ERR(path))
+	if (IS_ERR(text))
 		return NULL;
-	*len = strlen(path);
-	return path;
+	*len = strlen(text);
+	return text;
 }
 
 /*
@@ -50,47 +55,41 @@ static const char *fdscope_pseudo_prefix(struct file *file, struct inode *inode)
  * suffix from their d_dname(). A hashed dentry is never deleted, whatever
  * its name says.
  */
-static bool fdscope_file_deleted(struct file *file, const char *path, size_t len)
+static bool fdscope_path_deleted(const struct path *path, const char *text, size_t len)
 {
 	static const char suffix[] = " (deleted)";
 	size_t n = sizeof(suffix) - 1;
 
-	return d_unhashed(file->f_path.dentry) && len >= n &&
-	       !memcmp(path + len - n, suffix, n);
+	return d_unhashed(path->dentry) && len >= n && !memcmp(text + len - n, suffix, n);
 }
 
-int fdscope_files_show(struct seq_file *m, void *v)
+/* The inode's type: REG, DIR, ... or UNKN. */
+static void fdscope_field_type(struct seq_file *m, const struct inode *inode)
 {
-	struct fdscope_walk *w = m->private;
-	struct file *file = w->file;
-	const char *path = NULL, *name, *anon, *pseudo;
-	struct inode *inode;
+	fdscope_field_word(m, fdscope_type_name(inode->i_mode) ?: "UNKN");
+}
+
+static void fdscope_field_dev_ino(struct seq_file *m, const struct inode *inode)
+{
+	dev_t dev = inode->i_sb->s_dev;
+
+	seq_put_decimal_ull(m, " ", MAJOR(dev));
+	seq_put_decimal_ull(m, ":", MINOR(dev));
+	fdscope_field_ull(m, inode->i_ino);
+}
+
+/*
+ * The fields every record of a file ends with: type dev ino fileid refs
+ * deleted path. The walk holds a reference on @file (refs leaves it out).
+ * Mapped files show the path and inode the user sees (on 6.12 the
+ * overlayfs ones of a backing file), as /proc/PID/maps does.
+ */
+void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct file *file)
+{
+	const struct inode *inode = fdscope_file_user_inode(file);
+	const struct path *upath = fdscope_file_user_path(file);
+	const char *path = NULL, *anon, *pseudo;
 	size_t len = 0, n;
-	char flags[96];
-	dev_t dev;
-
-	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path\n",
-			   FDSCOPE_FORMAT_VERSION);
-		return 0;
-	}
-
-	inode = file_inode(file);
-	fdscope_put_owner(m, w);
-	fdscope_put_ull(m, w->fd);
-	fdscope_put_id(m, w->table_id);
-	fdscope_put_ull(m, w->cloexec);
-
-	name = fdscope_mode_name(file->f_mode);
-	if (name)
-		fdscope_put_word(m, name);
-	else
-		fdscope_put_none(m);
-	if (fdscope_flag_names(file->f_flags, flags, sizeof(flags)))
-		fdscope_put_word(m, flags);
-	else
-		fdscope_put_none(m);
-	fdscope_put_ull(m, file->f_pos);
 
 	/*
 	 * Anonymous inodes by the class /proc shows, whatever their mode:
@@ -98,38 +97,81 @@ int fdscope_files_show(struct seq_file *m, void *v)
 	 * "anon_inode:[pidfd]". Real paths always start with '/'. Sockets
 	 * and pipes are neither: their names are printed without d_path().
 	 */
-	pseudo = fdscope_pseudo_prefix(file, inode);
+	pseudo = fdscope_pseudo_prefix(file, file_inode(file));
 	if (!pseudo)
-		path = fdscope_file_path(w, &len);
+		path = fdscope_path_text(r, upath, &len);
 	anon = path ? fdscope_anon_class(path, &n) : NULL;
-	name = fdscope_type_name(inode->i_mode);
-	if (anon) {
-		seq_putc(m, ' ');
-		fdscope_put_escaped(m, anon, n);
-	} else if (name) {
-		fdscope_put_word(m, name);
-	} else {
-		fdscope_put_word(m, "UNKN");
-	}
-
-	dev = inode->i_sb->s_dev;
-	seq_put_decimal_ull(m, " ", MAJOR(dev));
-	seq_put_decimal_ull(m, ":", MINOR(dev));
-	fdscope_put_ull(m, inode->i_ino);
-	fdscope_put_id(m, fdscope_identity(file));
+	if (anon)
+		fdscope_field_bytes(m, anon, n);
+	else
+		fdscope_field_type(m, inode);
+	fdscope_field_dev_ino(m, inode);
+	fdscope_field_id(m, fdscope_file_identity(file));
 	/* Less the reference this walk holds. */
-	fdscope_put_ull(m, file_count(file) - 1);
-	fdscope_put_ull(m, path && fdscope_file_deleted(file, path, len));
+	fdscope_field_ull(m, file_count(file) - 1);
+	fdscope_field_ull(m, path && fdscope_path_deleted(upath, path, len));
 	if (pseudo) {
 		seq_puts(m, pseudo);
-		seq_put_decimal_ull(m, "", inode->i_ino);
+		seq_put_decimal_ull(m, "", file_inode(file)->i_ino);
 		seq_putc(m, ']');
 	} else if (path) {
-		seq_putc(m, ' ');
-		fdscope_put_escaped(m, path, len);
+		fdscope_field_bytes(m, path, len);
 	} else {
-		fdscope_put_none(m);
+		fdscope_field_none(m);
 	}
+}
+
+/*
+ * The same fields for a directory held by its path alone (cwd, root):
+ * there is no open file description, so no fileid or refs.
+ */
+void fdscope_field_path(struct seq_file *m, struct fdscope_reader *r, const struct path *path)
+{
+	const struct inode *inode = d_inode(path->dentry);
+	const char *text;
+	size_t len = 0;
+
+	text = fdscope_path_text(r, path, &len);
+	fdscope_field_type(m, inode);
+	fdscope_field_dev_ino(m, inode);
+	seq_puts(m, " - -");
+	fdscope_field_ull(m, text && fdscope_path_deleted(path, text, len));
+	if (text)
+		fdscope_field_bytes(m, text, len);
+	else
+		fdscope_field_none(m);
+}
+
+int fdscope_files_show(struct seq_file *m, void *v)
+{
+	struct fdscope_reader *r = m->private;
+	const struct fdscope_record *rec = &r->walk.rec;
+	struct file *file = rec->file;
+	const char *name;
+	char flags[96];
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path\n",
+			   FDSCOPE_FORMAT_VERSION);
+		return 0;
+	}
+
+	fdscope_field_owner(m, r);
+	fdscope_field_ull(m, rec->fd);
+	fdscope_field_id(m, rec->table_id);
+	fdscope_field_ull(m, rec->cloexec);
+
+	name = fdscope_mode_name(file->f_mode);
+	if (name)
+		fdscope_field_word(m, name);
+	else
+		fdscope_field_none(m);
+	if (fdscope_flag_names(file->f_flags, flags, sizeof(flags)))
+		fdscope_field_word(m, flags);
+	else
+		fdscope_field_none(m);
+	fdscope_field_ull(m, file->f_pos);
+	fdscope_field_file(m, r, file);
 	seq_putc(m, '\n');
 	return 0;
 }

@@ -3,20 +3,11 @@
  * The per-open pid filter: "pid N[,N...]" written to a debugfs file limits
  * what that open file lists to those thread groups.
  */
-#include <linux/bsearch.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "fdscope.h"
-
-static int fdscope_cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /*
  * Parse @buf (not NUL-terminated, @len bytes, one optional trailing
@@ -62,17 +53,7 @@ int fdscope_filter_parse(const char *buf, size_t len, struct fdscope_filter *fil
 	if (len > 3 && parsed.nr == 0)
 		return -EINVAL;
 
-	sort(parsed.tgids, parsed.nr, sizeof(pid_t), fdscope_cmp_pid, NULL);
-	for (n = 0, j = 0; j < parsed.nr; j++)
-		if (!n || parsed.tgids[n - 1] != parsed.tgids[j])
-			parsed.tgids[n++] = parsed.tgids[j];
-	parsed.nr = n;
 	*filter = parsed;
 	return 0;
 }
 
-bool fdscope_filter_has(const struct fdscope_filter *filter, pid_t tgid)
-{
-	return bsearch(&tgid, filter->tgids, filter->nr, sizeof(pid_t),
-		       fdscope_cmp_pid);
-}

@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/kernel.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
@@ -15,6 +16,7 @@
 #include <linux/string.h>
 #include <net/tcp_states.h>
 
+#include "compat.h"
 #include "fdscope.h"
 
 const char *fdscope_mode_name(fmode_t mode)
@@ -171,7 +173,7 @@ static const char * const fdscope_ipprotos[] = {
 	[IPPROTO_GRE] = "gre",
 	[IPPROTO_ESP] = "esp",
 	[IPPROTO_AH] = "ah",
-	[58] = "icmpv6",	/* IPPROTO_ICMPV6, an ipv6 header */
+	[IPPROTO_ICMPV6] = "icmpv6",
 	[IPPROTO_SCTP] = "sctp",
 	[IPPROTO_UDPLITE] = "udplite",
 	[IPPROTO_RAW] = "raw",
@@ -216,7 +218,7 @@ static const char * const fdscope_tcp_states[] = {
 	[TCP_LISTEN] = "LISTEN",
 	[TCP_CLOSING] = "CLOSING",
 	[TCP_NEW_SYN_RECV] = "NEW_SYN_RECV",
-	[TCP_NEW_SYN_RECV + 1] = "BOUND_INACTIVE",
+	[TCP_BOUND_INACTIVE] = "BOUND_INACTIVE",
 };
 
 static const char *fdscope_lookup(const char * const *names, size_t nr, int i)

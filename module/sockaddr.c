@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "local" and "remote" fields of a socket record: addresses the way
- * ss shows them, read without lock_sock().
+ * ss shows them, read without lock_sock(). Inet and unix addresses are
+ * read from the sock as /proc/net/tcp and unix_diag read them; netlink
+ * and packet sockets keep theirs private, so their ->getname() reports
+ * them, always into a struct sockaddr_storage: a getname writes what its
+ * device or family decides (packet_getname() copies dev->addr_len bytes
+ * of hardware address, 16 for ip6tnl, 20 for IPoIB).
  */
+#include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
@@ -15,7 +21,7 @@
 #include "fdscope.h"
 
 /* a.b.c.d:port, as %pI4 prints it but without a trip through vsnprintf(). */
-static void fdscope_put_ipv4(struct seq_file *m, __be32 addr, u16 port)
+static void fdscope_field_ipv4(struct seq_file *m, __be32 addr, u16 port)
 {
 	const u8 *b = (const u8 *)&addr;
 
@@ -27,7 +33,7 @@ static void fdscope_put_ipv4(struct seq_file *m, __be32 addr, u16 port)
 }
 
 /* a.b.c.d:port or [v6]:port, v4-mapped v6 addresses as [::ffff:a.b.c.d]. */
-static void fdscope_put_inet_addr(struct seq_file *m, struct sock *sk, bool remote)
+static void fdscope_field_inet_addr(struct seq_file *m, struct sock *sk, bool remote)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	u16 port = ntohs(remote ? READ_ONCE(inet->inet_dport) : READ_ONCE(inet->inet_sport));
@@ -39,7 +45,7 @@ static void fdscope_put_inet_addr(struct seq_file *m, struct sock *sk, bool remo
 		return;
 	}
 #endif
-	fdscope_put_ipv4(m, remote ? READ_ONCE(inet->inet_daddr) :
+	fdscope_field_ipv4(m, remote ? READ_ONCE(inet->inet_daddr) :
 			 READ_ONCE(inet->inet_rcv_saddr), port);
 }
 
@@ -49,7 +55,7 @@ static void fdscope_put_inet_addr(struct seq_file *m, struct sock *sk, bool remo
  * The address is published once with release semantics and lives as long
  * as the socket, which the caller holds.
  */
-static void fdscope_put_unix_name(struct seq_file *m, struct sock *sk)
+static void fdscope_field_unix_name(struct seq_file *m, struct sock *sk)
 {
 	struct unix_address *addr;
 	const char *path;
@@ -59,82 +65,151 @@ static void fdscope_put_unix_name(struct seq_file *m, struct sock *sk)
 	addr = sk ? smp_load_acquire(&unix_sk(sk)->addr) : NULL;
 
 	if (!addr || addr->len <= offsetof(struct sockaddr_un, sun_path)) {
-		fdscope_put_none(m);
+		fdscope_field_none(m);
 		return;
 	}
 	path = addr->name->sun_path;
 	len = addr->len - offsetof(struct sockaddr_un, sun_path);
 	seq_putc(m, ' ');
 	if (path[0]) {
-		fdscope_put_escaped(m, path, strnlen(path, len));
+		fdscope_write_escaped(m, path, strnlen(path, len));
 	} else {
 		seq_putc(m, '@');
 		if (len > 1)
-			fdscope_put_escaped(m, path + 1, len - 1);
+			fdscope_write_escaped(m, path + 1, len - 1);
 	}
 }
 
-static void fdscope_put_netlink_addrs(struct seq_file *m, struct socket *sock)
+/*
+ * The socket's own name, as getsockname() reports it, for the families
+ * whose fields are read that way (netlink and packet): its length, or
+ * < 0. Never called for inet sockets: their getname takes lock_sock().
+ */
+int fdscope_sock_name(struct socket *sock, struct sockaddr_storage *addr)
 {
-	struct sockaddr_nl addr;
-
-	if (kernel_getsockname(sock, (struct sockaddr *)&addr) < 0)
-		fdscope_put_none(m);
-	else
-		fdscope_put_ull(m, addr.nl_pid);
-	if (kernel_getpeername(sock, (struct sockaddr *)&addr) < 0)
-		fdscope_put_none(m);
-	else
-		fdscope_put_ull(m, addr.nl_pid);
+	memset(addr, 0, sizeof(*addr));
+	if (sock->sk->sk_family != AF_NETLINK && sock->sk->sk_family != AF_PACKET)
+		return -EOPNOTSUPP;
+	return kernel_getsockname(sock, (struct sockaddr *)addr);
 }
 
-/* The interface a packet socket is bound to, by name; "*" for all. */
-static void fdscope_put_packet_addrs(struct seq_file *m, struct socket *sock)
+/* The peer's name, as getpeername() reports it: its length, or < 0. */
+int fdscope_sock_peername(struct socket *sock, struct sockaddr_storage *addr)
 {
-	struct sockaddr_ll addr = { .sll_ifindex = 0 };
-	char name[IFNAMSIZ] = "";
-	struct net_device *dev;
+	memset(addr, 0, sizeof(*addr));
+	return kernel_getpeername(sock, (struct sockaddr *)addr);
+}
 
-	if (kernel_getsockname(sock, (struct sockaddr *)&addr) < 0) {
-		seq_puts(m, " - -");
+/*
+ * The ethertype a packet socket receives, in host order, or -1 if it
+ * cannot be read: SOCK_PACKET's getname (packet_getname_spkt()) reports
+ * only a device name, and its protocol lives in the private struct
+ * packet_sock (only /proc/net/packet and packet_diag show it). Other packet
+ * sockets report the protocol bind() last set. @addr: fdscope_sock_name()'s
+ * result.
+ */
+int fdscope_packet_proto(struct socket *sock, const struct sockaddr_storage *addr)
+{
+	if (sock->sk->sk_type == SOCK_PACKET)
+		return -1;
+	return ntohs(((const struct sockaddr_ll *)addr)->sll_protocol);
+}
+
+static void fdscope_field_netlink_pid(struct seq_file *m, int len,
+				      const struct sockaddr_storage *addr)
+{
+	if (len < 0)
+		fdscope_field_none(m);
+	else
+		fdscope_field_ull(m, ((const struct sockaddr_nl *)addr)->nl_pid);
+}
+
+/* Port ids: the socket's own (@name) and its destination's. */
+static void fdscope_field_netlink_addrs(struct seq_file *m, struct socket *sock,
+					int len, const struct sockaddr_storage *name)
+{
+	struct sockaddr_storage peer;
+
+	fdscope_field_netlink_pid(m, len, name);
+	fdscope_field_netlink_pid(m, fdscope_sock_peername(sock, &peer), &peer);
+}
+
+/*
+ * packet_getname_spkt() copies at most this many bytes of the device
+ * name, sa_data's size, with no NUL when the name fills them.
+ */
+#define FDSCOPE_SPKT_NAME_MAX	14
+
+/*
+ * The interface a packet socket is bound to, by name; "*" for all, its
+ * index if it has no name, "-" if unknown (the device went away).
+ */
+static void fdscope_field_packet_dev(struct seq_file *m, struct socket *sock,
+				     int len, const struct sockaddr_storage *name)
+{
+	const struct sockaddr_ll *ll = (const struct sockaddr_ll *)name;
+	char ifname[IFNAMSIZ] = "";
+	struct net_device *dev;
+	const char *spkt;
+
+	if (len < 0) {
+		fdscope_field_none(m);
 		return;
 	}
-	if (!addr.sll_ifindex) {
-		seq_puts(m, " * -");
+	if (sock->sk->sk_type == SOCK_PACKET) {
+		spkt = (const char *)name + offsetof(struct sockaddr, sa_data);
+		len = strnlen(spkt, FDSCOPE_SPKT_NAME_MAX);
+		if (len)
+			fdscope_field_bytes(m, spkt, len);
+		else
+			fdscope_field_word(m, "*");
+		return;
+	}
+	if (!ll->sll_ifindex) {
+		fdscope_field_word(m, "*");
+		return;
+	}
+	if (ll->sll_ifindex < 0) {
+		fdscope_field_none(m);
 		return;
 	}
 	rcu_read_lock();
-	dev = dev_get_by_index_rcu(sock_net(sock->sk), addr.sll_ifindex);
+	dev = dev_get_by_index_rcu(sock_net(sock->sk), ll->sll_ifindex);
 	if (dev)
-		strscpy(name, dev->name, sizeof(name));
+		strscpy(ifname, dev->name, sizeof(ifname));
 	rcu_read_unlock();
-	if (name[0])
-		fdscope_put_str(m, name);
+	if (ifname[0])
+		fdscope_field_str(m, ifname);
 	else
-		fdscope_put_ull(m, addr.sll_ifindex);
-	fdscope_put_none(m);
+		fdscope_field_ull(m, ll->sll_ifindex);
 }
 
-/* @peer: the unix peer, referenced by the caller, or NULL. */
-void fdscope_put_sock_endpoints(struct seq_file *m, struct socket *sock, struct sock *peer)
+/*
+ * @name, @len: fdscope_sock_name()'s result for netlink and packet
+ * sockets (unused for other families); @peer: the unix peer, referenced
+ * by the caller, or NULL.
+ */
+void fdscope_field_sock_endpoints(struct seq_file *m, struct socket *sock, int len,
+				  const struct sockaddr_storage *name, struct sock *peer)
 {
 	struct sock *sk = sock->sk;
 
 	switch (sk->sk_family) {
 	case AF_INET:
 	case AF_INET6:
-		fdscope_put_inet_addr(m, sk, false);
-		fdscope_put_inet_addr(m, sk, true);
+		fdscope_field_inet_addr(m, sk, false);
+		fdscope_field_inet_addr(m, sk, true);
 		break;
 	case AF_UNIX:
-		fdscope_put_unix_name(m, sk);
-		fdscope_put_unix_name(m, peer);
+		fdscope_field_unix_name(m, sk);
+		fdscope_field_unix_name(m, peer);
 		break;
 	case AF_NETLINK:
-		fdscope_put_netlink_addrs(m, sock);
+		fdscope_field_netlink_addrs(m, sock, len, name);
 		break;
 	case AF_PACKET:
-		fdscope_put_packet_addrs(m, sock);
+		fdscope_field_packet_dev(m, sock, len, name);
+		fdscope_field_none(m);
 		break;
 	default:
 		seq_puts(m, " - -");

@@ -15,6 +15,7 @@
 #include <net/tcp_states.h>
 #include <net/udp.h>
 
+#include "compat.h"
 #include "fdscope.h"
 
 static bool fdscope_sk_is_udp(const struct sock *sk)
@@ -39,58 +40,48 @@ static unsigned int fdscope_accept_queue_len(struct sock *sk)
 	return READ_ONCE(sk->sk_ack_backlog);
 }
 
-/* A name, or the number behind @fmt when the table has none. */
-static void fdscope_put_name(struct seq_file *m, const char *name, const char *fmt, int v)
-{
-	if (name) {
-		seq_putc(m, ' ');
-		seq_puts(m, name);
-	} else {
-		seq_putc(m, ' ');
-		seq_printf(m, fmt, v);
-	}
-}
-
-static void fdscope_put_proto(struct seq_file *m, struct socket *sock)
+/*
+ * @len, @name: fdscope_sock_name()'s result, for packet sockets (bind()
+ * may change their protocol; getsockname() knows the current one).
+ */
+static void fdscope_field_proto(struct seq_file *m, struct socket *sock, int len,
+				const struct sockaddr_storage *name)
 {
 	struct sock *sk = sock->sk;
 	int proto = sk->sk_protocol;
-	struct sockaddr_ll ll;
 
 	switch (sk->sk_family) {
 	case AF_INET:
 	case AF_INET6:
-		fdscope_put_name(m, fdscope_ipproto_name(proto), "ipproto%d", proto);
+		fdscope_field_name(m, fdscope_ipproto_name(proto), "ipproto%d", proto);
 		break;
 	case AF_NETLINK:
-		fdscope_put_name(m, fdscope_netlink_name(proto), "NETLINK_%d", proto);
+		fdscope_field_name(m, fdscope_netlink_name(proto), "NETLINK_%d", proto);
 		break;
 	case AF_PACKET:
-		/* bind() may change the protocol; getsockname() knows the current one. */
-		if (kernel_getsockname(sock, (struct sockaddr *)&ll) < 0) {
-			fdscope_put_none(m);
-			break;
-		}
-		proto = ntohs(ll.sll_protocol);
-		fdscope_put_name(m, fdscope_ethproto_name(proto), "0x%04x", proto);
+		proto = len < 0 ? -1 : fdscope_packet_proto(sock, name);
+		if (proto < 0)
+			fdscope_field_none(m);
+		else
+			fdscope_field_name(m, fdscope_ethproto_name(proto), "0x%04x", proto);
 		break;
 	default:
-		fdscope_put_none(m);
+		fdscope_field_none(m);
 	}
 }
 
-static void fdscope_put_state(struct seq_file *m, struct sock *sk, int state)
+static void fdscope_field_state(struct seq_file *m, struct sock *sk, int state)
 {
 	if (sk_is_inet(sk))
-		fdscope_put_name(m, fdscope_tcp_state_name(state), "%d", state);
+		fdscope_field_name(m, fdscope_tcp_state_name(state), "%d", state);
 	else if (sk->sk_family == AF_UNIX)
-		fdscope_put_str(m, fdscope_unix_state_name(state));
+		fdscope_field_word(m, fdscope_unix_state_name(state));
 	else
-		fdscope_put_none(m);
+		fdscope_field_none(m);
 }
 
 /* Receive and send queues in bytes, as ss computes them per protocol. */
-static void fdscope_put_queues(struct seq_file *m, struct sock *sk, bool listening)
+static void fdscope_field_queues(struct seq_file *m, struct sock *sk, bool listening)
 {
 	long rxq, txq;
 
@@ -113,7 +104,11 @@ static void fdscope_put_queues(struct seq_file *m, struct sock *sk, bool listeni
 		rxq = udp_rqueue_get(sk);
 		txq = sk_wmem_alloc_get(sk);
 	} else if (sk->sk_family == AF_UNIX) {
-		rxq = unix_inq_len(sk);
+		/*
+		 * -EINVAL if listen() ran since the state was read: a
+		 * listener's queue holds connections, not bytes.
+		 */
+		rxq = max_t(long, unix_inq_len(sk), 0);
 		txq = unix_outq_len(sk);
 	} else {
 		rxq = sk_rmem_alloc_get(sk);
@@ -123,23 +118,25 @@ static void fdscope_put_queues(struct seq_file *m, struct sock *sk, bool listeni
 	seq_put_decimal_ll(m, " ", txq);
 }
 
-static void fdscope_put_netlink_groups(struct seq_file *m, struct socket *sock)
+/* @len, @name: fdscope_sock_name()'s result. */
+static void fdscope_field_netlink_groups(struct seq_file *m, int len,
+					 const struct sockaddr_storage *name)
 {
-	struct sockaddr_nl addr;
-
-	if (kernel_getsockname(sock, (struct sockaddr *)&addr) < 0)
-		fdscope_put_none(m);
+	if (len < 0)
+		fdscope_field_none(m);
 	else
-		seq_printf(m, " %08x", addr.nl_groups);
+		seq_printf(m, " %08x", ((const struct sockaddr_nl *)name)->nl_groups);
 }
 
 int fdscope_sockets_show(struct seq_file *m, void *v)
 {
-	struct fdscope_walk *w = m->private;
+	struct fdscope_reader *r = m->private;
+	const struct fdscope_record *rec = &r->walk.rec;
 	struct sock *sk, *peer = NULL;
+	struct sockaddr_storage name;
 	struct socket *sock;
+	int state, len;
 	bool listening;
-	int state;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups\n",
@@ -147,7 +144,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 		return 0;
 	}
 
-	sock = sock_from_file(w->file);
+	sock = sock_from_file(rec->file);
 	sk = sock ? sock->sk : NULL;
 	/* Only __sock_release() clears sk, at the last fput: never under us. */
 	if (WARN_ON_ONCE(!sk))
@@ -158,32 +155,34 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	listening = state == TCP_LISTEN && (sk_is_inet(sk) || sk->sk_family == AF_UNIX);
 	if (sk->sk_family == AF_UNIX)
 		peer = unix_peer_get(sk);
+	/* Read once: proto, local and groups all come from this one name. */
+	len = fdscope_sock_name(sock, &name);
 
-	fdscope_put_owner(m, w);
-	fdscope_put_ull(m, w->fd);
-	fdscope_put_id(m, fdscope_identity(w->file));
-	fdscope_put_ull(m, file_inode(w->file)->i_ino);
-	fdscope_put_name(m, fdscope_family_name(sk->sk_family), "af%d", sk->sk_family);
-	fdscope_put_name(m, fdscope_socktype_name(sk->sk_type), "%d", sk->sk_type);
-	fdscope_put_proto(m, sock);
-	fdscope_put_state(m, sk, state);
-	fdscope_put_sock_endpoints(m, sock, peer);
-	fdscope_put_queues(m, sk, listening);
-	fdscope_put_ull(m, atomic_read(&sk->sk_drops));
+	fdscope_field_owner(m, r);
+	fdscope_field_ull(m, rec->fd);
+	fdscope_field_id(m, fdscope_file_identity(rec->file));
+	fdscope_field_ull(m, file_inode(rec->file)->i_ino);
+	fdscope_field_name(m, fdscope_family_name(sk->sk_family), "af%d", sk->sk_family);
+	fdscope_field_name(m, fdscope_socktype_name(sk->sk_type), "%d", sk->sk_type);
+	fdscope_field_proto(m, sock, len, &name);
+	fdscope_field_state(m, sk, state);
+	fdscope_field_sock_endpoints(m, sock, len, &name, peer);
+	fdscope_field_queues(m, sk, listening);
+	fdscope_field_ull(m, atomic_read(&sk->sk_drops));
 	/*
 	 * sock_i_uid() without its sk_callback_lock: that lock guards against
 	 * sock_orphan(), which cannot run while the walk holds the file.
 	 */
-	fdscope_put_ull(m, from_kuid_munged(seq_user_ns(m), file_inode(w->file)->i_uid));
-	fdscope_put_ull(m, sock_net(sk)->ns.inum);
+	fdscope_field_ull(m, from_kuid_munged(seq_user_ns(m), file_inode(rec->file)->i_uid));
+	fdscope_field_ull(m, sock_net(sk)->ns.inum);
 
 	if (sk->sk_family == AF_UNIX) {
 		/* 0: the peer's socket is gone, as unix_diag reports it. */
 		if (peer)
-			fdscope_put_ull(m, sock_i_ino(peer));
+			fdscope_field_ull(m, sock_i_ino(peer));
 		else
-			fdscope_put_none(m);
-		fdscope_put_ull(m, atomic_read(&unix_sk(sk)->scm_stat.nr_fds));
+			fdscope_field_none(m);
+		fdscope_field_ull(m, atomic_read(&unix_sk(sk)->scm_stat.nr_fds));
 	} else {
 		seq_puts(m, " - -");
 	}
@@ -191,11 +190,11 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 		seq_printf(m, " %u/%u", fdscope_accept_queue_len(sk),
 			   READ_ONCE(sk->sk_max_ack_backlog));
 	else
-		fdscope_put_none(m);
+		fdscope_field_none(m);
 	if (sk->sk_family == AF_NETLINK)
-		fdscope_put_netlink_groups(m, sock);
+		fdscope_field_netlink_groups(m, len, &name);
 	else
-		fdscope_put_none(m);
+		fdscope_field_none(m);
 	seq_putc(m, '\n');
 
 	if (peer)

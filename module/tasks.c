@@ -3,9 +3,7 @@
  * The "tasks" debugfs file: one record per process, and per thread that
  * has an fd table of its own.
  */
-#include <linux/bitmap.h>
 #include <linux/cred.h>
-#include <linux/fdtable.h>
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -14,39 +12,24 @@
 
 #include "fdscope.h"
 
-struct fdscope_table_size {
-	bool has_table;
-	unsigned int nfds;
-	unsigned int maxfds;
-	unsigned int netns;
-};
-
-static void fdscope_table_size(struct task_struct *task, struct fdscope_table_size *s)
+/* The task's network namespace; 0 once it has none (exiting). */
+static unsigned int fdscope_task_netns(struct task_struct *task)
 {
-	struct files_struct *files;
-	struct fdtable *fdt;
+	unsigned int netns = 0;
 
-	memset(s, 0, sizeof(*s));
 	task_lock(task);
-	files = task->files;
-	if (files) {
-		rcu_read_lock();
-		fdt = files_fdtable(files);
-		s->has_table = true;
-		s->maxfds = fdt->max_fds;
-		s->nfds = bitmap_weight(fdt->open_fds, fdt->max_fds);
-		rcu_read_unlock();
-	}
 	if (task->nsproxy)
-		s->netns = task->nsproxy->net_ns->ns.inum;
+		netns = task->nsproxy->net_ns->ns.inum;
 	task_unlock(task);
+	return netns;
 }
 
 int fdscope_tasks_show(struct seq_file *m, void *v)
 {
-	struct fdscope_walk *w = m->private;
-	struct fdscope_table_size size;
+	struct fdscope_reader *r = m->private;
+	const struct fdscope_record *rec = &r->walk.rec;
 	struct pid_namespace *pidns;
+	unsigned int netns;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(m, "# fdscope-tasks %d pid tid comm uid table nfds maxfds pidns netns\n",
@@ -54,29 +37,29 @@ int fdscope_tasks_show(struct seq_file *m, void *v)
 		return 0;
 	}
 
-	fdscope_table_size(w->task, &size);
-	fdscope_put_owner(m, w);
-	fdscope_put_ull(m, from_kuid_munged(seq_user_ns(m), task_euid(w->task)));
-	if (size.has_table) {
-		fdscope_put_id(m, w->table_id);
-		fdscope_put_ull(m, size.nfds);
-		fdscope_put_ull(m, size.maxfds);
+	fdscope_field_owner(m, r);
+	fdscope_field_ull(m, from_kuid_munged(seq_user_ns(m), task_euid(rec->task)));
+	if (rec->table_id) {
+		fdscope_field_id(m, rec->table_id);
+		fdscope_field_ull(m, rec->nfds);
+		fdscope_field_ull(m, rec->maxfds);
 	} else {
 		seq_puts(m, " - - -");
 	}
 
 	rcu_read_lock();
-	pidns = task_active_pid_ns(w->task);
+	pidns = task_active_pid_ns(rec->task);
 	if (pidns)
-		fdscope_put_ull(m, pidns->ns.inum);
+		fdscope_field_ull(m, pidns->ns.inum);
 	else
-		fdscope_put_none(m);
+		fdscope_field_none(m);
 	rcu_read_unlock();
 
-	if (size.netns)
-		fdscope_put_ull(m, size.netns);
+	netns = fdscope_task_netns(rec->task);
+	if (netns)
+		fdscope_field_ull(m, netns);
 	else
-		fdscope_put_none(m);
+		fdscope_field_none(m);
 	seq_putc(m, '\n');
 	return 0;
 }

@@ -15,7 +15,7 @@ newest_612() {
 }
 
 base_pkgs="build-essential bc bison flex kmod cpio busybox-static
-	qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	sparse libsmartcols-dev pkg-config lsof iproute2 util-linux procps
 	python3 xz-utils clang llvm jq strace dkms libelf-dev libssl-dev linux-perf"
 
@@ -55,10 +55,15 @@ else
 	log "all packages present"
 fi
 
-# linux-source ships as a tarball; extract it once next to itself.
-src=/usr/src/linux-source-6.1
-if [ ! -e "$src/scripts/checkpatch.pl" ]; then
-	log "extracting linux-source-6.1"
-	tar -C /usr/src -xaf /usr/src/linux-source-6.1.tar.xz
-fi
+# linux-source ships as a tarball; extract it once next to itself (KUnit
+# builds 6.1 and 6.12 from them; checkpatch comes from 6.1's).
+for v in 6.1 6.12; do
+	src=/usr/src/linux-source-$v
+	# The stamp is written last: an interrupted extraction is redone.
+	if [ ! -e "$src/.fdscope-extracted" ]; then
+		log "extracting linux-source-$v"
+		tar -C /usr/src -xaf "/usr/src/linux-source-$v.tar.xz"
+		touch "$src/.fdscope-extracted"
+	fi
+done
 log "done"

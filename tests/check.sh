@@ -54,7 +54,8 @@ lane build build
 lane lint tests/lint.sh
 lane reader tests/reader/run.sh
 lane fuzz tests/fuzz/run.sh 60
-lane kunit tests/kunit/run.sh
+lane kunit tests/kunit/run.sh 6.1
+lane kunit-6.12-rt tests/kunit/run.sh 6.12-rt
 lane install tests/install/run.sh
 lane vm-6.1 tests/vm/run --timeout 1500 6.1 tests/vm/guest/run-all.sh
 lane vm-6.12 tests/vm/run --timeout 1500 6.12 tests/vm/guest/run-all.sh

@@ -3,7 +3,8 @@
  * fdscope: --shared, open file descriptions (fileids) held by more than one
  * fd or more than one process, after dup(), fork() or SCM_RIGHTS, with the
  * kernel's reference count. Processes sharing a whole fd table (CLONE_FILES)
- * list the same fd each; that counts as one fd.
+ * list the same fd each; that counts as one fd. A fileid is trusted only as
+ * far as refs confirms it (drop_unshared()).
  */
 #include <stdlib.h>
 #include <libsmartcols.h>
@@ -76,6 +77,31 @@ static void count(struct model *m, struct shared *s)
 	}
 }
 
+/*
+ * A fileid may repeat for two descriptions in one walk: a file closed and
+ * another opened on the same inode while the walk ran (docs/format.md).
+ * Where several fd slots carry the fileid, a slot whose refs count says no
+ * other fd holds its description is not sharing it: drop such rows.
+ * Returns whether any went.
+ */
+static bool drop_unshared(const struct model *m, struct shared *s)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < s->nrows; i++) {
+		const struct fds_file *f = &m->files[s->rows[i]];
+
+		if (!HAVE(f, FC_REFS) || f->refs >= 2)
+			s->rows[kept++] = s->rows[i];
+	}
+	if (kept == s->nrows)
+		return false;
+	s->nrows = kept;
+	if (kept)
+		s->first = s->rows[0];
+	return true;
+}
+
 int view_shared(const struct opts *o, struct model *m)
 {
 	struct libscols_table *tb = out_table(o, "shared", NULL);
@@ -108,6 +134,8 @@ int view_shared(const struct opts *o, struct model *m)
 				s.rows[s.nrows++] = j;
 		}
 		count(m, &s);
+		if (s.fds > 1 && drop_unshared(m, &s))
+			count(m, &s);
 		if (s.fds < 2 && s.procs < 2) {
 			free(s.rows);
 			continue;

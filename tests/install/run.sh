@@ -40,6 +40,23 @@ else
 fi
 rm -f "$stage.log"
 
+# A build tree copied elsewhere (kbuild's modules.order names the old path):
+# make install either installs the module or fails saying why, never
+# reports success with no module installed.
+copy=$(mktemp -d /tmp/fdscope-copy.XXXXXX)
+cp -a "$top/.build/$ver" "$copy/tree"
+if make -s install DESTDIR="$copy/stage" PREFIX=/opt/fds KDIR="$kdir" \
+	MODDIR="$copy/tree" >"$copy/log" 2>&1; then
+	ls "$copy/stage/lib/modules/$ver/extra/module/fdscope.ko"* >/dev/null 2>&1 &&
+		pass install-copied-tree ||
+		fail install-copied-tree "make install from a copied tree exited 0 and installed no module"
+elif grep -q '^install: .*was built as' "$copy/log" && [ ! -e "$copy/stage" ]; then
+	pass install-copied-tree
+else
+	fail install-copied-tree "failed without saying why, or after installing part: $(tail -2 "$copy/log")"
+fi
+rm -rf "$copy"
+
 # DKMS builds from its own copy of the sources, as it will on a kernel upgrade.
 version=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' module/main.c)
 make -s dkms-remove >/dev/null 2>&1

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fdscope_debugfs: the directory and files fdscope_init() created at boot,
- * with the names and modes docs/format.md gives them.
+ * with the names and modes docs/format.md gives them, and what a write of
+ * the pid filter does to an open file's stream.
  */
 #include <kunit/test.h>
 #include <linux/debugfs.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/uidgid.h>
 
@@ -34,8 +37,77 @@ static void fdscope_debugfs_files_test(struct kunit *test)
 	dput(dir);
 }
 
+/* A regular file with a long name, so a few dozen records fill pages. */
+static struct file *fdscope_debugfs_file(struct kunit *test, char letter)
+{
+	char *path = fdscope_kunit_sprintf(test, "/fdscope-kunit-rewind-%c%0200d", letter, 0);
+	struct file *file = filp_open(path, O_RDWR | O_CREAT, 0600);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	return file;
+}
+
+/*
+ * A filter write rewinds the open file: a read at any offset after it,
+ * pread() at the offset the last read stopped at included, sees the new
+ * stream, never bytes seq_file kept of the old one.
+ */
+static void fdscope_debugfs_write_rewinds_test(struct kunit *test)
+{
+	const size_t page = 4096;
+	struct fdscope_kunit_reader *r;
+	struct file *a, *b;
+	char *filter, *want, *got;
+	static const loff_t offsets[] = { 4096, 0, 100, 5000 };
+	unsigned int i;
+	ssize_t n;
+
+	fdscope_kunit_own_table(test);
+	filter = fdscope_kunit_own_filter(test);
+	a = fdscope_debugfs_file(test, 'a');
+	b = fdscope_debugfs_file(test, 'b');
+	for (i = 0; i < 40; i++)
+		KUNIT_ASSERT_EQ(test, replace_fd(i, a, 0), 0);
+
+	got = kunit_kzalloc(test, page + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	r = fdscope_kunit_open(test, FDSCOPE_FILES, filter);
+	KUNIT_ASSERT_EQ(test, fdscope_kunit_read(r, got, page), (ssize_t)page);
+
+	/* The same filter, a changed table: only a real rewind shows it. */
+	for (i = 0; i < 40; i++)
+		KUNIT_ASSERT_EQ(test, replace_fd(i, b, 0), 0);
+	want = fdscope_kunit_read_all(test, FDSCOPE_FILES, filter, page);
+	KUNIT_ASSERT_GT(test, strlen(want), (size_t)(5000 + page));
+	KUNIT_ASSERT_EQ(test, fdscope_kunit_write(r, filter, strlen(filter)),
+			(ssize_t)strlen(filter));
+
+	for (i = 0; i < ARRAY_SIZE(offsets); i++) {
+		memset(got, 0, page + 1);
+		n = fdscope_kunit_pread(r, got, page, offsets[i]);
+		KUNIT_EXPECT_EQ_MSG(test, n, (ssize_t)page, "pread at %lld", offsets[i]);
+		KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want + offsets[i], page),
+				      "pread at %lld after the write: \"%.60s\"",
+				      offsets[i], got);
+	}
+	/* read() carries on from the write's position: the start. */
+	memset(got, 0, page + 1);
+	KUNIT_EXPECT_EQ(test, fdscope_kunit_read(r, got, page), (ssize_t)page);
+	KUNIT_EXPECT_TRUE(test, !memcmp(got, want, page));
+	/* A bad write changes nothing: the stream goes on. */
+	KUNIT_EXPECT_EQ(test, fdscope_kunit_write(r, "pid x", 5), (ssize_t)-EINVAL);
+	memset(got, 0, page + 1);
+	KUNIT_EXPECT_EQ(test, fdscope_kunit_read(r, got, page), (ssize_t)page);
+	KUNIT_EXPECT_TRUE(test, !memcmp(got, want + page, page));
+
+	fdscope_kunit_close(r);
+	fput(a);
+	fput(b);
+}
+
 static struct kunit_case fdscope_debugfs_test_cases[] = {
 	KUNIT_CASE(fdscope_debugfs_files_test),
+	KUNIT_CASE(fdscope_debugfs_write_rewinds_test),
 	{}
 };
 

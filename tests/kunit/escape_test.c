@@ -83,7 +83,7 @@ static void fdscope_escape_table_test(struct kunit *test)
 	char buf[4 * 32 + 4 + 1];
 	size_t n;
 
-	fdscope_put_escaped(m, c->in, c->len);
+	fdscope_write_escaped(m, c->in, c->len);
 	KUNIT_EXPECT_STREQ(test, fdscope_kunit_seq_text(test, m), c->out);
 
 	/* The buffer form, used for fields formatted once per table. */
@@ -107,7 +107,7 @@ static void fdscope_escape_every_byte_test(struct kunit *test)
 		char in = c;
 
 		m->count = 0;
-		fdscope_put_escaped(m, &in, 1);
+		fdscope_write_escaped(m, &in, 1);
 		if (c <= ' ' || c == 0x7f || c == '\\' || c == '-')
 			snprintf(want, sizeof(want), "\\%03o", c);
 		else
@@ -130,7 +130,7 @@ static void fdscope_escape_round_trip_test(struct kunit *test)
 
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = 255 - i;
-	fdscope_put_escaped(m, in, sizeof(in));
+	fdscope_write_escaped(m, in, sizeof(in));
 	out = fdscope_kunit_seq_text(test, m);
 	for (i = 0; out[i]; i++)
 		KUNIT_EXPECT_TRUE_MSG(test, (unsigned char)out[i] > ' ' && out[i] != 0x7f,
@@ -150,7 +150,7 @@ static void fdscope_escape_overflow_test(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, path);
 	memset(path, ' ', PATH_MAX);
-	fdscope_put_escaped(m, path, PATH_MAX);
+	fdscope_write_escaped(m, path, PATH_MAX);
 	KUNIT_EXPECT_TRUE(test, seq_has_overflowed(m));
 	KUNIT_EXPECT_LE(test, m->count, m->size);
 }
@@ -160,16 +160,16 @@ static void fdscope_escape_fields_test(struct kunit *test)
 {
 	struct seq_file *m = fdscope_kunit_seq(test, 256);
 
-	fdscope_put_str(m, "a b");
-	fdscope_put_str(m, "");
-	fdscope_put_str(m, "-");
-	fdscope_put_word(m, "rw");
-	fdscope_put_none(m);
-	fdscope_put_ull(m, 0);
-	fdscope_put_ull(m, ULLONG_MAX);
-	fdscope_put_id(m, 0);
-	fdscope_put_id(m, 0x0123456789abcdefULL);
-	fdscope_put_id(m, U64_MAX);
+	fdscope_field_str(m, "a b");
+	fdscope_field_str(m, "");
+	fdscope_field_str(m, "-");
+	fdscope_field_word(m, "rw");
+	fdscope_field_none(m);
+	fdscope_field_ull(m, 0);
+	fdscope_field_ull(m, ULLONG_MAX);
+	fdscope_field_id(m, 0);
+	fdscope_field_id(m, 0x0123456789abcdefULL);
+	fdscope_field_id(m, U64_MAX);
 	KUNIT_EXPECT_STREQ(test, fdscope_kunit_seq_text(test, m),
 			   " a\\040b \\000 \\055 rw - 0 18446744073709551615 000000000000000 123456789abcdef fffffffffffffff");
 }

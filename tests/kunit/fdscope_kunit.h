@@ -25,13 +25,16 @@ struct fdscope_kunit_out {
 	char ***rows;
 };
 
-/* One open "debugfs file": a real seq_file over fdscope's walk. */
+/* One open debugfs file of the module's, through its real file operations. */
 struct fdscope_kunit_reader;
 
 struct fdscope_kunit_reader *fdscope_kunit_open(struct kunit *test,
 						enum fdscope_kind kind,
 						const char *filter);
 ssize_t fdscope_kunit_read(struct fdscope_kunit_reader *r, char *buf, size_t len);
+ssize_t fdscope_kunit_pread(struct fdscope_kunit_reader *r, char *buf, size_t len,
+			    loff_t pos);
+ssize_t fdscope_kunit_write(struct fdscope_kunit_reader *r, const char *buf, size_t len);
 void fdscope_kunit_rewind(struct fdscope_kunit_reader *r);
 void fdscope_kunit_close(struct fdscope_kunit_reader *r);
 
@@ -65,6 +68,7 @@ size_t fdscope_kunit_unescape(char *dst, const char *src);
 __printf(2, 3)
 char *fdscope_kunit_sprintf(struct kunit *test, const char *fmt, ...);
 char *fdscope_kunit_id(struct kunit *test, const void *object);
+char *fdscope_kunit_file_id(struct kunit *test, const struct file *file);
 char *fdscope_kunit_own_filter(struct kunit *test);
 
 void fdscope_kunit_own_table(struct kunit *test);

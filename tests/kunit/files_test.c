@@ -85,7 +85,7 @@ static void fdscope_expect_file(struct kunit *test, const struct fdscope_kunit_o
 	KUNIT_EXPECT_STREQ(test, fdscope_kunit_field(test, out, row, "ino"),
 			   fdscope_kunit_sprintf(test, "%lu", inode->i_ino));
 	KUNIT_EXPECT_STREQ(test, fdscope_kunit_field(test, out, row, "fileid"),
-			   fdscope_kunit_id(test, file));
+			   fdscope_kunit_file_id(test, file));
 	/* The walk's own reference is not counted; the test holds none. */
 	KUNIT_EXPECT_STREQ(test, fdscope_kunit_field(test, out, row, "refs"),
 			   fdscope_kunit_sprintf(test, "%ld", file_count(file)));
@@ -309,7 +309,7 @@ static void fdscope_files_high_fds_test(struct kunit *test)
 		row = fdscope_kunit_find_fd(test, &out, fds[i]);
 		KUNIT_EXPECT_EQ(test, row, (int)i);
 		fdscope_kunit_expect(test, &out, row, "cloexec", i % 2 ? "1" : "0");
-		fdscope_kunit_expect(test, &out, row, "fileid", fdscope_kunit_id(test, file));
+		fdscope_kunit_expect(test, &out, row, "fileid", fdscope_kunit_file_id(test, file));
 		fdscope_kunit_expect(test, &out, row, "refs", "4");
 	}
 }

@@ -1,27 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the fdscope suites share. The reader is the module's walk behind a
- * real seq_file: an anonymous-inode file whose read_iter is the kernel's
- * seq_read_iter(), so start/next/stop/show run exactly as under read(2) on
- * the debugfs files, including the buffer-overflow restarts and the
- * resumption between reads (debugfs.c's read is seq_read, which kernel
- * code cannot call; its open and write only wrap what is set up here).
+ * What the fdscope suites share. The reader is the module's own debugfs
+ * file, opened through a kernel mount of debugfs: debugfs.c's open, write,
+ * read (seq_read, with its buffer-overflow restarts and resumption between
+ * reads), llseek and release run exactly as under open(2), read(2),
+ * pread(2) and write(2).
  */
 #include <kunit/resource.h>
 #include <kunit/test.h>
-#include <linux/anon_inodes.h>
 #include <linux/debug_locks.h>
+#include <linux/debugfs.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init_task.h>
 #include <linux/kernel.h>
-#include <linux/limits.h>
-#include <linux/mm.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
 #include <linux/panic.h>
-#include <linux/pid_namespace.h>
+#include <linux/path.h>
 #include <linux/sched.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -30,59 +28,54 @@
 /* Largest walk output accepted before the walk is deemed not to end. */
 #define FDSCOPE_KUNIT_MAX_OUTPUT	(16 << 20)
 
-static void *fdscope_kunit_start(struct seq_file *m, loff_t *pos)
-{
-	return fdscope_walk_start(m->private, pos);
-}
-
-static void *fdscope_kunit_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	return fdscope_walk_next(m->private, pos);
-}
-
-static void fdscope_kunit_stop(struct seq_file *m, void *v)
-{
-	fdscope_walk_stop(m->private);
-}
-
-static const struct seq_operations fdscope_kunit_ops[] = {
-	[FDSCOPE_FILES] = {
-		.start = fdscope_kunit_start,
-		.next = fdscope_kunit_next,
-		.stop = fdscope_kunit_stop,
-		.show = fdscope_files_show,
-	},
-	[FDSCOPE_SOCKETS] = {
-		.start = fdscope_kunit_start,
-		.next = fdscope_kunit_next,
-		.stop = fdscope_kunit_stop,
-		.show = fdscope_sockets_show,
-	},
-	[FDSCOPE_TASKS] = {
-		.start = fdscope_kunit_start,
-		.next = fdscope_kunit_next,
-		.stop = fdscope_kunit_stop,
-		.show = fdscope_tasks_show,
-	},
-};
-
 static const char *const fdscope_kunit_names[] = {
 	[FDSCOPE_FILES] = "files",
 	[FDSCOPE_SOCKETS] = "sockets",
 	[FDSCOPE_TASKS] = "tasks",
 };
 
-static const struct file_operations fdscope_kunit_fops = {
-	.read_iter = seq_read_iter,
-	.llseek = seq_lseek,
-	.release = seq_release,
-};
-
 struct fdscope_kunit_reader {
 	struct file *file;
 	loff_t pos;
-	struct fdscope_walk walk;	/* the seq_file's private */
 };
+
+/* debugfs, mounted once for every suite: nothing mounts it in a KUnit boot. */
+static struct vfsmount *fdscope_kunit_debugfs(struct kunit *test)
+{
+	static DEFINE_MUTEX(lock);
+	static struct vfsmount *mnt;
+	struct file_system_type *type;
+
+	mutex_lock(&lock);
+	if (!mnt) {
+		type = get_fs_type("debugfs");
+		if (type)
+			mnt = kern_mount(type);
+		if (IS_ERR(mnt))
+			mnt = NULL;
+	}
+	mutex_unlock(&lock);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, mnt, "cannot mount debugfs");
+	return mnt;
+}
+
+/* Open /sys/kernel/debug/fdscope/<name> read-write, as root's open(2) would. */
+static struct file *fdscope_kunit_open_debugfs(struct kunit *test, const char *name)
+{
+	struct path path = { .mnt = fdscope_kunit_debugfs(test) };
+	struct dentry *dir;
+	struct file *file;
+
+	dir = debugfs_lookup("fdscope", NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dir);
+	path.dentry = debugfs_lookup(name, dir);
+	dput(dir);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, path.dentry, "no debugfs file %s", name);
+	file = dentry_open(&path, O_RDWR, current_cred());
+	dput(path.dentry);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s: %ld", name, PTR_ERR(file));
+	return file;
+}
 
 static int fdscope_kunit_reader_init(struct kunit_resource *res, void *context)
 {
@@ -102,47 +95,42 @@ static void fdscope_kunit_reader_free(struct kunit_resource *res)
 }
 
 /*
- * Open a reader of @kind, set up as debugfs.c's open does, with the pid
- * filter @filter ("pid N,...", parsed by the module) or none.
+ * Open the debugfs file of @kind, with the pid filter @filter ("pid
+ * N,...", written to it as user space writes it) or none.
  */
 struct fdscope_kunit_reader *fdscope_kunit_open(struct kunit *test,
 						enum fdscope_kind kind,
 						const char *filter)
 {
 	struct fdscope_kunit_reader *r;
-	struct file *file;
 
 	r = kunit_alloc_resource(test, fdscope_kunit_reader_init,
 				 fdscope_kunit_reader_free, GFP_KERNEL, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-
-	r->walk.kind = kind;
-	r->walk.ns = get_pid_ns(task_active_pid_ns(current));
-	if (kind != FDSCOPE_TASKS) {
-		r->walk.pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, r->walk.pathbuf);
-	}
+	r->file = fdscope_kunit_open_debugfs(test, fdscope_kunit_names[kind]);
 	if (filter)
-		KUNIT_ASSERT_EQ_MSG(test, fdscope_filter_parse(filter, strlen(filter),
-							       &r->walk.filter), 0,
-				    "filter \"%s\"", filter);
-
-	file = anon_inode_getfile("[fdscope-kunit-reader]", &fdscope_kunit_fops,
-				  NULL, O_RDONLY);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
-	if (seq_open(file, &fdscope_kunit_ops[kind])) {
-		/* Without a seq_file, seq_release() must never see it. */
-		KUNIT_FAIL(test, "seq_open failed");
-		return NULL;
-	}
-	((struct seq_file *)file->private_data)->private = &r->walk;
-	r->file = file;
+		KUNIT_ASSERT_EQ_MSG(test, fdscope_kunit_write(r, filter, strlen(filter)),
+				    (ssize_t)strlen(filter), "filter \"%s\"", filter);
 	return r;
 }
 
+/* read(2): from where the last read or write left the file position. */
 ssize_t fdscope_kunit_read(struct fdscope_kunit_reader *r, char *buf, size_t len)
 {
 	return kernel_read(r->file, buf, len, &r->pos);
+}
+
+/* pread(2): at @pos, leaving the file position alone. */
+ssize_t fdscope_kunit_pread(struct fdscope_kunit_reader *r, char *buf, size_t len,
+			    loff_t pos)
+{
+	return kernel_read(r->file, buf, len, &pos);
+}
+
+/* write(2) of @len bytes of @buf. */
+ssize_t fdscope_kunit_write(struct fdscope_kunit_reader *r, const char *buf, size_t len)
+{
+	return kernel_write(r->file, buf, len, &r->pos);
 }
 
 /* The next read starts over, as after lseek(fd, 0, SEEK_SET). */
@@ -157,12 +145,6 @@ void fdscope_kunit_close(struct fdscope_kunit_reader *r)
 		fput(r->file);
 		r->file = NULL;
 	}
-	if (r->walk.ns) {
-		put_pid_ns(r->walk.ns);
-		r->walk.ns = NULL;
-	}
-	kfree(r->walk.pathbuf);
-	r->walk.pathbuf = NULL;
 }
 
 /*
@@ -466,10 +448,16 @@ char *fdscope_kunit_sprintf(struct kunit *test, const char *fmt, ...)
 	return s;
 }
 
-/* An object's identity as the table and fileid columns print it. */
+/* A table's identity as the table column prints it. */
 char *fdscope_kunit_id(struct kunit *test, const void *object)
 {
 	return fdscope_kunit_sprintf(test, "%015llx", fdscope_identity(object));
+}
+
+/* An open file description's identity as the fileid column prints it. */
+char *fdscope_kunit_file_id(struct kunit *test, const struct file *file)
+{
+	return fdscope_kunit_sprintf(test, "%015llx", fdscope_file_identity(file));
 }
 
 /* The filter that limits a walk to the test thread's own thread group. */

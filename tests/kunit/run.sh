@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The KUnit lane: build a KASAN + lockdep x86_64 kernel from Debian's
-# linux-source-6.1 tree with fdscope built in, boot it under QEMU (TCG, two
-# vCPUs) with kunit.py, and print one line per test case:
+# The KUnit lanes: build a KASAN + lockdep + DEBUG_ATOMIC_SLEEP x86_64
+# kernel from one of Debian's linux-source trees with fdscope built in,
+# boot it under QEMU (TCG, two vCPUs) with kunit.py, and print one line per
+# test case:
 #
-#	PASS: kunit-<suite>.<case>
-#	FAIL: kunit-<suite>.<case>: <why>
+#	tests/kunit/run.sh [6.1]	linux-source-6.1		PASS: kunit-<suite>.<case>
+#	tests/kunit/run.sh 6.12-rt	linux-source-6.12, PREEMPT_RT	PASS: kunit-6.12-rt-<suite>.<case>
+#
+# (FAIL: ...: <why> for a failure.) 6.12 runs the walk on 6.7+'s file
+# lookups and RT's sleeping spinlocks, under the same checkers.
 #
 # A parameterised case is one line, failing if any of its parameters fails.
 # Two more lines cover what KUnit cannot see by itself: kunit-suites (every
@@ -21,15 +25,31 @@
 # drivers/Makefile, added once. The build directory is a cache outside the
 # checkout, so reruns are incremental.
 #
-# Environment: FDSCOPE_KSRC (default /usr/src/linux-source-6.1),
+# Environment: FDSCOPE_KSRC (default /usr/src/linux-source-<version>),
 # XDG_CACHE_HOME, KUNIT_TIMEOUT (seconds for boot + tests, default 1200),
 # KUNIT_FILTER (a kunit.py filter_glob, e.g. 'fdscope_walk*').
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-ksrc=${FDSCOPE_KSRC:-/usr/src/linux-source-6.1}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/fdscope
-build=$cache/kunit
+case "${1:-6.1}" in
+6.1)
+	ksrc=${FDSCOPE_KSRC:-/usr/src/linux-source-6.1}
+	build=$cache/kunit
+	prefix=kunit
+	extra=()
+	;;
+6.12-rt)
+	ksrc=${FDSCOPE_KSRC:-/usr/src/linux-source-6.12}
+	build=$cache/kunit-6.12-rt
+	prefix=kunit-6.12-rt
+	extra=(--kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_PREEMPT_RT=y)
+	;;
+*)
+	echo "usage: tests/kunit/run.sh [6.1|6.12-rt]" >&2
+	exit 2
+	;;
+esac
 timeout=${KUNIT_TIMEOUT:-1200}
 filter=${KUNIT_FILTER:-}
 
@@ -37,7 +57,7 @@ log() { echo "kunit: $*" >&2; }
 
 kunit_py=$ksrc/tools/testing/kunit/kunit.py
 if [ ! -x "$kunit_py" ] && [ ! -f "$kunit_py" ]; then
-	echo "FAIL: kunit-setup: no $kunit_py (run 'make deps')"
+	echo "FAIL: $prefix-setup: no $kunit_py (run 'make deps')"
 	exit 1
 fi
 
@@ -62,7 +82,7 @@ kconfig_line='source "drivers/fdscope/Kconfig"'
 if ! grep -qxF -- "$kconfig_line" "$ksrc/drivers/Kconfig"; then
 	# drivers/Kconfig is one menu: the entry goes before its endmenu.
 	[ "$(tail -n 1 "$ksrc/drivers/Kconfig")" = endmenu ] || {
-		echo "FAIL: kunit-setup: $ksrc/drivers/Kconfig does not end in endmenu"
+		echo "FAIL: $prefix-setup: $ksrc/drivers/Kconfig does not end in endmenu"
 		exit 1
 	}
 	sed -i '$d' "$ksrc/drivers/Kconfig"
@@ -87,6 +107,7 @@ python3 "$kunit_py" run --arch=x86_64 \
 	--qemu_config="$top/tests/kunit/qemu_x86_64.py" \
 	--build_dir="$build" \
 	--timeout="$timeout" \
+	"${extra[@]}" \
 	${filter:+"$filter"} >&2
 rc=$?
 set -e
@@ -94,14 +115,14 @@ log "kunit.py exited $rc after $(($(date +%s) - start))s; kernel log: $build/tes
 
 testlog=$build/test.log
 if [ ! -s "$testlog" ] || [ "$(stat -c %Y "$testlog")" -lt "$start" ]; then
-	echo "FAIL: kunit-build: kunit.py exited $rc before booting the kernel (see above)"
+	echo "FAIL: $prefix-build: kunit.py exited $rc before booting the kernel (see above)"
 	exit 1
 fi
 
 # --- one line per case ------------------------------------------------------
 suites=$(sed -n 's/^[[:space:]]*\.name = "\(fdscope_[a-z0-9_]*\)",$/\1/p' "$top"/tests/kunit/*.c | sort -u)
 fail=0
-python3 - "$ksrc/tools/testing/kunit" "$testlog" "$filter" $suites <<'EOF' || fail=1
+python3 - "$ksrc/tools/testing/kunit" "$testlog" "$filter" "$prefix" $suites <<'EOF' || fail=1
 import fnmatch, os, sys
 
 # kunit_parser prints its own summary to stdout: send that to stderr and
@@ -112,7 +133,7 @@ sys.path.insert(0, sys.argv[1])
 import kunit_parser
 from kunit_parser import TestStatus
 
-log, glob, want = sys.argv[2], sys.argv[3], sys.argv[4:]
+log, glob, prefix, want = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 with open(log, errors='backslashreplace') as f:
     root = kunit_parser.parse_run_tests(f.readlines())
 
@@ -134,15 +155,15 @@ def report(name, t):
     global bad
     failed = [s for s in t.subtests if s.status not in ok]
     if t.status in ok and not failed:
-        print(f'PASS: kunit-{name}', file=out)
+        print(f'PASS: {prefix}-{name}', file=out)
         return
     bad += 1
     if t.subtests:
         detail = '; '.join(f'[{s.name}] {why(s)}' for s in failed[:5])
-        print(f'FAIL: kunit-{name}: {len(failed)} of {len(t.subtests)} '
+        print(f'FAIL: {prefix}-{name}: {len(failed)} of {len(t.subtests)} '
               f'parameters failed: {detail}', file=out)
     else:
-        print(f'FAIL: kunit-{name}: {why(t)}', file=out)
+        print(f'FAIL: {prefix}-{name}: {why(t)}', file=out)
 
 seen = set()
 for suite in root.subtests:
@@ -158,9 +179,9 @@ suite_glob = glob.split('.')[0] if glob else '*'
 missing = [s for s in want if fnmatch.fnmatch(s, suite_glob) and s not in seen]
 if missing:
     bad += 1
-    print(f'FAIL: kunit-suites: did not run: {" ".join(missing)}', file=out)
+    print(f'FAIL: {prefix}-suites: did not run: {" ".join(missing)}', file=out)
 else:
-    print('PASS: kunit-suites', file=out)
+    print(f'PASS: {prefix}-suites', file=out)
 sys.exit(1 if bad else 0)
 EOF
 
@@ -169,13 +190,13 @@ EOF
 splat='BUG:|WARNING:|INFO: possible|INFO: task .* blocked|Oops|general protection|Kernel panic|kernel BUG|UBSAN|circular locking|lock held when returning|suspicious RCU usage|rcu_sched self-detected|stack-protector'
 if grep -Eq "$splat" "$testlog"; then
 	fail=1
-	echo "FAIL: kunit-kernel-log: $(grep -Em 3 "$splat" "$testlog" | sed 's/^\[ *[0-9.]*\] //' | tr '\n' '|')"
+	echo "FAIL: $prefix-kernel-log: $(grep -Em 3 "$splat" "$testlog" | sed 's/^\[ *[0-9.]*\] //' | tr '\n' '|')"
 else
-	echo "PASS: kunit-kernel-log"
+	echo "PASS: $prefix-kernel-log"
 fi
 
 if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
-	echo "FAIL: kunit-run: kunit.py exited $rc"
+	echo "FAIL: $prefix-run: kunit.py exited $rc"
 	fail=1
 fi
 exit "$fail"

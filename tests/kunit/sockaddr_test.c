@@ -2,7 +2,7 @@
 /*
  * fdscope_sockaddr: the "local" and "remote" fields (sockaddr.c), table
  * driven: each case binds and connects real sockets, then formats them
- * with fdscope_put_sock_endpoints() into a seq_file with a kmalloc'd
+ * with fdscope_field_sock_endpoints() into a seq_file with a kmalloc'd
  * buffer. IPv4, IPv6 (compressed, uncompressed, v4-mapped), and unix path
  * and abstract names up to the longest sun_path allows.
  */
@@ -25,19 +25,22 @@
 
 #include "fdscope_kunit.h"
 
-/* " <local> <remote>" as fdscope_put_sock_endpoints() writes it. */
+/* " <local> <remote>" as fdscope_field_sock_endpoints() writes it. */
 static const char *fdscope_endpoints(struct kunit *test, struct socket *sock,
 				     struct sock *peer)
 {
 	struct seq_file *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct sockaddr_storage name;
 	const size_t size = 2048;
 	char *s;
+	int len;
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	m->buf = kunit_kmalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, m->buf);
 	m->size = size;
-	fdscope_put_sock_endpoints(m, sock, peer);
+	len = fdscope_sock_name(sock, &name);
+	fdscope_field_sock_endpoints(m, sock, len, &name, peer);
 	KUNIT_ASSERT_FALSE(test, seq_has_overflowed(m));
 	s = kunit_kzalloc(test, m->count + 1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);

@@ -4,11 +4,13 @@
  * sock_create_kern() and installs in its own fd table: TCP (listening,
  * connected over loopback with data queued), UDP over IPv6 and v4-mapped
  * addresses, unix stream pairs with an fd in flight, bound and abstract
- * unix sockets, netlink and packet sockets.
+ * unix sockets, netlink and packet sockets (on devices with long hardware
+ * addresses, and SOCK_PACKET).
  */
 #include <kunit/test.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/in.h>
@@ -107,7 +109,7 @@ static void fdscope_expect_sock(struct kunit *test, const struct fdscope_kunit_o
 			     fdscope_kunit_sprintf(test, "%d", task_tgid_vnr(current)));
 	fdscope_kunit_expect(test, out, row, "tid", "-");
 	fdscope_kunit_expect(test, out, row, "comm", FDSCOPE_KUNIT_COMM_ESCAPED);
-	fdscope_kunit_expect(test, out, row, "fileid", fdscope_kunit_id(test, s->file));
+	fdscope_kunit_expect(test, out, row, "fileid", fdscope_kunit_file_id(test, s->file));
 	fdscope_kunit_expect(test, out, row, "ino",
 			     fdscope_kunit_sprintf(test, "%lu", SOCK_INODE(s->sock)->i_ino));
 	fdscope_kunit_expect(test, out, row, "drops", "0");
@@ -494,6 +496,7 @@ static void fdscope_sockets_netlink_test(struct kunit *test)
 		.nl_groups = 0x5,
 	};
 	struct fdscope_kunit_sock unbound, bound;
+	struct sockaddr_storage name;
 	struct fdscope_kunit_out out;
 	int row;
 
@@ -503,7 +506,9 @@ static void fdscope_sockets_netlink_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kernel_bind(bound.sock, (struct sockaddr *)&addr,
 					  sizeof(addr)), 0);
 	fdscope_kunit_sock_install(test, &bound);
-	KUNIT_ASSERT_GE(test, kernel_getsockname(bound.sock, (struct sockaddr *)&addr), 0);
+	/* Never an exact-size buffer for a getname: the family decides the size. */
+	KUNIT_ASSERT_GE(test, kernel_getsockname(bound.sock, (struct sockaddr *)&name), 0);
+	addr = *(struct sockaddr_nl *)&name;
 	KUNIT_ASSERT_NE(test, addr.nl_pid, 0U);
 
 	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_kunit_own_filter(test), 4096, &out);
@@ -568,6 +573,114 @@ static void fdscope_sockets_packet_test(struct kunit *test)
 	fdscope_kunit_expect(test, &out, row, "proto", "0x88b5");
 }
 
+static const struct net_device_ops fdscope_kunit_netdev_ops;
+
+static void fdscope_kunit_netdev_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &fdscope_kunit_netdev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_NOARP;
+	dev->mtu = ETH_DATA_LEN;
+	dev->needs_free_netdev = true;
+}
+
+/*
+ * A device whose hardware address is @addr_len bytes long (ip6tnl's 16,
+ * IPoIB's 20, the most any device has), registered in init_net.
+ */
+static struct net_device *fdscope_kunit_netdev(struct kunit *test, unsigned char addr_len)
+{
+	u8 addr[MAX_ADDR_LEN];
+	struct net_device *dev;
+
+	dev = alloc_netdev(0, "fdscope%d", NET_NAME_UNKNOWN, fdscope_kunit_netdev_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->addr_len = addr_len;
+	memset(addr, 0xa5, sizeof(addr));
+	dev_addr_set(dev, addr);
+	KUNIT_ASSERT_EQ(test, register_netdev(dev), 0);
+	return dev;
+}
+
+/*
+ * Packet sockets bound to devices with long hardware addresses: their
+ * getsockname() writes 12 + addr_len bytes, more than a struct
+ * sockaddr_ll holds (the stack overflow that panicked 6.1 on ip6tnl). The
+ * records name the device; once it is unregistered, "-".
+ */
+static void fdscope_sockets_packet_long_addr_test(struct kunit *test)
+{
+	static const unsigned char lens[] = { 16, 20, MAX_ADDR_LEN };
+	struct fdscope_kunit_sock socks[ARRAY_SIZE(lens)];
+	struct net_device *devs[ARRAY_SIZE(lens)];
+	struct fdscope_kunit_out out;
+	struct sockaddr_ll ll;
+	unsigned int i;
+	int row;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		devs[i] = fdscope_kunit_netdev(test, lens[i]);
+		ll = (struct sockaddr_ll) {
+			.sll_family = AF_PACKET,
+			.sll_protocol = htons(ETH_P_ALL),
+			.sll_ifindex = devs[i]->ifindex,
+		};
+		fdscope_kunit_socket(test, AF_PACKET, SOCK_RAW, 0, &socks[i]);
+		KUNIT_ASSERT_EQ(test, kernel_bind(socks[i].sock, (struct sockaddr *)&ll,
+						  sizeof(ll)), 0);
+		fdscope_kunit_sock_install(test, &socks[i]);
+	}
+
+	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_kunit_own_filter(test), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, (unsigned int)ARRAY_SIZE(lens));
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		row = fdscope_kunit_row(test, &out, &socks[i]);
+		fdscope_expect_sock(test, &out, row, &socks[i]);
+		fdscope_kunit_expect(test, &out, row, "proto", "ETH_P_ALL");
+		fdscope_kunit_expect(test, &out, row, "local", devs[i]->name);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++)
+		unregister_netdev(devs[i]);
+	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_kunit_own_filter(test), 4096, &out);
+	for (i = 0; i < ARRAY_SIZE(lens); i++)
+		fdscope_kunit_expect(test, &out, fdscope_kunit_row(test, &out, &socks[i]),
+				     "local", "-");
+}
+
+/*
+ * SOCK_PACKET: getsockname() reports the device's name in a plain struct
+ * sockaddr, not a sockaddr_ll; the protocol is private to af_packet.
+ */
+static void fdscope_sockets_packet_spkt_test(struct kunit *test)
+{
+	struct sockaddr sa = { .sa_family = AF_PACKET };
+	struct fdscope_kunit_sock bound, unbound;
+	struct fdscope_kunit_out out;
+	int row;
+
+	memcpy((char *)&sa + offsetof(struct sockaddr, sa_data), "lo", 3);
+	fdscope_kunit_loopback_up(test);
+	fdscope_kunit_socket(test, AF_PACKET, SOCK_PACKET, (__force int)htons(ETH_P_ALL),
+			     &bound);
+	KUNIT_ASSERT_EQ(test, kernel_bind(bound.sock, &sa, sizeof(sa)), 0);
+	fdscope_kunit_sock_install(test, &bound);
+	fdscope_kunit_socket(test, AF_PACKET, SOCK_PACKET, (__force int)htons(ETH_P_IP),
+			     &unbound);
+	fdscope_kunit_sock_install(test, &unbound);
+
+	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_kunit_own_filter(test), 4096, &out);
+	row = fdscope_kunit_row(test, &out, &bound);
+	fdscope_expect_sock(test, &out, row, &bound);
+	fdscope_kunit_expect(test, &out, row, "type", "packet");
+	fdscope_kunit_expect(test, &out, row, "proto", "-");
+	fdscope_kunit_expect(test, &out, row, "local", "lo");
+	fdscope_kunit_expect(test, &out, row, "remote", "-");
+	row = fdscope_kunit_row(test, &out, &unbound);
+	fdscope_kunit_expect(test, &out, row, "proto", "-");
+	fdscope_kunit_expect(test, &out, row, "local", "*");
+}
+
 static struct kunit_case fdscope_sockets_test_cases[] = {
 	KUNIT_CASE(fdscope_sockets_only_sockets_test),
 	KUNIT_CASE(fdscope_sockets_tcp_test),
@@ -577,6 +690,8 @@ static struct kunit_case fdscope_sockets_test_cases[] = {
 	KUNIT_CASE(fdscope_sockets_unix_named_test),
 	KUNIT_CASE(fdscope_sockets_netlink_test),
 	KUNIT_CASE(fdscope_sockets_packet_test),
+	KUNIT_CASE(fdscope_sockets_packet_long_addr_test),
+	KUNIT_CASE(fdscope_sockets_packet_spkt_test),
 	{}
 };
 

@@ -74,10 +74,10 @@ static void fdscope_walk_expect_own(struct kunit *test, const struct fdscope_kun
 		fd = fdscope_kunit_field(test, out, r, "fd");
 		if (out->kind == FDSCOPE_FILES && !strcmp(fd, "0"))
 			KUNIT_EXPECT_STREQ(test, fdscope_kunit_field(test, out, r, "fileid"),
-					   fdscope_kunit_id(test, own->pipe));
+					   fdscope_kunit_file_id(test, own->pipe));
 		else
 			KUNIT_EXPECT_STREQ(test, fdscope_kunit_field(test, out, r, "fileid"),
-					   fdscope_kunit_id(test, own->sock));
+					   fdscope_kunit_file_id(test, own->sock));
 	}
 	KUNIT_EXPECT_EQ_MSG(test, n, out->kind == FDSCOPE_FILES ? 2U : 1U,
 			    "records of the test thread (pid %s)", pid);
@@ -345,12 +345,12 @@ static int fdscope_churn_init(struct kunit_resource *res, void *context)
 	return res->data ? 0 : -ENOMEM;
 }
 
-/* Stop whatever churn still runs, also after a failed assertion. */
-static void fdscope_churn_stop(struct fdscope_churn *churn)
+/* Stop whatever churn of @nr still runs, also after a failed assertion. */
+static void fdscope_churn_stop(struct fdscope_churn *churn, unsigned int nr)
 {
 	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < nr; i++) {
 		if (!churn[i].task)
 			continue;
 		kthread_stop(churn[i].task);
@@ -361,7 +361,7 @@ static void fdscope_churn_stop(struct fdscope_churn *churn)
 
 static void fdscope_churn_free(struct kunit_resource *res)
 {
-	fdscope_churn_stop(res->data);
+	fdscope_churn_stop(res->data, 2);
 	kfree(res->data);
 }
 
@@ -421,7 +421,7 @@ static void fdscope_walk_concurrent_test(struct kunit *test)
 	for (i = 0; i < 2; i++)
 		KUNIT_EXPECT_GT_MSG(test, fdscope_churn_rounds(&churn[i]), before[i],
 				    "%s made no progress during the walks", names[i]);
-	fdscope_churn_stop(churn);
+	fdscope_churn_stop(churn, 2);
 	for (i = 0; i < 2; i++)
 		KUNIT_EXPECT_EQ_MSG(test, churn[i].err, 0, "%s: %s failed", names[i],
 				    churn[i].what ?: "");
@@ -435,10 +435,126 @@ static void fdscope_walk_concurrent_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, file_count(own.sock), 1L);
 }
 
+/*
+ * The flip: a kernel thread with a table of its own that points fd 3 at
+ * @on (close-on-exec) and @off (not) in turn, and now and then closes it.
+ */
+struct fdscope_flip {
+	struct fdscope_churn churn;
+	struct file *on;
+	struct file *off;
+};
+
+static int fdscope_flip_fd(void *arg)
+{
+	struct fdscope_flip *f = arg;
+	unsigned int round = 0;
+
+	if (unshare_files()) {
+		fdscope_churn_fail(&f->churn, "unshare_files", -ENOMEM);
+		return fdscope_churn_idle();
+	}
+	while (!kthread_should_stop()) {
+		if (replace_fd(3, f->on, O_CLOEXEC) < 0 || replace_fd(3, f->off, 0) < 0)
+			fdscope_churn_fail(&f->churn, "replace_fd", -EBADF);
+		if (++round % 16 == 0)
+			close_fd(3);
+		atomic_inc(&f->churn.rounds);
+		if (round % 64 == 0)
+			cond_resched();
+	}
+	return 0;
+}
+
+static int fdscope_flip_init(struct kunit_resource *res, void *context)
+{
+	struct fdscope_flip *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	res->data = f;
+	return f ? 0 : -ENOMEM;
+}
+
+/* Stop the flip and drop its files, also after a failed assertion. */
+static void fdscope_flip_free(struct kunit_resource *res)
+{
+	struct fdscope_flip *f = res->data;
+
+	fdscope_churn_stop(&f->churn, 1);
+	if (f->on)
+		fput(f->on);
+	if (f->off)
+		fput(f->off);
+	kfree(f);
+}
+
+/*
+ * One record, one instant: while another thread points fd 3 at one file
+ * then another, every record of fd 3 shows the file and the close-on-exec
+ * bit it had at the same moment, and names the table that holds it.
+ */
+static void fdscope_walk_consistent_record_test(struct kunit *test)
+{
+	unsigned int c_fd, c_fileid, c_cloexec, c_table, r, seen = 0, passes = 0;
+	char *on_id, *off_id, *filter;
+	struct fdscope_kunit_out out;
+	struct fdscope_flip *f;
+	struct file *pipe[2];
+	unsigned long start;
+	const char *id;
+	int rounds;
+
+	f = kunit_alloc_resource(test, fdscope_flip_init, fdscope_flip_free, GFP_KERNEL, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, create_pipe_files(pipe, 0), 0);
+	f->on = pipe[0];
+	f->off = pipe[1];
+	on_id = fdscope_kunit_file_id(test, f->on);
+	off_id = fdscope_kunit_file_id(test, f->off);
+
+	f->churn.task = kthread_run(fdscope_flip_fd, f, "fdscope-flip");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f->churn.task));
+	get_task_struct(f->churn.task);
+	filter = fdscope_kunit_sprintf(test, "pid %d", task_tgid_vnr(f->churn.task));
+	KUNIT_EXPECT_EQ(test, read_poll_timeout(fdscope_churn_rounds, rounds, rounds > 0,
+						10000, 30000000, false, &f->churn), 0);
+
+	start = jiffies;
+	while (passes < 50 || (time_before(jiffies, start + 5 * HZ) && seen < 2000)) {
+		fdscope_kunit_walk(test, FDSCOPE_FILES, filter, 4096, &out);
+		passes++;
+		if (!out.nrows)
+			continue;
+		c_fd = fdscope_kunit_col(test, &out, "fd");
+		c_fileid = fdscope_kunit_col(test, &out, "fileid");
+		c_cloexec = fdscope_kunit_col(test, &out, "cloexec");
+		c_table = fdscope_kunit_col(test, &out, "table");
+		for (r = 0; r < out.nrows; r++) {
+			if (strcmp(out.rows[r][c_fd], "3"))
+				continue;
+			seen++;
+			id = out.rows[r][c_fileid];
+			KUNIT_EXPECT_TRUE_MSG(test, !strcmp(id, on_id) || !strcmp(id, off_id),
+					      "fd 3 is neither file: %s", id);
+			KUNIT_EXPECT_STREQ_MSG(test, out.rows[r][c_cloexec],
+					       strcmp(id, on_id) ? "0" : "1",
+					       "pass %u: cloexec of fd 3 (%s)", passes, id);
+			KUNIT_EXPECT_STRNEQ(test, out.rows[r][c_table], "000000000000000");
+		}
+		if (time_after(jiffies, start + 30 * HZ))
+			break;
+	}
+	fdscope_churn_stop(&f->churn, 1);
+	KUNIT_EXPECT_EQ_MSG(test, f->churn.err, 0, "%s failed", f->churn.what ?: "");
+	KUNIT_EXPECT_GT(test, seen, 0U);
+	kunit_info(test, "%u passes, %u records of fd 3, %d flips\n", passes, seen,
+		   fdscope_churn_rounds(&f->churn));
+}
+
 static struct kunit_case fdscope_walk_test_cases[] = {
 	KUNIT_CASE(fdscope_walk_whole_system_test),
 	KUNIT_CASE(fdscope_walk_filter_test),
 	KUNIT_CASE(fdscope_walk_concurrent_test),
+	KUNIT_CASE(fdscope_walk_consistent_record_test),
 	{}
 };
 

@@ -825,6 +825,30 @@ def t_many_holders():
     return '%d fds in %.1f s' % (3 * n + 1, took)
 
 
+@test
+def t_shared_reused_fileid():
+    """A fileid repeated by a closed-and-reopened file (refs 1 each) is not sharing."""
+    d = os.path.join(TMP, 'reused')
+    os.makedirs(d)
+    head = ('# fdscope-files 1 pid tid comm fd table cloexec mode flags pos type dev '
+            'ino fileid refs deleted path')
+    rec = '%d - %s %d %015x 0 r - 0 REG 8:1 77 %015x %d 0 /var/log/app.log'
+    files = [head,
+             # Two opens of one file, the first closed during the walk and its
+             # struct file reused for the second: one fileid, refs 1 each.
+             rec % (10, 'a', 3, 1, 5, 1), rec % (20, 'b', 4, 2, 5, 1),
+             # A real share after fork(): refs 2.
+             rec % (30, 'c', 5, 3, 6, 2), rec % (31, 'c', 5, 4, 6, 2)]
+    open(os.path.join(d, 'files'), 'w').write('\n'.join(files) + '\n')
+    open(os.path.join(d, 'tasks'), 'w').write(
+        '# fdscope-tasks 1 pid tid comm uid table nfds maxfds pidns netns\n')
+    open(os.path.join(d, 'sockets'), 'w').write(
+        '# fdscope-sockets 1 pid tid comm fd fileid ino family type proto state '
+        'local remote rxq txq drops uid netns peer inflight backlog groups\n')
+    ids = sorted(r['fileid'] for r in js('--shared', key='shared', d=d))
+    eq(ids, ['%015x' % 6], 'only the description refs confirm is shared')
+
+
 # --- the format contract --------------------------------------------------------------
 
 def rewrite(src, dst, fn):

@@ -246,10 +246,9 @@ static void check_field(const char *f, size_t len, int col, const char *s, size_
 			pid = pid * 10 + f[i] - '0';
 		}
 		if (pid == 0) {
-			/* The task exited while it was shown: noted, not failed. */
-			if (++st.pid0 <= MAX_SHOWN)
-				printf("reader: %s: note: pid 0: '%.*s'\n", opt.path,
-				       (int)(slen > 300 ? 300 : slen), s);
+			/* docs/format.md: a task being reaped is skipped, never shown as pid 0. */
+			st.pid0++;
+			bad("pid 0", s, slen);
 			return;
 		}
 		if (opt.npids) {
