@@ -167,8 +167,8 @@ const char *json_type_name(int type);
 int columns_list(const struct opts *o);
 
 /* filter.c: -Q */
-struct filter *filter_parse(const char *expr);
-bool filter_match(const struct filter *f, struct model *m, size_t row, struct sbuf *b);
+struct filter *filter_parse(struct filter *prev, const char *expr);
+bool filter_match(struct filter *f, struct model *m, size_t row, struct sbuf *b);
 unsigned int filter_need(const struct filter *f);
 void filter_free(struct filter *f);
 

@@ -127,6 +127,7 @@ static unsigned int view_need(const struct opts *o)
 
 static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 {
+	struct filter *filter;
 	const char *spec;
 	size_t i;
 	char *end;
@@ -178,11 +179,11 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->sel.unix_sockets = true;
 			break;
 		case 'Q':
-			if (o->filter)
-				return fds_err("-Q given twice; join the expressions with 'and'");
-			o->filter = filter_parse(optarg);
-			if (!o->filter)
+			/* A second -Q is ANDed with the first. */
+			filter = filter_parse(o->filter, optarg);
+			if (!filter)
 				return -1;
+			o->filter = filter;
 			break;
 		case OPT_SUMMARY:
 			if (set_view(o, VIEW_SUMMARY, "--summary"))

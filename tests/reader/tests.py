@@ -500,15 +500,15 @@ def t_filter_expr():
     eq(sel('RXQ > 100'), [(470, 12), (2000, 41)], 'numeric >')
     eq(sel('RXQ >= 12 and RXQ <= 12'), [(1510, 3)], 'numeric <=, >=')
     eq(sel('NAME =~ "^TCP .*ESTABLISHED$" and PID < 1000'), [(801, 13), (802, 13)], '=~')
-    eq(sel('TYPE == "SOCK" and STATE == LISTEN and LOCAL =~ ":80$"'),
-       [(800, 6), (800, 7), (801, 6), (801, 7), (802, 6), (802, 7), (4000, 3)], 'bare words')
+    eq(sel('TYPE == "SOCK" and STATE == "LISTEN" and LOCAL =~ ":80$"'),
+       [(800, 6), (800, 7), (801, 6), (801, 7), (802, 6), (802, 7), (4000, 3)], 'strings')
     eq(sel("COMMAND == 'redis-cli'"), [(1510, 0), (1510, 1), (1510, 2), (1510, 3)], "'string'")
-    eq(sel('not (TYPE != FIFO) and PID == 1300'), [(1300, 1)], 'not, !=')
+    eq(sel('not (TYPE != "FIFO") and PID == 1300'), [(1300, 1)], 'not, !=')
     eq(sel('! CLOEXEC == true and PID == 1'), [(1, 0), (1, 1), (1, 2)], '! and booleans')
-    eq(len(sel('STATE != LISTEN')), len(visible(SYS['files'])) -
+    eq(len(sel('STATE != "LISTEN"')), len(visible(SYS['files'])) -
        sum(1 for s in visible(SYS['sockets']) if s['state'] == 'LISTEN'),
        'a value that does not apply satisfies !=')
-    eq(sel('STATE == LISTEN and PID eq 600'), [(600, 3), (600, 4)], 'eq')
+    eq(sel('STATE == "LISTEN" and PID eq 600'), [(600, 3), (600, 4)], 'eq')
     eq(sel('PATH !~ "^/" and PID == 1 and FD lt 10'),
        [(1, 4), (1, 5), (1, 6), (1, 7)], '!~ and lt')
     eq(sel('FD > 250', '-p', '1210'), [(1210, 255)], '-Q with -p')
@@ -522,12 +522,65 @@ def t_filter_errors():
     err1(['-Q', '(PID == 1'], r"missing '\)'")
     err1(['-Q', 'PID == 1)'], r"unexpected '\)'")
     err1(['-Q', 'NAME =~ "("'], r'bad regular expression')
-    err1(['-Q', 'PID < abc'], r'PID is a number column')
+    err1(['-Q', 'PID < abc'], r'abc is not a column, and PID column is a number')
     err1(['-Q', 'NAME == "x'], r'unterminated string')
     err1(['-Q', ''], r'empty expression')
     err1(['-Q', 'PID == 1 and'], r'expected a column name')
     err1(['-Q', '(' * 100 + 'PID == 1' + ')' * 100], r'nested too deeply')
-    err1(['-Q', 'PID == 1', '-Q', 'FD == 0'], r'-Q given twice')
+
+@test
+def t_filter_scols():
+    """-Q speaks scols-filter(5): columns are bare words, strings are quoted,
+    types are checked, and lsfd(1)'s FILTER EXAMPLES run unchanged."""
+    def sel(*exprs, extra=()):
+        args = []
+        for e in exprs:
+            args += ['-Q', e]
+        return sorted((r['pid'], r['fd']) for r in js(*args, *extra, '-o', 'PID,FD'))
+
+    files = visible(SYS['files'])
+
+    def want(fn):
+        return sorted((int(f['pid']), int(f['fd'])) for f in files if fn(f))
+
+    # lsfd(1) FILTER EXAMPLES with the columns fdscope has
+    pid12 = want(lambda f: f['pid'] in ('1', '2'))
+    eq(sel('(PID == 1) or (PID == 2)'), pid12, 'lsfd: or')
+    eq(sel('(PID == 1) || (PID == 2)'), pid12, 'lsfd: ||')
+    eq(sel('(PID == 1) and (FD == 1)'), [(1, 1)], 'lsfd: and')
+    eq(sel('(PID == 1) && (FD == 1)'), [(1, 1)], 'lsfd: &&')
+    eq(sel('DELETED'), [(1, 10), (1500, 11)], 'lsfd: a boolean column alone')
+    eq(sel('TYPE != "REG"'), want(lambda f: f['type'] != 'REG'), 'lsfd: TYPE != "REG"')
+    eq(sel('TYPE == "BLK"'), want(lambda f: f['type'] == 'BLK'), 'lsfd: TYPE == "BLK"')
+    eq(sel('NAME =~ ".*/nginx/.*"'), want(lambda f: '/nginx/' in (f['path'] or '')),
+       'lsfd: NAME =~')
+    eq(sel('(COMMAND =~ ".*redis.*") and (FD >= 0)'),
+       want(lambda f: 'redis' in (f['comm'] or '')), 'lsfd: COMMAND =~ and FD >= 0')
+    eq(sel('!DELETED and PID == 1500'),
+       want(lambda f: f['pid'] == '1500' and f['fd'] != '11'), '!BOOLEAN')
+    # columns compare with columns
+    rx = {(int(s['pid']), int(s['fd'])) for s in visible(SYS['sockets'])
+          if s['rxq'] and s['txq'] and int(s['rxq']) > int(s['txq'])}
+    eq(set(sel('RXQ > TXQ')), rx, 'column > column')
+    eq(sel('TID != PID'), [], 'TID != PID without -l')
+    eq(sorted({p for p, f in sel('TID != PID', extra=('-l',))}), [3000], 'TID != PID with -l')
+    # a second -Q is ANDed
+    eq(sel('PID == 1', 'FD < 2'), [(1, 0), (1, 1)], 'two -Q')
+    eq(sel('PID == 1 or PID == 2', 'FD == 0'), [(1, 0)], 'two -Q, each its own group')
+    # type errors name both sides; nothing is silently empty
+    err1(['-Q', 'PID == abc'], r'abc is not a column, and PID column is a number')
+    err1(['-Q', 'DELETED == maybe'], r'maybe is not a column, and DELETED column is a boolean')
+    err1(['-Q', 'TYPE == sock'], r'sock is not a column, and TYPE column is a string')
+    err1(['-Q', 'BACKLOG > 0'], r'BACKLOG > 0: BACKLOG column is a string and 0 is a number')
+    err1(['-Q', 'PID == "1"'], r'PID == "1": PID column is a number and "1" is a string')
+    err1(['-Q', 'PID > COMMAND'], r'PID column is a number and COMMAND column is a string')
+    err1(['-Q', 'PID'], r'PID column is a number, not a condition')
+    err1(['-Q', 'DELETED > 0'], r'booleans only compare with == and !=')
+    err1(['-Q', 'NAME =~ PATH'], r'right side of =~ must be a quoted regular expression')
+    err1(['-Q', 'FD == 99999999999999999999'], r'number out of range: 99999999999999999999$')
+    err1(['-Q', 'FD == 18446744073709551616'], r'number out of range')
+    eq(sel('INODE < 18446744073709551615 and PID == 1300'),
+       want(lambda f: f['pid'] == '1300' and f['ino'] is not None), 'the largest number')
 
 
 @test
