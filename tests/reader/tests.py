@@ -1151,6 +1151,30 @@ STREAM_ARGS = ([], ['-r'], ['-n'], ['-r', '-n'], ['-l'], ['-o', 'PID'], ['-o', '
                ['-Q', 'FD > 2', '-o', 'FD,INODE,COMMAND'])
 
 
+BACKSLASH_PATHS = ('/tmp/a\\134xb', '/tmp/x\\134X', '/run/system-systemd\\134x2dfsck.slice',
+                   'end\\134', '\\134', '/a\\134\\134xb', '/b\\134\\134b', 'c\\134')
+
+
+def backslash_dump():
+    """live-6.1 with backslashes (and nothing else odd) in paths and names."""
+    d = os.path.join(TMP, 'backslash')
+    if os.path.isdir(d):
+        return d
+    paths = iter(BACKSLASH_PATHS * 4)
+
+    def edit(kind, cols, rows):
+        if kind == 'files':
+            p, c = cols.index('path'), cols.index('comm')
+            for r in rows:
+                if r[cols.index('pid')] in ('122', '123'):
+                    r[p] = next(paths)
+                    r[c] = 'c\\134x' if r[c] != '-' else r[c]
+        return cols, rows
+
+    rewrite(os.path.join(DUMPS, 'live-6.1'), d, edit)
+    return d
+
+
 def scols_printed(args, d, env):
     """Did this run print through libsmartcols? The dynamic linker binds
     scols_print_table lazily, on its first call, and LD_DEBUG shows it."""
@@ -1176,6 +1200,17 @@ def t_stream_same_bytes():
             check(scols_printed(args, d, scols), '%s: FDSCOPE_NO_STREAM=1 not honoured' % what)
     # live-6.1 is all printable ASCII: every list of it is streamed.
     check(streamed >= len(STREAM_ARGS), 'only %d of the runs streamed' % streamed)
+    # Backslashes and nothing else odd: streamed, and escaped as libsmartcols
+    # does (every one in raw form, one before 'x' in a table).
+    d = backslash_dump()
+    for args in STREAM_ARGS + (['-o', 'PATH,COMMAND'], ['-r', '-o', 'COMMAND,PATH']):
+        what = 'backslashes %s' % ' '.join(args)
+        eq(ok(*args, d=d), ok(*args, d=d, env=scols), what)
+        check(not scols_printed(args, d, ENV), '%s: not streamed' % what)
+    eq(ok('-r', '-n', '-o', 'PATH', '-p', '122', d=d).splitlines()[:2],
+       ['/tmp/a\\x5cxb', '/tmp/x\\x5cX'], 'raw: every backslash')
+    eq(ok('-n', '-o', 'PATH', '-p', '122', d=d).splitlines()[:2],
+       ['/tmp/a\\x5cxb', '/tmp/x\\X   '.rstrip()], 'table: a backslash before x')
     # A newline in a path needs libsmartcols' encoding.
     check(scols_printed(['-o', 'PATH'], SYSTEM, ENV), 'a path with a newline was streamed')
     check(scols_printed(['-J'], os.path.join(DUMPS, 'live-6.1'), ENV), 'JSON was streamed')
