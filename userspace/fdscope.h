@@ -16,7 +16,7 @@
 #define DEBUGFS_MOUNT		"/sys/kernel/debug"
 #define FDSCOPE_DIR		DEBUGFS_MOUNT "/fdscope"
 #define KERNEL_FILTER_MAX	64	/* pids the module's write interface takes */
-#define LIST_MAX		32	/* entries in one ENDPOINTS or HOLDERS cell */
+#define LIST_MAX		32	/* entries in a table's ENDPOINTS or HOLDERS cell */
 
 /* util.c */
 void *xmalloc(size_t size);
@@ -39,6 +39,48 @@ void sb_add(struct sbuf *b, const char *s);
 void sb_addn(struct sbuf *b, const char *s, size_t n);
 void sb_addc(struct sbuf *b, char c);
 void sb_addu(struct sbuf *b, u64 v);
+void sb_free(struct sbuf *b);
+
+/* How a column's cells are written in JSON. */
+enum {
+	J_STR,			/* a string */
+	J_NUM,			/* a number */
+	J_BOOL,			/* "1" or "0" as true or false */
+	J_LIST,			/* an array of objects (struct holders) */
+	J_PAIR,			/* "3/511" as {"queued": 3, "max": 511} */
+	J_COUNTS,		/* "REG:3,SOCK:1" as {"REG": 3, "SOCK": 1} */
+};
+
+/* holders.c: the fds or tasks in an ENDPOINTS, HOLDERS or SHARED cell */
+struct holder {
+	int pid;		/* 0: a socket no listed fd holds (->inode) */
+	int tid;		/* a thread-owned table's thread, else 0 */
+	const char *comm;
+	int fd;			/* -1 for a task */
+	const char *mode;	/* the fd's access mode, or NULL */
+	u64 inode;
+};
+
+struct holders {
+	struct holder *v;
+	size_t n;		/* kept */
+	size_t cap;
+	size_t max;		/* kept at most */
+	size_t total;		/* counted */
+};
+
+void holders_reset(struct holders *h, size_t max);
+struct holder *holders_add(struct holders *h);
+void holders_skip(struct holders *h, size_t n);
+void holders_add_file(struct holders *h, const struct fds_file *f, bool mode);
+void holders_text(const struct holders *h, struct sbuf *b);
+void holders_free(struct holders *h);
+
+/* json.c */
+void json_str(struct sbuf *b, const char *s);
+void json_key(struct sbuf *b, const char *name);
+void json_holders(struct sbuf *b, const struct holders *h);
+void json_value(struct sbuf *b, int type, const char *s);
 
 /* Which of the optional files a run needs. */
 enum {
@@ -80,6 +122,7 @@ struct filter;
 struct opts {
 	bool json;
 	bool raw;
+	bool notruncate;
 	bool noheadings;
 	bool threads;
 	enum view view;
@@ -104,7 +147,7 @@ struct model {
 	const struct fds_task *tasks;
 	size_t ntasks;
 	bool threads;		/* -l: thread-owned tables are listed */
-	char list_sep;		/* between ENDPOINTS entries: ' ' or '\n' */
+	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
 	struct idx task_idx;	/* pid+tid -> tasks row */
 	struct idx sock_ino;	/* socket inode -> first sockets row */
@@ -129,9 +172,8 @@ const char *model_sock_label(const struct fds_sock *s);
 bool model_is_unconnected(const char *addr);
 const char *model_name(struct model *m, size_t row, struct sbuf *b);
 const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peers);
-bool model_endpoints(struct model *m, size_t row, struct sbuf *b);
+bool model_endpoints(struct model *m, size_t row, struct holders *h);
 void model_index_fileids(struct model *m);
-void model_holder(const struct model *m, size_t row, struct sbuf *b, bool mode);
 
 /* users.c */
 const char *user_name(u64 uid);
@@ -149,7 +191,7 @@ enum {
 
 struct column {
 	const char *name;
-	int json;		/* SCOLS_JSON_* */
+	int json;		/* J_* */
 	int flags;		/* SCOLS_FL_* */
 	double whint;
 	unsigned int need;	/* NEED_* */
@@ -164,6 +206,7 @@ void columns_default(struct opts *o);
 unsigned int columns_need(const int *cols, size_t n);
 const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
 const char *json_type_name(int type);
+const char *mode_text(const char *mode);
 int columns_list(const struct opts *o);
 
 /* filter.c: -Q */
@@ -185,16 +228,22 @@ bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *
 void select_free(struct selection *s);
 int parse_sockaddr(const char *s, struct in6_addr *addr, int *port);
 
-/* output.c: libsmartcols tables */
-struct libscols_table;
-struct libscols_line;
+/* output.c: the tables of every view */
+struct out;
 
-struct libscols_table *out_table(const struct opts *o, const char *name, const char *title);
-void out_column(struct libscols_table *tb, const char *name, int json, int flags);
-void out_cell(const struct opts *o, struct libscols_line *ln, size_t i, const char *s);
-void out_cell_u(const struct opts *o, struct libscols_line *ln, size_t i, u64 v);
-int out_print(struct libscols_table *tb);
-int out_print_group(const struct opts *o, struct libscols_table **tbs, size_t n);
+#define OUT_HIDDEN	(1 << 30)	/* out_column(): shown only when -o names it */
+
+struct out *out_new(const struct opts *o, const char *name, const char *title);
+void out_as_object(struct out *t);
+void out_column(struct out *t, const char *name, int json, int flags);
+int out_row(struct out *t);
+void out_cell(struct out *t, size_t col, const char *s);
+void out_cell_u(struct out *t, size_t col, u64 v);
+void out_cell_list(struct out *t, size_t col, const struct holders *h);
+size_t out_list_max(const struct opts *o);
+int out_print(struct out *t);
+int out_print_group(struct out **tbs, size_t n);
+void out_discard(struct out *t);
 
 /* One file per view. */
 int view_list(const struct opts *o, struct model *m);

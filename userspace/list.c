@@ -9,9 +9,10 @@
 
 int view_list(const struct opts *o, struct model *m)
 {
-	struct libscols_table *tb;
+	struct holders h = { 0 };
 	struct sbuf b = { 0 };
 	size_t row, i;
+	struct out *t;
 	int rc;
 
 	if (stream_usable(o)) {
@@ -19,26 +20,28 @@ int view_list(const struct opts *o, struct model *m)
 		if (rc <= 0)
 			return rc;
 	}
-	tb = out_table(o, "fdscope", NULL);
+	t = out_new(o, "fdscope", NULL);
 	for (i = 0; i < o->ncols; i++) {
 		const struct column *c = &columns[o->cols[i]];
 
-		out_column(tb, c->name, c->json, c->flags);
+		out_column(t, c->name, c->json, c->flags);
 	}
 	for (row = 0; row < m->nfiles; row++) {
-		struct libscols_line *ln;
-
 		if (!select_row(o, m, row, &b))
 			continue;
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln) {
-			free(b.s);
-			scols_unref_table(tb);
-			return fds_err("out of memory");
+		out_row(t);
+		for (i = 0; i < o->ncols; i++) {
+			/* JSON lists are whole: the table's text is capped. */
+			if (o->json && columns[o->cols[i]].json == J_LIST) {
+				holders_reset(&h, (size_t)-1);
+				model_endpoints(m, row, &h);
+				out_cell_list(t, i, &h);
+				continue;
+			}
+			out_cell(t, i, column_value(m, row, o->cols[i], &b));
 		}
-		for (i = 0; i < o->ncols; i++)
-			out_cell(o, ln, i, column_value(m, row, o->cols[i], &b));
 	}
-	free(b.s);
-	return out_print(tb);
+	sb_free(&b);
+	holders_free(&h);
+	return out_print(t);
 }

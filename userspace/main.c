@@ -225,7 +225,8 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			return fds_err("unknown option '%s' (see --help)", argv[optind - 1]);
 		}
 	}
-	for (i = 0; i < o->noutputs; i++) {
+	/* A view checks -o against its own columns when it starts. */
+	for (i = 0; i < o->noutputs && o->view == VIEW_LIST; i++) {
 		if (columns_parse(o, o->outputs[i]))
 			return -1;
 	}
@@ -233,8 +234,8 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
 	if (o->json && o->raw)
 		return fds_err("--json and --raw cannot be used together");
-	if (o->noutputs && o->view != VIEW_LIST)
-		return fds_err("--output only applies to the fd list, not to the other views");
+	if (o->noutputs && o->view == VIEW_SUMMARY)
+		return fds_err("--output does not apply to --summary (it prints four tables)");
 	if (o->top >= 0 && o->view != VIEW_SUMMARY)
 		return fds_err("--top only applies to --summary");
 	if (o->top < 0)

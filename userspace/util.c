@@ -130,3 +130,11 @@ void sb_addu(struct sbuf *b, u64 v)
 
 	sb_add(b, utoa(v, tmp));
 }
+
+void sb_free(struct sbuf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
