@@ -32,8 +32,8 @@ const struct column columns[NCOLUMNS] = {
 		"effective user id of the process" },
 	[COL_FD] = { "FD", NUM, R, 3, 0,
 		"file descriptor number" },
-	[COL_MODE] = { "MODE", STR, 0, 2, 0,
-		"access mode: r, w, rw; - for O_PATH" },
+	[COL_MODE] = { "MODE", STR, 0, 3, 0,
+		"access mode as lsfd shows it: r--, -w-, rw-; --- for O_PATH" },
 	[COL_TYPE] = { "TYPE", STR, 0, 4, 0,
 		"file type: REG, DIR, CHR, BLK, FIFO, SOCK, LNK, or the anon inode class" },
 	[COL_DEV] = { "DEV", STR, 0, 5, 0,
@@ -65,7 +65,7 @@ const struct column columns[NCOLUMNS] = {
 	[COL_PROTO] = { "PROTO", STR, 0, 4, S,
 		"socket protocol: tcp, udp, NETLINK_ROUTE, ETH_P_ALL, ..." },
 	[COL_STATE] = { "STATE", STR, 0, 5, S,
-		"socket state: LISTEN, ESTABLISHED, ... or connected, listen, ..." },
+		"socket state: LISTEN, ESTABLISHED, CLOSE, ... (unix sockets too)" },
 	[COL_LOCAL] = { "LOCAL", STR, 0, 0.2, S,
 		"local address: ip:port, unix path, netlink port id, interface" },
 	[COL_REMOTE] = { "REMOTE", STR, 0, 0.2, S,
@@ -128,6 +128,7 @@ void columns_default(struct opts *o)
 int columns_parse(struct opts *o, const char *list)
 {
 	const char *p = list;
+	size_t nth;
 
 	if (*p == '+') {
 		if (!o->ncols)
@@ -136,10 +137,12 @@ int columns_parse(struct opts *o, const char *list)
 	} else {
 		o->ncols = 0;
 	}
-	for (;;) {
+	for (nth = 1;; nth++) {
 		size_t len = strcspn(p, ",");
 		int col = column_by_name(p, len);
 
+		if (!len)
+			return fds_err("-o %s: column name %zu is empty", list, nth);
 		if (col < 0)
 			return fds_err("unknown column: %.*s", (int)len, p);
 		add_col(o, col);
@@ -246,7 +249,7 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 	case COL_FD:
 		return num(b, (u64)f->fd);
 	case COL_MODE:
-		return f->mode;
+		return mode_text(f->mode);
 	case COL_TYPE:
 		return f->type;
 	case COL_DEV:
@@ -298,9 +301,19 @@ const char *json_type_name(int type)
 	return "string";
 }
 
-/* An access mode as the MODE column and list entries show it. */
+/* An access mode as lsfd's MODE column shows it: "r" is "r--". */
 const char *mode_text(const char *mode)
 {
+	if (!mode)
+		return NULL;
+	if (!strcmp(mode, "r"))
+		return "r--";
+	if (!strcmp(mode, "w"))
+		return "-w-";
+	if (!strcmp(mode, "rw"))
+		return "rw-";
+	if (!strcmp(mode, "-"))
+		return "---";	/* O_PATH: neither */
 	return mode;
 }
 

@@ -123,6 +123,7 @@ struct opts {
 	bool json;
 	bool raw;
 	bool notruncate;
+	bool summary_append;	/* --summary=append: the fd list, then the summary */
 	bool noheadings;
 	bool threads;
 	enum view view;
@@ -222,6 +223,7 @@ int select_add_types(struct selection *s, const char *list);
 int select_add_inet(struct selection *s, int family, const char *spec);
 void select_done(struct selection *s);
 bool select_has_fd_filters(const struct selection *s);
+int select_check_types(const struct selection *s, const struct model *m);
 unsigned int select_need(const struct selection *s);
 bool select_pid(const struct selection *s, int pid);
 bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b);
@@ -247,11 +249,12 @@ void out_discard(struct out *t);
 
 /* One file per view. */
 int view_list(const struct opts *o, struct model *m);
+struct out *list_table(const struct opts *o, struct model *m);
 
 /* stream.c */
 bool stream_usable(const struct opts *o);
 int stream_list(const struct opts *o, struct model *m);
-int view_summary(const struct opts *o, struct model *m);
+int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);
 int view_endpoints(const struct opts *o, struct model *m);
 int view_shared(const struct opts *o, struct model *m);

@@ -6,6 +6,7 @@
  * "+N more" while JSON gets every one.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "fdscope.h"
 
@@ -83,8 +84,9 @@ static void holder_text(const struct holder *e, struct sbuf *b)
 		return;
 	sb_addc(b, ',');
 	sb_addu(b, (u64)e->fd);
+	/* lsfd's ASSOC[-r][-w]: the first two letters of MODE. */
 	if (e->mode)
-		sb_add(b, mode_text(e->mode));
+		sb_addn(b, mode_text(e->mode), strnlen(mode_text(e->mode), 2));
 }
 
 /* Append the entries kept, separated by spaces, then "+N more". */

@@ -7,20 +7,14 @@
 
 #include "fdscope.h"
 
-int view_list(const struct opts *o, struct model *m)
+/* The fd list as a table, not yet printed. */
+struct out *list_table(const struct opts *o, struct model *m)
 {
+	struct out *t = out_new(o, "fdscope", NULL);
 	struct holders h = { 0 };
 	struct sbuf b = { 0 };
 	size_t row, i;
-	struct out *t;
-	int rc;
 
-	if (stream_usable(o)) {
-		rc = stream_list(o, m);
-		if (rc <= 0)
-			return rc;
-	}
-	t = out_new(o, "fdscope", NULL);
 	for (i = 0; i < o->ncols; i++) {
 		const struct column *c = &columns[o->cols[i]];
 
@@ -43,5 +37,17 @@ int view_list(const struct opts *o, struct model *m)
 	}
 	sb_free(&b);
 	holders_free(&h);
-	return out_print(t);
+	return t;
+}
+
+int view_list(const struct opts *o, struct model *m)
+{
+	int rc;
+
+	if (stream_usable(o)) {
+		rc = stream_list(o, m);
+		if (rc <= 0)
+			return rc;
+	}
+	return out_print(list_table(o, m));
 }

@@ -12,8 +12,7 @@
 #include "fdscope.h"
 
 enum {
-	OPT_LIST_COLUMNS = 0x100,
-	OPT_INET4,
+	OPT_INET4 = 0x100,
 	OPT_INET6,
 	OPT_SUMMARY,
 	OPT_TASKS,
@@ -21,6 +20,7 @@ enum {
 	OPT_SHARED,
 	OPT_TOP,
 	OPT_DIR,
+	OPT_NOTRUNCATE,
 };
 
 static const struct option longopts[] = {
@@ -28,7 +28,8 @@ static const struct option longopts[] = {
 	{ "raw",		no_argument,		NULL, 'r' },
 	{ "noheadings",		no_argument,		NULL, 'n' },
 	{ "output",		required_argument,	NULL, 'o' },
-	{ "list-columns",	no_argument,		NULL, OPT_LIST_COLUMNS },
+	{ "list-columns",	no_argument,		NULL, 'H' },
+	{ "notruncate",		no_argument,		NULL, OPT_NOTRUNCATE },
 	{ "threads",		no_argument,		NULL, 'l' },
 	{ "pid",		required_argument,	NULL, 'p' },
 	{ "user",		required_argument,	NULL, 'u' },
@@ -38,7 +39,7 @@ static const struct option longopts[] = {
 	{ "inet6",		optional_argument,	NULL, OPT_INET6 },
 	{ "unix",		no_argument,		NULL, 'U' },
 	{ "filter",		required_argument,	NULL, 'Q' },
-	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
+	{ "summary",		optional_argument,	NULL, OPT_SUMMARY },
 	{ "tasks",		no_argument,		NULL, OPT_TASKS },
 	{ "endpoints",		no_argument,		NULL, OPT_ENDPOINTS },
 	{ "shared",		no_argument,		NULL, OPT_SHARED },
@@ -61,7 +62,8 @@ static void usage(void)
 	      "  -r, --raw                raw output (no alignment)\n"
 	      "  -n, --noheadings         no header line\n"
 	      "  -o, --output LIST        columns to show; +LIST adds to the default\n"
-	      "      --list-columns       list the columns and exit\n"
+	      "  -H, --list-columns       list the columns and exit\n"
+	      "      --notruncate         never truncate or wrap cells to the terminal\n"
 	      "  -l, --threads            also list tables owned by single threads (TID)\n"
 	      "\n"
 	      "Selection (-t, -i, -U select when any of them matches):\n"
@@ -74,7 +76,8 @@ static void usage(void)
 	      "  -Q, --filter EXPR        e.g. 'TYPE == \"SOCK\" and RXQ > 0'\n"
 	      "\n"
 	      "Views (instead of one row per fd):\n"
-	      "      --summary            fds per type and process, sockets per state\n"
+	      "      --summary[=WHEN]     fds per type and process, sockets per state:\n"
+	      "                           only (the default), append (after the list), never\n"
 	      "      --top N              processes in --summary (default 10, 0 for all)\n"
 	      "      --tasks              per process: fds, table size, fds 0-2, sharing\n"
 	      "      --endpoints          other ends of pipes, FIFOs and unix sockets\n"
@@ -134,7 +137,7 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":Jrno:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":JrnHo:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o->json = true;
@@ -150,8 +153,11 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->outputs = xrealloc(o->outputs, o->noutputs + 1, sizeof(*o->outputs));
 			o->outputs[o->noutputs++] = optarg;
 			break;
-		case OPT_LIST_COLUMNS:
+		case 'H':
 			*list_columns = true;
+			break;
+		case OPT_NOTRUNCATE:
+			o->notruncate = true;
 			break;
 		case 'l':
 			o->threads = true;
@@ -186,6 +192,19 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->filter = filter;
 			break;
 		case OPT_SUMMARY:
+			/* lsfd's --summary[=only|append|never] */
+			if (!optarg || !strcmp(optarg, "only")) {
+				o->summary_append = false;
+			} else if (!strcmp(optarg, "append")) {
+				o->summary_append = true;
+			} else if (!strcmp(optarg, "never")) {
+				if (o->view == VIEW_SUMMARY)
+					o->view = VIEW_LIST;
+				o->summary_append = false;
+				break;
+			} else {
+				return fds_err("--summary=%s: expected only, append or never", optarg);
+			}
 			if (set_view(o, VIEW_SUMMARY, "--summary"))
 				return -1;
 			break;
@@ -226,7 +245,7 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		}
 	}
 	/* A view checks -o against its own columns when it starts. */
-	for (i = 0; i < o->noutputs && o->view == VIEW_LIST; i++) {
+	for (i = 0; i < o->noutputs && (o->view == VIEW_LIST || o->summary_append); i++) {
 		if (columns_parse(o, o->outputs[i]))
 			return -1;
 	}
@@ -234,7 +253,7 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
 	if (o->json && o->raw)
 		return fds_err("--json and --raw cannot be used together");
-	if (o->noutputs && o->view == VIEW_SUMMARY)
+	if (o->noutputs && o->view == VIEW_SUMMARY && !o->summary_append)
 		return fds_err("--output does not apply to --summary (it prints four tables)");
 	if (o->top >= 0 && o->view != VIEW_SUMMARY)
 		return fds_err("--top only applies to --summary");
@@ -263,12 +282,14 @@ int main(int argc, char **argv)
 	if (input_load(&m, &o, view_need(&o)))
 		goto out;
 	model_init(&m, &o);
+	if (select_check_types(&o.sel, &m))
+		goto out;
 	switch (o.view) {
 	case VIEW_LIST:
 		rc = view_list(&o, &m);
 		break;
 	case VIEW_SUMMARY:
-		rc = view_summary(&o, &m);
+		rc = view_summary(&o, &m, o.summary_append ? list_table(&o, &m) : NULL);
 		break;
 	case VIEW_TASKS:
 		rc = view_tasks(&o, &m);

@@ -10,6 +10,11 @@
 
 #include "fdscope.h"
 
+static bool streq(const char *a, const char *b)
+{
+	return a && !strcmp(a, b);
+}
+
 static u64 task_key(int pid, int tid)
 {
 	return (u64)(u32)pid << 32 | (u32)tid;
@@ -21,6 +26,28 @@ static int fileid_key(const void *ctx, size_t i, u64 *k)
 
 	*k = s->fileid;
 	return HAVE(s, SC_FILEID);
+}
+
+/*
+ * The module names unix states as unix_diag does; fdscope shows them with
+ * TCP's words, as ss does, so that one expression finds every listener.
+ */
+static void unix_states(struct fds_sock *socks, size_t n)
+{
+	static const char * const names[][2] = {
+		{ "listen", "LISTEN" }, { "connected", "ESTABLISHED" },
+		{ "unconnected", "CLOSE" },
+	};
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (!socks[i].state || !streq(socks[i].family, "unix"))
+			continue;
+		for (k = 0; k < ARRAY_SIZE(names); k++) {
+			if (!strcmp(socks[i].state, names[k][0]))
+				socks[i].state = names[k][1];
+		}
+	}
 }
 
 void model_init(struct model *m, const struct opts *o)
@@ -36,6 +63,7 @@ void model_init(struct model *m, const struct opts *o)
 	m->tasks = m->tab[FDS_TASKS].recs;
 	m->ntasks = m->tab[FDS_TASKS].nrecs;
 	m->threads = o->threads;
+	unix_states(m->tab[FDS_SOCKETS].recs, m->nsocks);
 
 	idx_init(&m->task_idx, m->ntasks);
 	for (i = 0; i < m->ntasks; i++) {
@@ -116,11 +144,6 @@ const char *model_user(const struct model *m, int pid, int tid)
 	const struct fds_task *t = model_task(m, pid, tid);
 
 	return t && HAVE(t, TC_UID) ? user_name(t->uid) : NULL;
-}
-
-static bool streq(const char *a, const char *b)
-{
-	return a && !strcmp(a, b);
 }
 
 /* The protocol word NAME starts with, or NULL to spell out the family. */
@@ -387,7 +410,7 @@ const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peer
 			sb_addc(b, ' ');
 			sb_add(b, s->local);
 		}
-		if (streq(s->state, "listen"))
+		if (streq(s->state, "LISTEN"))
 			sb_add(b, " LISTEN");
 		if (HAVE(s, SC_PEER) && s->peer && (peers || (!s->local && s->remote)))
 			sb_add(b, " ->");

@@ -39,7 +39,8 @@ struct out {
 	struct sbuf row;	/* this row's cells, encoded */
 	size_t *start;		/* per declared column: its cell in ->row */
 	size_t *end;
-	size_t nrows;
+	size_t nrows;		/* JSON rows */
+	size_t nrows_shown;	/* table rows */
 	bool in_row;
 };
 
@@ -162,11 +163,15 @@ static void scols_start(struct out *t)
 static int start(struct out *t)
 {
 	const struct opts *o = t->o;
+	/*
+	 * The fd list declares the columns -o chose, --summary has none to
+	 * choose; the other views declare all theirs.
+	 */
+	bool choose = o->view == VIEW_TASKS || o->view == VIEW_ENDPOINTS ||
+		      o->view == VIEW_SHARED;
 
 	t->started = true;
-	/* The fd list declares the columns -o chose; a view declares all. */
-	if (select_columns(t, o->view != VIEW_LIST ? o->outputs : NULL,
-			   o->view != VIEW_LIST ? o->noutputs : 0))
+	if (select_columns(t, choose ? o->outputs : NULL, choose ? o->noutputs : 0))
 		return -1;
 	t->start = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->start));
 	t->end = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->end));
@@ -226,6 +231,7 @@ int out_row(struct out *t)
 	if (!t->started && start(t))
 		return -1;
 	if (!t->o->json) {
+		t->nrows_shown++;
 		t->ln = scols_table_new_line(t->tb, NULL);
 		if (!t->ln)
 			scols_oom();
@@ -334,6 +340,27 @@ static void out_free(struct out *t)
 }
 
 /*
+ * libsmartcols 2.38 prints nothing for a table without rows; a header
+ * still says what was looked for. Without cells each column is as wide as
+ * its name, so the names and single spaces are what it would print.
+ */
+static void print_header(const struct out *t)
+{
+	size_t shown, i;
+
+	if (t->o->noheadings)
+		return;
+	if (t->title && !t->o->raw)
+		printf("%s\n", t->title);
+	for (shown = 0; shown < t->nshown; shown++) {
+		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
+			;
+		printf("%s%s", shown ? " " : "", t->cols[i].name);
+	}
+	putchar('\n');
+}
+
+/*
  * Several tables as one output: one JSON object holding each table's member,
  * or the tables one after another, separated by an empty line.
  */
@@ -362,7 +389,9 @@ int out_print_group(struct out **tbs, size_t n)
 	for (i = 0; o && !o->json && i < n; i++) {
 		if (i && !o->raw && !o->noheadings)
 			fputc('\n', stdout);
-		if (scols_print_table(tbs[i]->tb))
+		if (!tbs[i]->nrows_shown)
+			print_header(tbs[i]);
+		else if (scols_print_table(tbs[i]->tb))
 			rc = -1;
 	}
 	if (rc || fflush(stdout) || ferror(stdout))

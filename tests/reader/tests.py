@@ -168,7 +168,7 @@ def txt(entries):
                                     e['command'] or '-'))
         else:
             out.append('%d,%s,%d%s' % (e['pid'], e['command'] or '-', e['assoc'],
-                                       e['mode'] or ''))
+                                       (e['mode'] or '')[:2]))
     return out
 
 
@@ -247,7 +247,7 @@ def t_rows_match_dump():
         want = {
             'command': f['comm'] or None, 'pid': int(f['pid']),
             'tid': int(f['pid']), 'user': username(t['uid']),
-            'uid': int(t['uid']), 'fd': int(f['fd']), 'mode': f['mode'],
+            'uid': int(t['uid']), 'fd': int(f['fd']), 'mode': LSFD_MODE.get(f['mode']),
             'type': f['type'], 'dev': f['dev'], 'inode': num(f['ino']),
             'pos': num(f['pos']), 'flags': f['flags'], 'path': f['path'],
             'fileid': f['fileid'], 'refs': num(f['refs']), 'table': f['table'],
@@ -256,7 +256,7 @@ def t_rows_match_dump():
         if s:
             want.update({
                 'family': s['family'], 'socktype': s['type'],
-                'proto': s['proto'], 'state': s['state'],
+                'proto': s['proto'], 'state': STATE.get(s['state'], s['state']),
                 'local': s['local'], 'remote': s['remote'],
                 'rxq': num(s['rxq']), 'txq': num(s['txq']),
                 'drops': num(s['drops']), 'peer': num(s['peer']),
@@ -272,6 +272,10 @@ def t_rows_match_dump():
         for k, v in want.items():
             eq(r[k], v, '%s: %s' % (where, k))
         eq(sorted(r), sorted(c.lower() for c in cols), '%s: JSON keys' % where)
+
+
+LSFD_MODE = {'r': 'r--', 'w': '-w-', 'rw': 'rw-', '-': '---'}
+STATE = {'listen': 'LISTEN', 'connected': 'ESTABLISHED', 'unconnected': 'CLOSE'}
 
 
 def backlog(text):
@@ -326,7 +330,7 @@ def t_json_types():
     eq(r['cloexec'], True, 'boolean')
     eq(r['rxq'], 0, 'RXQ of a listener')
     eq(row(rows, 1500, 0)['rxq'], None, 'RXQ of a non-socket is null')
-    eq(txt(row(rows, 1300, 1)['endpoints']), ['1301,grep,0r'], 'ENDPOINTS is an array')
+    eq(txt(row(rows, 1300, 1)['endpoints']), ['1301,grep,0r-'], 'ENDPOINTS is an array')
     # Every view is one valid JSON document.
     for view, key in (('--summary', None), ('--tasks', 'tasks'),
                       ('--endpoints', 'endpoints'), ('--shared', 'shared')):
@@ -379,6 +383,49 @@ def t_json_jq():
 
 
 @test
+def t_conventions():
+    """lsfd's and ss's conventions: one STATE vocabulary, MODE as rw-, -H,
+    --summary[=WHEN], --notruncate, -o for views, -t and -o typos named."""
+    rows = js('-Q', 'STATE == "LISTEN"', '-o', 'PID,FD,FAMILY')
+    eq({r['family'] for r in rows}, {'unix', 'inet', 'inet6'}, 'one LISTEN for unix and TCP')
+    eq(len(rows), sum(1 for s in visible(SYS['sockets'])
+                      if s['state'] in ('LISTEN', 'listen')), 'every listener')
+    eq({r['state'] for r in js('-U', '-o', 'STATE')}, {'LISTEN', 'ESTABLISHED', 'CLOSE'},
+       'unix states in TCP words')
+    eq({r['mode'] for r in js('-p', '1300', '-o', 'MODE')}, {'rw-', '-w-', 'r--'}, 'MODE as lsfd')
+    eq(ok('-H', d=None), ok('--list-columns', d=None), '-H is --list-columns')
+    eq(ok('--summary=only'), ok('--summary'), '--summary=only')
+    eq(ok('--summary=never', '-r'), ok('-r'), '--summary=never')
+    doc = js('--summary=append', '-p', '1300', key=None)
+    eq(sorted(doc), ['fdscope', 'processes', 'sockets', 'totals', 'types'], 'append: one document')
+    eq(len(doc['fdscope']), 4, 'append: the list')
+    text = ok('--summary=append', '-p', '1300', '-o', 'PID,FD')
+    check(text.startswith(' PID FD\n1300  0\n') and 'Totals:' in text, 'append text %r' % text)
+    err1(['--summary=sometimes'], r'--summary=sometimes: expected only, append or never')
+    eq(ok('--notruncate', '-r'), ok('-r'), '--notruncate')
+    # -o for views, in its order
+    eq(ok('--tasks', '-r', '-o', 'COMMAND,PID', '-p', '1').splitlines(),
+       ['COMMAND PID', 'systemd 1'], '--tasks -o')
+    rows = js('--endpoints', '-o', 'FD,ENDPOINTS', '-p', '1300', key='endpoints')
+    eq(rows, [{'fd': 1, 'endpoints': rows[0]['endpoints']}], '--endpoints -o')
+    eq(ok('--shared', '-r', '-o', '+FDS').splitlines()[0],
+       'FILEID TYPE REFS FDS PROCS NAME HOLDERS', '--shared -o +LIST')
+    eq(ok('--tasks', '-r', '-o', 'PID,TID', '-p', '1').splitlines(), ['PID TID', '1 1'],
+       'a column a view hides by default')
+    err1(['--tasks', '-o', 'PID,NOPE'], r'unknown column for this view: NOPE')
+    err1(['--summary', '-o', 'PID'], r'--output does not apply to --summary')
+    # typos are errors, not empty lists
+    err1(['-t', 'FOO'], r'^fdscope: -t FOO: unknown type')
+    eq(len(js('-t', 'blk')), 0, 'a known type no fd has')
+    err1(['-o', 'pid,fd,'], r'^fdscope: -o pid,fd,: column name 3 is empty$')
+    # a view prints its header when no row is selected
+    eq(ok('--endpoints', '-p', '99999'), 'PID COMMAND FD MODE TYPE INODE NAME ENDPOINTS\n',
+       '--endpoints header with no rows')
+    eq(ok('--shared', '-r', '-p', '99999'), 'FILEID TYPE REFS FDS PROCS NAME HOLDERS\n',
+       '--shared header with no rows')
+
+
+@test
 def t_raw_noheadings():
     out = ok('-r', '-o', 'PID,FD,TYPE')
     lines = out.splitlines()
@@ -406,7 +453,7 @@ def t_output():
        'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-o +LIST -l')
     eq(ok('-r', '-o', 'PID', '-o', '+FD,TYPE').splitlines()[0], 'PID FD TYPE', '-o twice')
     err1(['-o', 'PID,BOGUS'], r'^fdscope: unknown column: BOGUS$')
-    err1(['-o', 'PID,,FD'], r'unknown column: $')
+    err1(['-o', 'PID,,FD'], r'^fdscope: -o PID,,FD: column name 2 is empty$')
 
 
 @test
@@ -574,7 +621,7 @@ def t_filter_expr():
     eq(sel('not (TYPE != "FIFO") and PID == 1300'), [(1300, 1)], 'not, !=')
     eq(sel('! CLOEXEC == true and PID == 1'), [(1, 0), (1, 1), (1, 2)], '! and booleans')
     eq(len(sel('STATE != "LISTEN"')), len(visible(SYS['files'])) -
-       sum(1 for s in visible(SYS['sockets']) if s['state'] == 'LISTEN'),
+       sum(1 for s in visible(SYS['sockets']) if s['state'] in ('LISTEN', 'listen')),
        'a value that does not apply satisfies !=')
     eq(sel('STATE == "LISTEN" and PID eq 600'), [(600, 3), (600, 4)], 'eq')
     eq(sel('PATH !~ "^/" and PID == 1 and FD lt 10'),
@@ -729,7 +776,7 @@ def t_summary():
     vs = [s for s in visible(SYS['sockets'])]
     eq(st[('TCP', 'LISTEN')], sum(1 for s in vs if s['proto'] == 'tcp' and
                                   s['state'] == 'LISTEN'), 'TCP LISTEN')
-    eq(st[('UNIX', 'connected')], sum(1 for s in vs if s['family'] == 'unix' and
+    eq(st[('UNIX', 'ESTABLISHED')], sum(1 for s in vs if s['family'] == 'unix' and
                                       s['type'] == 'stream' and
                                       s['state'] == 'connected'), 'UNIX connected')
     eq(st[('vsock', None)], 1, 'an unnamed family')
@@ -776,9 +823,9 @@ def t_endpoints():
     rows = js('--endpoints', key='endpoints')
     got = {(r['pid'], r['fd']): txt(r['endpoints']) for r in rows}
     pairs = {
-        (1300, 1): ['1301,grep,0r'], (1301, 0): ['1300,cat,1w'],         # pipe
-        (1201, 6): ['1205,sshd,5w'], (1205, 5): ['1201,sshd,6r'],        # pipe
-        (1320, 3): ['1321,tail,3r'], (1321, 3): ['1320,logger,3w'],      # FIFO
+        (1300, 1): ['1301,grep,0r-'], (1301, 0): ['1300,cat,1-w'],         # pipe
+        (1201, 6): ['1205,sshd,5-w'], (1205, 5): ['1201,sshd,6r-'],        # pipe
+        (1320, 3): ['1321,tail,3r-'], (1321, 3): ['1320,logger,3-w'],      # FIFO
         (801, 12): ['901,php-fpm8.2,5'], (901, 5): ['801,nginx,12'],     # connect/accept
         (800, 10): ['801,nginx,11'], (801, 11): ['800,nginx,10'],        # socketpair
         (3201, 3): ['3201,-,4'], (3201, 4): ['3201,-,3'],                # in one process
@@ -786,7 +833,7 @@ def t_endpoints():
         (401, 1): ['312,systemd-journal,20'],
         (1, 40): ['520,dbus-daemon,10'], (520, 10): ['1,systemd,40'],
         (1630, 3): ['socket:[15021]'],                                   # not accepted
-        (5000, 300): ['5000,fd-hog,301w'],
+        (5000, 300): ['5000,fd-hog,301-w'],
     }
     for k, v in pairs.items():
         eq(got.get(k), v, 'endpoints of pid %d fd %d' % k)
@@ -805,7 +852,7 @@ def t_endpoints():
     eq(rows_by(rows, 'pid', 'fd')[(801, 12)]['name'], 'UNIX -> /run/php/php-fpm.sock', 'NAME')
     # -p selects rows but the other ends are still found system-wide.
     rows = js('--endpoints', '-p', '1300', key='endpoints')
-    eq([(r['pid'], r['fd'], txt(r['endpoints'])) for r in rows], [(1300, 1, ['1301,grep,0r'])],
+    eq([(r['pid'], r['fd'], txt(r['endpoints'])) for r in rows], [(1300, 1, ['1301,grep,0r-'])],
        '--endpoints -p')
     text = ok('--endpoints', '-p', '312', '-Q', 'FD == 20')
     check('401,systemd-udevd,1 401,systemd-udevd,2' in text, 'text form %r' % text)
@@ -830,8 +877,8 @@ def t_endpoints_pairs_dump():
                          % (a, a, tab, ino, 0x100 + i, ino))
             files.append('%d - r%d 4 %s 0 r - 0 FIFO 0:13 %d %015x 1 0 pipe:[%d]'
                          % (b, b, tab, ino, 0x200 + i, ino))
-            want[(a, 3)] = ['%d,r%d,4r' % (b, b)]
-            want[(b, 4)] = ['%d,w%d,3w' % (a, a)]
+            want[(a, 3)] = ['%d,r%d,4r-' % (b, b)]
+            want[(b, 4)] = ['%d,w%d,3-w' % (a, a)]
         else:
             ia, ib = 8000 + 2 * i, 8001 + 2 * i
             for p, fd, ino, peer, fid in ((a, 3, ia, ib, 0x300 + i), (b, 4, ib, ia, 0x400 + i)):
@@ -892,8 +939,8 @@ def t_live_dump():
     eq(r[(124, 7)]['name'], 'TCP 127.0.0.1:5000->127.0.0.1:41602 ESTABLISHED', 'TCP server')
     eq(r[(124, 5)]['backlog'], {'queued': 0, 'max': 128}, 'BACKLOG')
     eq(r[(124, 8)]['name'], 'TCP [::1]:5001 LISTEN', 'v6 listener')
-    eq(txt(r[(122, 1)]['endpoints']), ['123,sleep,0r'], 'pipe cat -> sleep')
-    eq(txt(r[(123, 0)]['endpoints']), ['122,cat,1w'], 'pipe sleep <- cat')
+    eq(txt(r[(122, 1)]['endpoints']), ['123,sleep,0r-'], 'pipe cat -> sleep')
+    eq(txt(r[(123, 0)]['endpoints']), ['122,cat,1-w'], 'pipe sleep <- cat')
     for view, key in (('--summary', None), ('--tasks', 'tasks'),
                       ('--endpoints', 'endpoints'), ('--shared', 'shared')):
         js(view, key=key, d=d)
@@ -935,7 +982,7 @@ def t_many_holders():
     eq(txt(r[(99, 3)]['endpoints'][:2]), ['100,make,5', '101,make,5'], 'unix peer holders')
     eq(len(r[(99, 3)]['endpoints']), n, 'unix: JSON lists every one')
     eq(len(r[(100, 3)]['endpoints']), n, 'pipe: JSON lists every one')
-    eq(txt(r[(100, 3)]['endpoints'][:2]), ['100,make,4w', '101,make,4w'], 'pipe: the write ends')
+    eq(txt(r[(100, 3)]['endpoints'][:2]), ['100,make,4-w', '101,make,4-w'], 'pipe: the write ends')
     eq(txt(r[(101, 5)]['endpoints']), ['99,client,3'], 'the other way')
     text = ok('--endpoints', '-r', '-n', '-p', '99,100', '-o', 'ENDPOINTS', d=d)
     eq([ln.split('\\x20')[-2:] for ln in text.splitlines() if '+' in ln],
