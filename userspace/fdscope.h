@@ -40,6 +40,7 @@ void sb_addn(struct sbuf *b, const char *s, size_t n);
 void sb_addc(struct sbuf *b, char c);
 void sb_addu(struct sbuf *b, u64 v);
 void sb_free(struct sbuf *b);
+void sb_add_escaped(struct sbuf *b, const char *s);
 
 /* How a column's cells are written in JSON. */
 enum {
@@ -133,6 +134,9 @@ struct opts {
 	size_t ncols;
 	const char **outputs;	/* the -o arguments */
 	size_t noutputs;
+	const char **users;	/* the -u arguments, resolved once --dir is known */
+	size_t nusers;
+	const char *save;	/* --save DIR */
 	struct selection sel;
 	struct filter *filter;
 };
@@ -141,6 +145,7 @@ struct opts {
 struct model {
 	struct fds_table tab[FDS_NKINDS];
 	char *buf[FDS_NKINDS];
+	bool unterminated[FDS_NKINDS];	/* read without a final newline */
 	const struct fds_file *files;
 	size_t nfiles;
 	const struct fds_sock *socks;
@@ -162,6 +167,7 @@ struct model {
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
+int read_all(int fd, char **bufp, size_t *lenp);
 
 void model_init(struct model *m, const struct opts *o);
 void model_free(struct model *m);
@@ -179,6 +185,10 @@ void model_index_fileids(struct model *m);
 /* users.c */
 const char *user_name(u64 uid);
 int user_lookup(const char *name, u64 *uid);
+int users_load(const char *dir);
+
+/* save.c */
+int save_dump(const struct opts *o, const char *dst);
 
 /* columns.c: the list view's columns */
 enum {

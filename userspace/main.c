@@ -21,6 +21,8 @@ enum {
 	OPT_TOP,
 	OPT_DIR,
 	OPT_NOTRUNCATE,
+	OPT_SAVE,
+	OPT_GRAPH,
 };
 
 static const struct option longopts[] = {
@@ -45,6 +47,7 @@ static const struct option longopts[] = {
 	{ "shared",		no_argument,		NULL, OPT_SHARED },
 	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "dir",		required_argument,	NULL, OPT_DIR },
+	{ "save",		required_argument,	NULL, OPT_SAVE },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -84,6 +87,7 @@ static void usage(void)
 	      "      --shared             open files held by several fds or processes\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
+	      "      --save DIR           save the files, uid names, kernel, host and time\n"
 	      "  -h, --help               show this help\n"
 	      "  -V, --version            show the version\n"
 	      "\n"
@@ -128,6 +132,29 @@ static unsigned int view_need(const struct opts *o)
 	return need;
 }
 
+/* A view that joins on a column the dump lacks says so, not shows nothing. */
+static int view_check_columns(const struct opts *o, const struct model *m)
+{
+	static const struct {
+		enum view view;
+		const char *option;
+		int col;
+	} needs[] = {
+		{ VIEW_SHARED, "--shared", FC_FILEID },
+		{ VIEW_ENDPOINTS, "--endpoints", FC_INO },
+		{ VIEW_ENDPOINTS, "--endpoints", FC_MODE },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(needs); i++) {
+		if (o->view == needs[i].view && !(m->tab[FDS_FILES].cols & (1u << needs[i].col)))
+			return fds_err("%s needs the '%s' column, which %s/files lacks",
+				       needs[i].option, fds_column_name(FDS_FILES, needs[i].col),
+				       o->dir ? o->dir : FDSCOPE_DIR);
+	}
+	return 0;
+}
+
 static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 {
 	struct filter *filter;
@@ -167,8 +194,9 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 				return -1;
 			break;
 		case 'u':
-			if (select_add_users(&o->sel, optarg))
-				return -1;
+			/* Names are resolved once --dir (and its users file) is known. */
+			o->users = xrealloc(o->users, o->nusers + 1, sizeof(*o->users));
+			o->users[o->nusers++] = optarg;
 			break;
 		case 't':
 			if (select_add_types(&o->sel, optarg))
@@ -228,6 +256,9 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		case OPT_DIR:
 			o->dir = optarg;
 			break;
+		case OPT_SAVE:
+			o->save = optarg;
+			break;
 		case 'h':
 			usage();
 			exit(0);
@@ -251,6 +282,12 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 	}
 	if (optind < argc)
 		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
+	if (o->dir && users_load(o->dir))
+		return -1;
+	for (i = 0; i < o->nusers; i++) {
+		if (select_add_users(&o->sel, o->users[i]))
+			return -1;
+	}
 	if (o->json && o->raw)
 		return fds_err("--json and --raw cannot be used together");
 	if (o->noutputs && o->view == VIEW_SUMMARY && !o->summary_append)
@@ -276,13 +313,17 @@ int main(int argc, char **argv)
 		rc = columns_list(&o);
 		goto out;
 	}
+	if (o.save) {
+		rc = save_dump(&o, o.save);
+		goto out;
+	}
 	if (!o.ncols)
 		columns_default(&o);
 	select_done(&o.sel);
 	if (input_load(&m, &o, view_need(&o)))
 		goto out;
 	model_init(&m, &o);
-	if (select_check_types(&o.sel, &m))
+	if (select_check_types(&o.sel, &m) || view_check_columns(&o, &m))
 		goto out;
 	switch (o.view) {
 	case VIEW_LIST:
@@ -307,5 +348,6 @@ out:
 	filter_free(o.filter);
 	free(o.cols);
 	free(o.outputs);
+	free(o.users);
 	return rc ? 1 : 0;
 }

@@ -138,3 +138,18 @@ void sb_free(struct sbuf *b)
 	b->len = 0;
 	b->cap = 0;
 }
+
+/* @s escaped as the module writes a field: \ooo for space, controls and \. */
+void sb_add_escaped(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[4] = { '\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)),
+				(char)('0' + (c & 7)) };
+
+		if (c <= 0x20 || c == 0x7f || c == '\\')
+			sb_addn(b, esc, 4);
+		else
+			sb_addc(b, (char)c);
+	}
+}

@@ -1057,6 +1057,54 @@ def t_missing_optional_files():
     eq((rc, err), (0, ''), 'no warning when no column needs them')
 
 
+@test
+def t_save_dir():
+    """--save writes every file, the uid names, kernel, host and time; --dir
+    then shows the dump's names. A missing final newline is a warning, CRLF
+    an error, and a view says which column it needs."""
+    d = os.path.join(TMP, 'saved')
+    eq(ok('--save', d), '', '--save prints nothing')
+    eq(sorted(os.listdir(d)), ['files', 'meta', 'sockets', 'tasks', 'users'], 'saved files')
+    for k in ('files', 'sockets', 'tasks'):
+        eq(open(os.path.join(d, k)).read(), sysfile(k), 'saved %s' % k)
+    meta = dict(ln.split(' ', 1) for ln in open(os.path.join(d, 'meta')).read().splitlines()[1:])
+    eq(sorted(meta), ['hostname', 'release', 'time'], 'meta keys')
+    check(re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', meta['time']), 'time %r' % meta['time'])
+    users = open(os.path.join(d, 'users')).read().splitlines()
+    eq(users[0], '# fdscope-users 1 uid name', 'users header')
+    check('33 www-data' in users and '0 root' in users, 'users %r' % users)
+    # The dump's names, not this machine's.
+    with open(os.path.join(d, 'users'), 'w') as f:
+        f.write('# fdscope-users 1 uid name\n0 root\n1000 dump\\040user\n')
+    eq(row(js('-o', 'PID,FD,USER', d=d), 1210, 0)['user'], 'dump user', 'USER from the dump')
+    eq(row(js('-o', 'PID,FD,USER', d=d), 801, 0)['user'], '33', 'a uid the dump does not name')
+    eq(pids(js('-u', 'dump user', '-o', 'PID', d=d)), pids(js('-u', '1000', '-o', 'PID')),
+       '-u with a dump\'s name')
+    err1(['-u', 'www-data'], r'unknown user: www-data', d=d)
+    # A dump that lost its final newline is read, with a warning.
+    nd = bad_dump('nonl', files=sysfile('files').rstrip('\n'))
+    rc, out, err = run('-r', '-n', '-o', 'PID,FD', '-l', d=nd)
+    eq(rc, 0, 'no final newline: exit status')
+    check(re.fullmatch(r'fdscope: warning: .*/bad-nonl/files: no newline at end of file; '
+                       r'its last line was read\n', err), 'warning %r' % err)
+    eq(len(out.splitlines()), len(SYS['files']), 'every line read')
+    # CRLF is an error, never silently "-".
+    cd = bad_dump('crlf', files=sysfile('files').replace('\n', '\r\n'))
+    err1(['-o', 'PID,PATH'], r'files:1: CRLF line ends', d=cd)
+    # A view that needs a column the dump lacks says so.
+    def nofileid(kind, cols, rows):
+        if kind != 'files':
+            return cols, rows
+        i = cols.index('fileid')
+        return cols[:i] + cols[i + 1:], [r[:i] + r[i + 1:] for r in rows]
+    nf = os.path.join(TMP, 'nofileid')
+    rewrite(SYSTEM, nf, nofileid)
+    err1(['--shared'], r"^fdscope: --shared needs the 'fileid' column, which .*/nofileid/files lacks$",
+         d=nf)
+    os.makedirs(os.path.join(TMP, 'empty-d'))
+    err1(['--save', os.path.join(TMP, 'x')], r'no files to save', d=os.path.join(TMP, 'empty-d'))
+
+
 # --- errors --------------------------------------------------------------------------
 
 def bad_dump(name, files=None, sockets=None, tasks=None):
