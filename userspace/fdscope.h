@@ -73,6 +73,8 @@ struct holders {
 void holders_reset(struct holders *h, size_t max);
 struct holder *holders_add(struct holders *h);
 void holders_skip(struct holders *h, size_t n);
+bool holders_add_fd(struct holders *h, int pid, int tid, const char *comm, int fd,
+		    const char *mode);
 void holders_add_file(struct holders *h, const struct fds_file *f, bool mode);
 void holders_text(const struct holders *h, struct sbuf *b);
 void holders_free(struct holders *h);
@@ -243,7 +245,7 @@ int parse_sockaddr(const char *s, struct in6_addr *addr, int *port);
 /* output.c: the tables of every view */
 struct out;
 
-#define OUT_HIDDEN	(1 << 30)	/* out_column(): shown only when -o names it */
+#define OUT_HIDDEN	BIT(30)	/* out_column(): shown only when -o names it */
 
 struct out *out_new(const struct opts *o, const char *name, const char *title);
 void out_as_object(struct out *t);

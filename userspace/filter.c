@@ -5,8 +5,8 @@
  *
  *   expr    := and { (or | ||) and }
  *   and     := unary { (and | &&) unary }
- *   unary   := (not | !) unary | primary
- *   primary := ( expr ) | operand [ op operand ]
+ *   unary   := term | (not | !) unary
+ *   term    := ( expr ) | operand [ op operand ]
  *   operand := COLUMN | "string" | 'string' | NUMBER | true | false
  *   op      := == != < <= > >= =~ !~  (or eq ne lt le gt ge)
  *
@@ -294,8 +294,8 @@ static int parse_operand(struct lexer *lx, struct operand *o, const struct opera
 	}
 	o->col = column_by_name(w, strlen(w));
 	if (o->col < 0 && other)
-		return fds_err("-Q: %s is not a column, and %s%s is %s (a string is quoted: \"%s\")",
-			       w, other->label, operand_kind(other), type_names[other->type], w);
+		return fds_err("-Q: %s is not a column, and %s%s is %s (strings are quoted)",
+			       w, other->label, operand_kind(other), type_names[other->type]);
 	if (o->col < 0)
 		return fds_err("-Q: unknown column '%s'", w);
 	o->type = column_type(o->col);
@@ -314,7 +314,7 @@ static int check_types(struct node *n)
 		int rc;
 
 		if (b->col >= 0 || b->type != V_STR)
-			return fds_err("-Q: the right side of %s must be a quoted regular expression, not %s",
+			return fds_err("-Q: %s %s: the right side must be a quoted regex",
 				       op, b->label);
 		rc = regcomp(&n->re, b->text, REG_EXTENDED | REG_NOSUB);
 		if (rc) {

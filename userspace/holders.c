@@ -46,18 +46,27 @@ void holders_skip(struct holders *h, size_t n)
 	h->total += n;
 }
 
-/* Files row @f as an entry: its process, fd and, with @mode, access mode. */
-void holders_add_file(struct holders *h, const struct fds_file *f, bool mode)
+/* An fd as an entry; false when the list is full (it is counted). */
+bool holders_add_fd(struct holders *h, int pid, int tid, const char *comm, int fd,
+		    const char *mode)
 {
 	struct holder *e = holders_add(h);
 
 	if (!e)
-		return;
-	e->pid = f->pid;
-	e->tid = HAVE(f, FC_TID) ? f->tid : 0;
-	e->comm = f->comm;
-	e->fd = f->fd;
-	e->mode = mode ? f->mode : NULL;
+		return false;
+	e->pid = pid;
+	e->tid = tid;
+	e->comm = comm;
+	e->fd = fd;
+	e->mode = mode;
+	return true;
+}
+
+/* Files row @f as an entry: its process, fd and, with @mode, access mode. */
+void holders_add_file(struct holders *h, const struct fds_file *f, bool mode)
+{
+	holders_add_fd(h, f->pid, HAVE(f, FC_TID) ? f->tid : 0, f->comm, f->fd,
+		       mode ? f->mode : NULL);
 }
 
 /*

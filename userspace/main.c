@@ -105,6 +105,21 @@ static int set_view(struct opts *o, enum view v, const char *name)
 	return 0;
 }
 
+/* lsfd's --summary[=only|append|never] */
+static int summary_when(struct opts *o, const char *when)
+{
+	if (when && !strcmp(when, "never")) {
+		if (o->view == VIEW_SUMMARY)
+			o->view = VIEW_LIST;
+		o->summary_append = false;
+		return 0;
+	}
+	if (when && strcmp(when, "only") && strcmp(when, "append"))
+		return fds_err("--summary=%s: expected only, append or never", when);
+	o->summary_append = when && !strcmp(when, "append");
+	return set_view(o, VIEW_SUMMARY, "--summary");
+}
+
 /* -i takes its SPEC attached, after '=', or as the next word. */
 static const char *inet_arg(int argc, char **argv)
 {
@@ -220,20 +235,7 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->filter = filter;
 			break;
 		case OPT_SUMMARY:
-			/* lsfd's --summary[=only|append|never] */
-			if (!optarg || !strcmp(optarg, "only")) {
-				o->summary_append = false;
-			} else if (!strcmp(optarg, "append")) {
-				o->summary_append = true;
-			} else if (!strcmp(optarg, "never")) {
-				if (o->view == VIEW_SUMMARY)
-					o->view = VIEW_LIST;
-				o->summary_append = false;
-				break;
-			} else {
-				return fds_err("--summary=%s: expected only, append or never", optarg);
-			}
-			if (set_view(o, VIEW_SUMMARY, "--summary"))
+			if (summary_when(o, optarg))
 				return -1;
 			break;
 		case OPT_TASKS:

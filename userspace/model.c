@@ -296,13 +296,8 @@ static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct hol
 		const struct fds_sock *p = &m->socks[j];
 
 		walked++;
-		e = holders_add(h);
-		if (!e)
+		if (!holders_add_fd(h, p->pid, HAVE(p, SC_TID) ? p->tid : 0, p->comm, p->fd, NULL))
 			break;
-		e->pid = p->pid;
-		e->tid = HAVE(p, SC_TID) ? p->tid : 0;
-		e->comm = p->comm;
-		e->fd = p->fd;
 	}
 	/* The rest are counted, not walked. */
 	holders_skip(h, count - walked);

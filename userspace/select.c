@@ -403,7 +403,7 @@ int select_check_types(const struct selection *s, const struct model *m)
 				break;
 		}
 		if (row == m->nfiles)
-			return fds_err("-t %s: unknown type (see TYPE, FAMILY and PROTO in fdscope(1))",
+			return fds_err("-t %s: unknown type (see TYPE in fdscope(1))",
 				       s->types[i]);
 	}
 	return 0;

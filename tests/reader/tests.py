@@ -691,7 +691,7 @@ def t_filter_scols():
     err1(['-Q', 'PID > COMMAND'], r'PID column is a number and COMMAND column is a string')
     err1(['-Q', 'PID'], r'PID column is a number, not a condition')
     err1(['-Q', 'DELETED > 0'], r'booleans only compare with == and !=')
-    err1(['-Q', 'NAME =~ PATH'], r'right side of =~ must be a quoted regular expression')
+    err1(['-Q', 'NAME =~ PATH'], r"=~ PATH: the right side must be a quoted regex")
     err1(['-Q', 'FD == 99999999999999999999'], r'number out of range: 99999999999999999999$')
     err1(['-Q', 'FD == 18446744073709551616'], r'number out of range')
     eq(sel('INODE < 18446744073709551615 and PID == 1300'),
