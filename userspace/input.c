@@ -23,43 +23,6 @@ static bool on_debugfs(const char *path)
 	return !statfs(path, &sfs) && sfs.f_type == DEBUGFS_MAGIC;
 }
 
-/*
- * Read everything from @fd into one NUL-terminated buffer, with room for
- * one more byte.
- */
-int read_all(int fd, char **bufp, size_t *lenp)
-{
-	size_t cap = 1 << 20, len = 0;
-	struct stat st;
-	char *buf;
-
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (size_t)st.st_size + 2;
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = xrealloc(buf, cap, 1);
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return -1;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
-
 static size_t count_lines(const char *buf, size_t len)
 {
 	size_t n = 0;
