@@ -11,10 +11,10 @@
 
 #include "fdscope.h"
 
-#define STR	SCOLS_JSON_STRING
-#define NUM	SCOLS_JSON_NUMBER
-#define BOOL	SCOLS_JSON_BOOLEAN
-#define ARR	SCOLS_JSON_ARRAY_STRING
+#define STR	J_STR
+#define NUM	J_NUM
+#define BOOL	J_BOOL
+#define ARR	J_LIST
 #define R	SCOLS_FL_RIGHT
 #define S	NEED_SOCKS
 #define T	NEED_TASKS
@@ -32,8 +32,8 @@ const struct column columns[NCOLUMNS] = {
 		"effective user id of the process" },
 	[COL_FD] = { "FD", NUM, R, 3, 0,
 		"file descriptor number" },
-	[COL_MODE] = { "MODE", STR, 0, 2, 0,
-		"access mode: r, w, rw; - for O_PATH" },
+	[COL_MODE] = { "MODE", STR, 0, 3, 0,
+		"access mode as lsfd shows it: r--, -w-, rw-; --- for O_PATH" },
 	[COL_TYPE] = { "TYPE", STR, 0, 4, 0,
 		"file type: REG, DIR, CHR, BLK, FIFO, SOCK, LNK, or the anon inode class" },
 	[COL_DEV] = { "DEV", STR, 0, 5, 0,
@@ -65,7 +65,7 @@ const struct column columns[NCOLUMNS] = {
 	[COL_PROTO] = { "PROTO", STR, 0, 4, S,
 		"socket protocol: tcp, udp, NETLINK_ROUTE, ETH_P_ALL, ..." },
 	[COL_STATE] = { "STATE", STR, 0, 5, S,
-		"socket state: LISTEN, ESTABLISHED, ... or connected, listen, ..." },
+		"socket state: LISTEN, ESTABLISHED, CLOSE, ... (unix sockets too)" },
 	[COL_LOCAL] = { "LOCAL", STR, 0, 0.2, S,
 		"local address: ip:port, unix path, netlink port id, interface" },
 	[COL_REMOTE] = { "REMOTE", STR, 0, 0.2, S,
@@ -80,7 +80,7 @@ const struct column columns[NCOLUMNS] = {
 		"inode of the unix peer socket" },
 	[COL_INFLIGHT] = { "INFLIGHT", NUM, R, 3, S,
 		"fds in flight in the unix receive queue (SCM_RIGHTS)" },
-	[COL_BACKLOG] = { "BACKLOG", STR, 0, 5, S,
+	[COL_BACKLOG] = { "BACKLOG", J_PAIR, 0, 5, S,
 		"listener accept queue: current/max" },
 	[COL_GROUPS] = { "GROUPS", STR, 0, 8, S,
 		"netlink multicast groups (first 32, hex)" },
@@ -128,6 +128,7 @@ void columns_default(struct opts *o)
 int columns_parse(struct opts *o, const char *list)
 {
 	const char *p = list;
+	size_t nth;
 
 	if (*p == '+') {
 		if (!o->ncols)
@@ -136,10 +137,12 @@ int columns_parse(struct opts *o, const char *list)
 	} else {
 		o->ncols = 0;
 	}
-	for (;;) {
+	for (nth = 1;; nth++) {
 		size_t len = strcspn(p, ",");
 		int col = column_by_name(p, len);
 
+		if (!len)
+			return fds_err("-o %s: column name %zu is empty", list, nth);
 		if (col < 0)
 			return fds_err("unknown column: %.*s", (int)len, p);
 		add_col(o, col);
@@ -246,7 +249,7 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 	case COL_FD:
 		return num(b, (u64)f->fd);
 	case COL_MODE:
-		return f->mode;
+		return mode_text(f->mode);
 	case COL_TYPE:
 		return f->type;
 	case COL_DEV:
@@ -272,7 +275,12 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 	case COL_DELETED:
 		return flag(HAVE(f, FC_DELETED), f->deleted);
 	case COL_ENDPOINTS:
-		return model_endpoints(m, row, b) ? b->s : NULL;
+		holders_reset(&m->eps, LIST_MAX);
+		if (!model_endpoints(m, row, &m->eps))
+			return NULL;
+		sb_reset(b);
+		holders_text(&m->eps, b);
+		return b->s;
 	}
 	return sock_value(m, row, col, b);
 }
@@ -280,33 +288,52 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 const char *json_type_name(int type)
 {
 	switch (type) {
-	case SCOLS_JSON_NUMBER:
+	case J_NUM:
 		return "number";
-	case SCOLS_JSON_BOOLEAN:
+	case J_BOOL:
 		return "boolean";
-	case SCOLS_JSON_ARRAY_STRING:
+	case J_LIST:
 		return "array";
+	case J_PAIR:
+	case J_COUNTS:
+		return "object";
 	}
 	return "string";
+}
+
+/* An access mode as lsfd's MODE column shows it: "r" is "r--". */
+const char *mode_text(const char *mode)
+{
+	if (!mode)
+		return NULL;
+	if (!strcmp(mode, "r"))
+		return "r--";
+	if (!strcmp(mode, "w"))
+		return "-w-";
+	if (!strcmp(mode, "rw"))
+		return "rw-";
+	if (!strcmp(mode, "-"))
+		return "---";	/* O_PATH: neither */
+	return mode;
 }
 
 /* --list-columns */
 int columns_list(const struct opts *o)
 {
-	struct libscols_table *tb = out_table(o, "columns", NULL);
+	struct out *t = out_new(o, "columns", NULL);
 	int i;
 
-	out_column(tb, "COLUMN", SCOLS_JSON_STRING, 0);
-	out_column(tb, "TYPE", SCOLS_JSON_STRING, 0);
-	out_column(tb, "DESCRIPTION", SCOLS_JSON_STRING, 0);
+	out_column(t, "COLUMN", J_STR, 0);
+	out_column(t, "TYPE", J_STR, 0);
+	out_column(t, "DESCRIPTION", J_STR, 0);
 	for (i = 0; i < NCOLUMNS; i++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-		if (!ln)
-			return fds_err("out of memory");
-		out_cell(o, ln, 0, columns[i].name);
-		out_cell(o, ln, 1, json_type_name(columns[i].json));
-		out_cell(o, ln, 2, columns[i].help);
+		if (out_row(t)) {
+			out_discard(t);
+			return -1;
+		}
+		out_cell(t, 0, columns[i].name);
+		out_cell(t, 1, json_type_name(columns[i].json));
+		out_cell(t, 2, columns[i].help);
 	}
-	return out_print(tb);
+	return out_print(t);
 }

@@ -14,6 +14,7 @@ typedef unsigned char u8;
 #define __printf(a, b)		__fds_attribute((format(printf, a, b)))
 #define __noreturn		__fds_attribute((noreturn))
 
+#define BIT(n)		(1U << (n))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #endif /* FDSCOPE_COMPILER_H */

@@ -13,49 +13,47 @@
 
 int view_endpoints(const struct opts *o, struct model *m)
 {
-	struct libscols_table *tb = out_table(o, "endpoints", NULL);
-	struct sbuf b = { 0 }, eb = { 0 };
+	struct out *t = out_new(o, "endpoints", NULL);
+	struct holders h = { 0 };
+	struct sbuf b = { 0 };
 	size_t row;
-	int rc;
+	int rc = -1;
 
-	out_column(tb, "PID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	if (o->threads)
-		out_column(tb, "TID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "COMMAND", SCOLS_JSON_STRING, 0);
-	out_column(tb, "FD", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "MODE", SCOLS_JSON_STRING, 0);
-	out_column(tb, "TYPE", SCOLS_JSON_STRING, 0);
-	out_column(tb, "INODE", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "NAME", SCOLS_JSON_STRING, 0);
-	out_column(tb, "ENDPOINTS", SCOLS_JSON_ARRAY_STRING, 0);
+	out_column(t, "PID", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "TID", J_NUM, SCOLS_FL_RIGHT | (o->threads ? 0 : OUT_HIDDEN));
+	out_column(t, "COMMAND", J_STR, 0);
+	out_column(t, "FD", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "MODE", J_STR, 0);
+	out_column(t, "TYPE", J_STR, 0);
+	out_column(t, "INODE", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "NAME", J_STR, 0);
+	out_column(t, "ENDPOINTS", J_LIST, 0);
 
 	for (row = 0; row < m->nfiles; row++) {
 		const struct fds_file *f = &m->files[row];
-		struct libscols_line *ln;
-		size_t i = 0;
 
-		if (!select_row(o, m, row, &b) || !model_endpoints(m, row, &eb))
+		if (!select_row(o, m, row, &b))
 			continue;
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln) {
-			rc = fds_err("out of memory");
-			scols_unref_table(tb);
+		holders_reset(&h, out_list_max(o));
+		if (!model_endpoints(m, row, &h))
+			continue;
+		if (out_row(t)) {
+			out_discard(t);
 			goto out;
 		}
-		out_cell_u(o, ln, i++, (u64)f->pid);
-		if (o->threads)
-			out_cell_u(o, ln, i++, (u64)(HAVE(f, FC_TID) ? f->tid : f->pid));
-		out_cell(o, ln, i++, f->comm);
-		out_cell_u(o, ln, i++, (u64)f->fd);
-		out_cell(o, ln, i++, f->mode);
-		out_cell(o, ln, i++, f->type);
-		out_cell(o, ln, i++, column_value(m, row, COL_INODE, &b));
-		out_cell(o, ln, i++, model_name_ex(m, row, &b, false));
-		out_cell(o, ln, i++, eb.s);
+		out_cell_u(t, 0, (u64)f->pid);
+		out_cell_u(t, 1, (u64)(HAVE(f, FC_TID) ? f->tid : f->pid));
+		out_cell(t, 2, f->comm);
+		out_cell_u(t, 3, (u64)f->fd);
+		out_cell(t, 4, column_value(m, row, COL_MODE, &b));
+		out_cell(t, 5, f->type);
+		out_cell(t, 6, column_value(m, row, COL_INODE, &b));
+		out_cell(t, 7, model_name_ex(m, row, &b, false));
+		out_cell_list(t, 8, &h);
 	}
-	rc = out_print(tb);
+	rc = out_print(t);
 out:
-	free(b.s);
-	free(eb.s);
+	sb_free(&b);
+	holders_free(&h);
 	return rc;
 }

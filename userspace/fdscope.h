@@ -16,7 +16,7 @@
 #define DEBUGFS_MOUNT		"/sys/kernel/debug"
 #define FDSCOPE_DIR		DEBUGFS_MOUNT "/fdscope"
 #define KERNEL_FILTER_MAX	64	/* pids the module's write interface takes */
-#define LIST_MAX		32	/* entries in one ENDPOINTS or HOLDERS cell */
+#define LIST_MAX		32	/* entries in a table's ENDPOINTS or HOLDERS cell */
 
 /* util.c */
 void *xmalloc(size_t size);
@@ -39,6 +39,51 @@ void sb_add(struct sbuf *b, const char *s);
 void sb_addn(struct sbuf *b, const char *s, size_t n);
 void sb_addc(struct sbuf *b, char c);
 void sb_addu(struct sbuf *b, u64 v);
+void sb_free(struct sbuf *b);
+void sb_add_escaped(struct sbuf *b, const char *s);
+
+/* How a column's cells are written in JSON. */
+enum {
+	J_STR,			/* a string */
+	J_NUM,			/* a number */
+	J_BOOL,			/* "1" or "0" as true or false */
+	J_LIST,			/* an array of objects (struct holders) */
+	J_PAIR,			/* "3/511" as {"queued": 3, "max": 511} */
+	J_COUNTS,		/* "REG:3,SOCK:1" as {"REG": 3, "SOCK": 1} */
+};
+
+/* holders.c: the fds or tasks in an ENDPOINTS, HOLDERS or SHARED cell */
+struct holder {
+	int pid;		/* 0: a socket no listed fd holds (->inode) */
+	int tid;		/* a thread-owned table's thread, else 0 */
+	const char *comm;
+	int fd;			/* -1 for a task */
+	const char *mode;	/* the fd's access mode, or NULL */
+	u64 inode;
+};
+
+struct holders {
+	struct holder *v;
+	size_t n;		/* kept */
+	size_t cap;
+	size_t max;		/* kept at most */
+	size_t total;		/* counted */
+};
+
+void holders_reset(struct holders *h, size_t max);
+struct holder *holders_add(struct holders *h);
+void holders_skip(struct holders *h, size_t n);
+bool holders_add_fd(struct holders *h, int pid, int tid, const char *comm, int fd,
+		    const char *mode);
+void holders_add_file(struct holders *h, const struct fds_file *f, bool mode);
+void holders_text(const struct holders *h, struct sbuf *b);
+void holders_free(struct holders *h);
+
+/* json.c */
+void json_str(struct sbuf *b, const char *s);
+void json_key(struct sbuf *b, const char *name);
+void json_holders(struct sbuf *b, const struct holders *h);
+void json_value(struct sbuf *b, int type, const char *s);
 
 /* Which of the optional files a run needs. */
 enum {
@@ -80,6 +125,8 @@ struct filter;
 struct opts {
 	bool json;
 	bool raw;
+	bool notruncate;
+	bool summary_append;	/* --summary=append: the fd list, then the summary */
 	bool noheadings;
 	bool threads;
 	enum view view;
@@ -89,6 +136,9 @@ struct opts {
 	size_t ncols;
 	const char **outputs;	/* the -o arguments */
 	size_t noutputs;
+	const char **users;	/* the -u arguments, resolved once --dir is known */
+	size_t nusers;
+	const char *save;	/* --save DIR */
 	struct selection sel;
 	struct filter *filter;
 };
@@ -97,6 +147,7 @@ struct opts {
 struct model {
 	struct fds_table tab[FDS_NKINDS];
 	char *buf[FDS_NKINDS];
+	bool unterminated[FDS_NKINDS];	/* read without a final newline */
 	const struct fds_file *files;
 	size_t nfiles;
 	const struct fds_sock *socks;
@@ -104,7 +155,7 @@ struct model {
 	const struct fds_task *tasks;
 	size_t ntasks;
 	bool threads;		/* -l: thread-owned tables are listed */
-	char list_sep;		/* between ENDPOINTS entries: ' ' or '\n' */
+	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
 	struct idx task_idx;	/* pid+tid -> tasks row */
 	struct idx sock_ino;	/* socket inode -> first sockets row */
@@ -118,6 +169,7 @@ struct model {
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
+int read_all(int fd, char **bufp, size_t *lenp);
 
 void model_init(struct model *m, const struct opts *o);
 void model_free(struct model *m);
@@ -129,13 +181,16 @@ const char *model_sock_label(const struct fds_sock *s);
 bool model_is_unconnected(const char *addr);
 const char *model_name(struct model *m, size_t row, struct sbuf *b);
 const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peers);
-bool model_endpoints(struct model *m, size_t row, struct sbuf *b);
+bool model_endpoints(struct model *m, size_t row, struct holders *h);
 void model_index_fileids(struct model *m);
-void model_holder(const struct model *m, size_t row, struct sbuf *b, bool mode);
 
 /* users.c */
 const char *user_name(u64 uid);
 int user_lookup(const char *name, u64 *uid);
+int users_load(const char *dir);
+
+/* save.c */
+int save_dump(const struct opts *o, const char *dst);
 
 /* columns.c: the list view's columns */
 enum {
@@ -149,7 +204,7 @@ enum {
 
 struct column {
 	const char *name;
-	int json;		/* SCOLS_JSON_* */
+	int json;		/* J_* */
 	int flags;		/* SCOLS_FL_* */
 	double whint;
 	unsigned int need;	/* NEED_* */
@@ -164,11 +219,12 @@ void columns_default(struct opts *o);
 unsigned int columns_need(const int *cols, size_t n);
 const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
 const char *json_type_name(int type);
+const char *mode_text(const char *mode);
 int columns_list(const struct opts *o);
 
 /* filter.c: -Q */
-struct filter *filter_parse(const char *expr);
-bool filter_match(const struct filter *f, struct model *m, size_t row, struct sbuf *b);
+struct filter *filter_parse(struct filter *prev, const char *expr);
+bool filter_match(struct filter *f, struct model *m, size_t row, struct sbuf *b);
 unsigned int filter_need(const struct filter *f);
 void filter_free(struct filter *f);
 
@@ -179,30 +235,38 @@ int select_add_types(struct selection *s, const char *list);
 int select_add_inet(struct selection *s, int family, const char *spec);
 void select_done(struct selection *s);
 bool select_has_fd_filters(const struct selection *s);
+int select_check_types(const struct selection *s, const struct model *m);
 unsigned int select_need(const struct selection *s);
 bool select_pid(const struct selection *s, int pid);
 bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b);
 void select_free(struct selection *s);
 int parse_sockaddr(const char *s, struct in6_addr *addr, int *port);
 
-/* output.c: libsmartcols tables */
-struct libscols_table;
-struct libscols_line;
+/* output.c: the tables of every view */
+struct out;
 
-struct libscols_table *out_table(const struct opts *o, const char *name, const char *title);
-void out_column(struct libscols_table *tb, const char *name, int json, int flags);
-void out_cell(const struct opts *o, struct libscols_line *ln, size_t i, const char *s);
-void out_cell_u(const struct opts *o, struct libscols_line *ln, size_t i, u64 v);
-int out_print(struct libscols_table *tb);
-int out_print_group(const struct opts *o, struct libscols_table **tbs, size_t n);
+#define OUT_HIDDEN	BIT(30)	/* out_column(): shown only when -o names it */
+
+struct out *out_new(const struct opts *o, const char *name, const char *title);
+void out_as_object(struct out *t);
+void out_column(struct out *t, const char *name, int json, int flags);
+int out_row(struct out *t);
+void out_cell(struct out *t, size_t col, const char *s);
+void out_cell_u(struct out *t, size_t col, u64 v);
+void out_cell_list(struct out *t, size_t col, const struct holders *h);
+size_t out_list_max(const struct opts *o);
+int out_print(struct out *t);
+int out_print_group(struct out **tbs, size_t n);
+void out_discard(struct out *t);
 
 /* One file per view. */
 int view_list(const struct opts *o, struct model *m);
+struct out *list_table(const struct opts *o, struct model *m);
 
 /* stream.c */
 bool stream_usable(const struct opts *o);
 int stream_list(const struct opts *o, struct model *m);
-int view_summary(const struct opts *o, struct model *m);
+int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);
 int view_endpoints(const struct opts *o, struct model *m);
 int view_shared(const struct opts *o, struct model *m);

@@ -1,17 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fdscope: the -Q expression, e.g. 'TYPE == SOCK and (RXQ > 0 or NAME =~ "^/run")'.
+ * fdscope: the -Q expression, in the grammar of scols-filter(5) that lsfd
+ * 2.40+ uses, e.g. '(TYPE == "SOCK") and (RXQ > 0 or NAME =~ "^/run")'.
  *
- *   expr  := and { (or | ||) and }
- *   and   := unary { (and | &&) unary }
- *   unary := (not | !) unary | ( expr ) | COLUMN op VALUE
- *   op    := == != < <= > >= =~ !~  (or eq ne lt le gt ge)
- *   VALUE := "string" | 'string' | word
+ *   expr    := and { (or | ||) and }
+ *   and     := unary { (and | &&) unary }
+ *   unary   := term | (not | !) unary
+ *   term    := ( expr ) | operand [ op operand ]
+ *   operand := COLUMN | "string" | 'string' | NUMBER | true | false
+ *   op      := == != < <= > >= =~ !~  (or eq ne lt le gt ge)
  *
- * A number column compared with a number compares numerically, anything else
- * compares as strings; =~ and !~ take a POSIX extended regular expression. A
- * value that does not apply ("-") only satisfies != and !~.
+ * Bare words are column names; strings are quoted. Both sides of a
+ * comparison must have one type (a boolean column also takes 0 and 1), an
+ * ordering compares numbers or strings, and the right side of =~ or !~ is a
+ * string holding a POSIX extended regular expression. A boolean operand
+ * alone is a condition. A value that does not apply ("-") is unequal to
+ * everything, orders with nothing and matches no regular expression.
+ *
+ * libsmartcols 2.38 (Debian 12) has no filter API. The interface below
+ * follows the one 2.40 added, so that it can be swapped for it:
+ * filter_parse() is scols_new_filter() and scols_filter_parse_string(),
+ * filter_need() walks what scols_filter_next_holder() would return, and
+ * filter_match() is scols_line_apply_filter().
  */
+#include <errno.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +32,34 @@
 
 #include "fdscope.h"
 
-enum { F_OR, F_AND, F_NOT, F_CMP };
+enum node_kind { N_OR, N_AND, N_NOT, N_CMP, N_TEST };
 enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE };
 enum { T_END, T_LPAREN, T_RPAREN, T_AND, T_OR, T_NOT, T_OP, T_WORD, T_STRING };
+enum value_type { V_STR, V_NUM, V_BOOL };
 
-struct filter {
-	int kind;
-	struct filter *l;
-	struct filter *r;
-	int col;
+/* One side of a comparison: a column, or a literal already converted. */
+struct operand {
+	int col;		/* -1 for a literal */
+	enum value_type type;
+	char *text;		/* a string literal, or the literal as written */
+	char *label;		/* how messages show it: a column's name, "string" */
+	u64 num;		/* a number or boolean literal */
+};
+
+struct node {
+	enum node_kind kind;
+	struct node *l;
+	struct node *r;
 	int op;
-	char *val;
-	bool numeric;
-	u64 num;
+	struct operand a;	/* N_CMP: a op b; N_TEST: a alone */
+	struct operand b;
 	bool has_re;
 	regex_t re;
+};
+
+struct filter {
+	struct node *root;
+	struct sbuf left;	/* a column's text while the other side is read */
 };
 
 struct lexer {
@@ -58,14 +83,39 @@ static const struct {
 	{ "gt", OP_GT }, { "ge", OP_GE },
 };
 
+#define SYMBOL_OPS	8	/* ops[] before this are symbols, after it words */
+
 static const char * const op_names[] = {
 	[OP_EQ] = "==", [OP_NE] = "!=", [OP_LT] = "<", [OP_LE] = "<=",
 	[OP_GT] = ">", [OP_GE] = ">=", [OP_RE] = "=~", [OP_NRE] = "!~",
 };
 
+static const char * const type_names[] = {
+	[V_STR] = "a string", [V_NUM] = "a number", [V_BOOL] = "a boolean",
+};
+
 static bool word_char(char c)
 {
 	return c && !strchr(" \t\n()=!<>&|\"'", c);
+}
+
+/* A quoted string: \\, \" and \' stand for the character, other escapes stay. */
+static int lex_string(struct lexer *lx, const char *p)
+{
+	char q = *p++;
+
+	while (*p && *p != q) {
+		if (*p == '\\' && (p[1] == '\\' || p[1] == '"' || p[1] == '\''))
+			p++;
+		sb_addc(&lx->text, *p++);
+	}
+	if (!*p)
+		return fds_err("-Q: unterminated string");
+	if (!lx->text.s)
+		sb_add(&lx->text, "");
+	lx->tok = T_STRING;
+	lx->p = p + 1;
+	return 0;
 }
 
 /* Read the next token into lx->tok (and lx->text, lx->op). */
@@ -77,9 +127,9 @@ static int lex(struct lexer *lx)
 	while (*p == ' ' || *p == '\t' || *p == '\n')
 		p++;
 	sb_reset(&lx->text);
+	lx->p = p;
 	if (!*p) {
 		lx->tok = T_END;
-		lx->p = p;
 		return 0;
 	}
 	if (*p == '(' || *p == ')') {
@@ -94,7 +144,7 @@ static int lex(struct lexer *lx)
 		lx->p = p + 2;
 		return 0;
 	}
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < SYMBOL_OPS; i++) {
 		size_t n = strlen(ops[i].name);
 
 		if (!strncmp(p, ops[i].name, n)) {
@@ -111,207 +161,286 @@ static int lex(struct lexer *lx)
 		lx->p = p + 1;
 		return 0;
 	}
-	if (*p == '"' || *p == '\'') {
-		char q = *p++;
-
-		/* A backslash makes the next character literal. */
-		while (*p && *p != q) {
-			if (*p == '\\' && p[1])
-				p++;
-			sb_addc(&lx->text, *p++);
-		}
-		if (!*p)
-			return fds_err("-Q: unterminated string");
-		if (!lx->text.s)
-			sb_add(&lx->text, "");
-		lx->tok = T_STRING;
-		lx->p = p + 1;
-		return 0;
-	}
+	if (*p == '"' || *p == '\'')
+		return lex_string(lx, p);
 	if (!word_char(*p))
 		return fds_err("-Q: unexpected '%c' at offset %zu", *p, (size_t)(p - lx->s));
 	while (word_char(*p))
 		sb_addc(&lx->text, *p++);
 	lx->p = p;
 	lx->tok = T_WORD;
-	if (!strcasecmp(lx->text.s, "and"))
+	if (!strcasecmp(lx->text.s, "and")) {
 		lx->tok = T_AND;
-	else if (!strcasecmp(lx->text.s, "or"))
+	} else if (!strcasecmp(lx->text.s, "or")) {
 		lx->tok = T_OR;
-	else if (!strcasecmp(lx->text.s, "not"))
+	} else if (!strcasecmp(lx->text.s, "not")) {
 		lx->tok = T_NOT;
+	} else {
+		for (i = SYMBOL_OPS; i < ARRAY_SIZE(ops); i++) {
+			if (!strcasecmp(lx->text.s, ops[i].name)) {
+				lx->tok = T_OP;
+				lx->op = ops[i].op;
+			}
+		}
+	}
 	return 0;
 }
 
-static struct filter *parse_or(struct lexer *lx);
-
-static struct filter *node(int kind, struct filter *l, struct filter *r)
+static const char *tok_text(const struct lexer *lx)
 {
-	struct filter *f = xcalloc(1, sizeof(*f));
-
-	f->kind = kind;
-	f->l = l;
-	f->r = r;
-	return f;
+	return lx->tok == T_END ? "end of expression" : lx->text.s;
 }
 
-static bool word_op(struct lexer *lx)
-{
-	size_t i;
+static struct node *parse_or(struct lexer *lx);
 
-	if (lx->tok != T_WORD)
-		return false;
-	for (i = 8; i < ARRAY_SIZE(ops); i++) {
-		if (!strcasecmp(lx->text.s, ops[i].name)) {
-			lx->tok = T_OP;
-			lx->op = ops[i].op;
-			return true;
-		}
-	}
-	return false;
+static struct node *new_node(enum node_kind kind, struct node *l, struct node *r)
+{
+	struct node *n = xcalloc(1, sizeof(*n));
+
+	n->kind = kind;
+	n->l = l;
+	n->r = r;
+	n->a.col = -1;
+	n->b.col = -1;
+	return n;
 }
 
-static bool parse_u64(const char *s, u64 *v)
+static void free_node(struct node *n)
+{
+	if (!n)
+		return;
+	free_node(n->l);
+	free_node(n->r);
+	if (n->has_re)
+		regfree(&n->re);
+	free(n->a.text);
+	free(n->b.text);
+	free(n->a.label);
+	free(n->b.label);
+	free(n);
+}
+
+static enum value_type column_type(int col)
+{
+	if (columns[col].json == SCOLS_JSON_NUMBER)
+		return V_NUM;
+	if (columns[col].json == SCOLS_JSON_BOOLEAN)
+		return V_BOOL;
+	return V_STR;
+}
+
+/* Decimal digits only, and no more than fit in 64 bits. */
+static int parse_number(const char *s, u64 *v)
 {
 	char *end;
 
 	if (*s < '0' || *s > '9')
-		return false;
+		return -1;
+	errno = 0;
 	*v = strtoull(s, &end, 10);
-	return !*end;
+	if (*end)
+		return -1;
+	return errno == ERANGE ? -ERANGE : 0;
 }
 
-static struct filter *parse_cmp(struct lexer *lx)
+static const char *operand_kind(const struct operand *o)
 {
-	struct filter *f;
-	int col;
+	return o->col >= 0 ? " column" : "";
+}
 
-	if (lx->tok != T_WORD) {
-		fds_err("-Q: expected a column name, found '%s'",
-			lx->tok == T_END ? "end of expression" : lx->text.s);
-		return NULL;
-	}
-	col = column_by_name(lx->text.s, lx->text.len);
-	if (col < 0) {
-		fds_err("-Q: unknown column '%s'", lx->text.s);
-		return NULL;
-	}
-	f = node(F_CMP, NULL, NULL);
-	f->col = col;
-	if (lex(lx) || (!word_op(lx) && lx->tok != T_OP)) {
-		if (lx->tok != T_OP)
-			fds_err("-Q: expected an operator after '%s'", columns[col].name);
-		goto bad;
-	}
-	f->op = lx->op;
-	if (lex(lx))
-		goto bad;
+static char *quoted(const char *s)
+{
+	struct sbuf b = { 0 };
+
+	sb_addc(&b, '"');
+	sb_add(&b, s);
+	sb_addc(&b, '"');
+	return b.s;
+}
+
+/* The current token as an operand; @other is the left side, if any. */
+static int parse_operand(struct lexer *lx, struct operand *o, const struct operand *other)
+{
+	const char *w = lx->text.s;
+	int rc;
+
+	o->col = -1;
 	if (lx->tok != T_WORD && lx->tok != T_STRING) {
-		fds_err("-Q: expected a value after '%s %s'", columns[col].name,
-			op_names[f->op]);
-		goto bad;
+		if (other)
+			return fds_err("-Q: expected a value after '%s', found '%s'",
+				       other->label, tok_text(lx));
+		return fds_err("-Q: expected a column name, found '%s'", tok_text(lx));
 	}
-	f->val = xstrdup(lx->text.s);
-	if (f->op == OP_RE || f->op == OP_NRE) {
-		int rc = regcomp(&f->re, f->val, REG_EXTENDED | REG_NOSUB);
+	o->text = xstrdup(w);
+	if (lx->tok == T_STRING) {
+		o->type = V_STR;
+		o->label = quoted(w);
+		return lex(lx);
+	}
+	o->label = xstrdup(w);
+	if (*w >= '0' && *w <= '9') {
+		o->type = V_NUM;
+		rc = parse_number(w, &o->num);
+		if (rc == -ERANGE)
+			return fds_err("-Q: number out of range: %s", w);
+		if (rc)
+			return fds_err("-Q: not a number: %s", w);
+		return lex(lx);
+	}
+	if (!strcasecmp(w, "true") || !strcasecmp(w, "false")) {
+		o->type = V_BOOL;
+		o->num = !strcasecmp(w, "true");
+		return lex(lx);
+	}
+	o->col = column_by_name(w, strlen(w));
+	if (o->col < 0 && other)
+		return fds_err("-Q: %s is not a column, and %s%s is %s (strings are quoted)",
+			       w, other->label, operand_kind(other), type_names[other->type]);
+	if (o->col < 0)
+		return fds_err("-Q: unknown column '%s'", w);
+	o->type = column_type(o->col);
+	free(o->label);
+	o->label = xstrdup(columns[o->col].name);
+	return lex(lx);
+}
 
+/* Check that @n's two sides can be compared with its operator. */
+static int check_types(struct node *n)
+{
+	struct operand *a = &n->a, *b = &n->b;
+	const char *op = op_names[n->op];
+
+	if (n->op == OP_RE || n->op == OP_NRE) {
+		int rc;
+
+		if (b->col >= 0 || b->type != V_STR)
+			return fds_err("-Q: %s %s: the right side must be a quoted regex",
+				       op, b->label);
+		rc = regcomp(&n->re, b->text, REG_EXTENDED | REG_NOSUB);
 		if (rc) {
 			char msg[128];
 
-			regerror(rc, &f->re, msg, sizeof(msg));
-			fds_err("-Q: bad regular expression '%s': %s", f->val, msg);
-			goto bad;
+			regerror(rc, &n->re, msg, sizeof(msg));
+			return fds_err("-Q: bad regular expression '%s': %s", b->text, msg);
 		}
-		f->has_re = true;
-	} else if (columns[col].json == SCOLS_JSON_NUMBER) {
-		f->numeric = parse_u64(f->val, &f->num);
-		if (!f->numeric && f->op != OP_EQ && f->op != OP_NE) {
-			fds_err("-Q: %s is a number column, '%s' is not a number",
-				columns[col].name, f->val);
-			goto bad;
-		}
-	} else if (columns[col].json == SCOLS_JSON_BOOLEAN) {
-		if (!strcasecmp(f->val, "true") || !strcasecmp(f->val, "yes"))
-			strcpy(f->val, "1");
-		else if (!strcasecmp(f->val, "false") || !strcasecmp(f->val, "no"))
-			strcpy(f->val, "0");
+		n->has_re = true;
+		return 0;
 	}
+	/* A boolean column also compares with 0 and 1, as it prints them. */
+	if (a->type == V_BOOL && b->col < 0 && b->type == V_NUM && b->num <= 1)
+		b->type = V_BOOL;
+	if (b->type == V_BOOL && a->col < 0 && a->type == V_NUM && a->num <= 1)
+		a->type = V_BOOL;
+	if (a->type != b->type)
+		return fds_err("-Q: %s %s %s: %s%s is %s and %s%s is %s",
+			       a->label, op, b->label, a->label, operand_kind(a),
+			       type_names[a->type], b->label, operand_kind(b),
+			       type_names[b->type]);
+	if (a->type == V_BOOL && n->op != OP_EQ && n->op != OP_NE)
+		return fds_err("-Q: %s %s %s: booleans only compare with == and !=",
+			       a->label, op, b->label);
+	return 0;
+}
+
+static struct node *parse_primary(struct lexer *lx)
+{
+	struct node *n;
+
+	if (lx->tok == T_LPAREN) {
+		if (lex(lx))
+			return NULL;
+		lx->depth++;
+		n = parse_or(lx);
+		lx->depth--;
+		if (!n)
+			return NULL;
+		if (lx->tok != T_RPAREN) {
+			fds_err("-Q: missing ')' before '%s'", tok_text(lx));
+			goto bad;
+		}
+		if (lex(lx))
+			goto bad;
+		return n;
+	}
+	n = new_node(N_TEST, NULL, NULL);
+	if (parse_operand(lx, &n->a, NULL))
+		goto bad;
+	if (lx->tok != T_OP) {
+		if (n->a.type == V_BOOL)
+			return n;
+		if (lx->tok == T_WORD || lx->tok == T_STRING)
+			fds_err("-Q: expected an operator after '%s', found '%s'",
+				n->a.label, tok_text(lx));
+		else
+			fds_err("-Q: %s%s is %s, not a condition (compare it: %s == ...)",
+				n->a.label, operand_kind(&n->a), type_names[n->a.type],
+				n->a.label);
+		goto bad;
+	}
+	n->kind = N_CMP;
+	n->op = lx->op;
 	if (lex(lx))
 		goto bad;
-	return f;
+	if (lx->tok != T_WORD && lx->tok != T_STRING) {
+		fds_err("-Q: expected a value after '%s %s', found '%s'",
+			n->a.label, op_names[n->op], tok_text(lx));
+		goto bad;
+	}
+	if (parse_operand(lx, &n->b, &n->a) || check_types(n))
+		goto bad;
+	return n;
 bad:
-	filter_free(f);
+	free_node(n);
 	return NULL;
 }
 
-static struct filter *parse_unary(struct lexer *lx)
+static struct node *parse_unary(struct lexer *lx)
 {
-	struct filter *f;
+	struct node *n;
 
 	if (lx->depth >= MAX_DEPTH) {
 		fds_err("-Q: expression nested too deeply");
 		return NULL;
 	}
-	if (lx->tok == T_NOT) {
-		if (lex(lx))
-			return NULL;
-		lx->depth++;
-		f = parse_unary(lx);
-		lx->depth--;
-		return f ? node(F_NOT, f, NULL) : NULL;
-	}
-	if (lx->tok == T_LPAREN) {
-		if (lex(lx))
-			return NULL;
-		lx->depth++;
-		f = parse_or(lx);
-		lx->depth--;
-		if (!f)
-			return NULL;
-		if (lx->tok != T_RPAREN) {
-			fds_err("-Q: missing ')'");
-			filter_free(f);
-			return NULL;
-		}
-		if (lex(lx)) {
-			filter_free(f);
-			return NULL;
-		}
-		return f;
-	}
-	return parse_cmp(lx);
+	if (lx->tok != T_NOT)
+		return parse_primary(lx);
+	if (lex(lx))
+		return NULL;
+	lx->depth++;
+	n = parse_unary(lx);
+	lx->depth--;
+	return n ? new_node(N_NOT, n, NULL) : NULL;
 }
 
-static struct filter *parse_binary(struct lexer *lx, int tok)
+static struct node *parse_binary(struct lexer *lx, int tok)
 {
-	struct filter *l, *r;
+	struct node *l, *r;
 
 	l = tok == T_OR ? parse_binary(lx, T_AND) : parse_unary(lx);
 	while (l && lx->tok == tok) {
 		if (lex(lx)) {
-			filter_free(l);
+			free_node(l);
 			return NULL;
 		}
 		r = tok == T_OR ? parse_binary(lx, T_AND) : parse_unary(lx);
 		if (!r) {
-			filter_free(l);
+			free_node(l);
 			return NULL;
 		}
-		l = node(tok == T_OR ? F_OR : F_AND, l, r);
+		l = new_node(tok == T_OR ? N_OR : N_AND, l, r);
 	}
 	return l;
 }
 
-static struct filter *parse_or(struct lexer *lx)
+static struct node *parse_or(struct lexer *lx)
 {
 	return parse_binary(lx, T_OR);
 }
 
-/* Parse @expr; NULL after printing a one-line error. */
-struct filter *filter_parse(const char *expr)
+static struct node *parse_expr(const char *expr)
 {
 	struct lexer lx = { .s = expr, .p = expr };
-	struct filter *f = NULL;
+	struct node *n = NULL;
 
 	if (lex(&lx))
 		goto out;
@@ -319,35 +448,68 @@ struct filter *filter_parse(const char *expr)
 		fds_err("-Q: empty expression");
 		goto out;
 	}
-	f = parse_or(&lx);
-	if (f && lx.tok != T_END) {
+	n = parse_or(&lx);
+	if (n && lx.tok != T_END) {
 		fds_err("-Q: unexpected '%s'", lx.text.s);
-		filter_free(f);
-		f = NULL;
+		free_node(n);
+		n = NULL;
 	}
 out:
 	free(lx.text.s);
-	return f;
+	return n;
 }
 
-static bool cmp_match(const struct filter *f, struct model *m, size_t row, struct sbuf *b)
+/*
+ * Parse @expr and AND it with @prev (a second -Q), or make a new filter when
+ * @prev is NULL. Returns NULL after printing a one-line error; @prev is
+ * left as it was then.
+ */
+struct filter *filter_parse(struct filter *prev, const char *expr)
 {
-	const char *v = column_value(m, row, f->col, b);
-	u64 n;
+	struct node *n = parse_expr(expr);
+
+	if (!n)
+		return NULL;
+	if (prev) {
+		prev->root = new_node(N_AND, prev->root, n);
+		return prev;
+	}
+	prev = xcalloc(1, sizeof(*prev));
+	prev->root = n;
+	return prev;
+}
+
+/* The operand's value in @b: false when it does not apply to the row. */
+static bool operand_value(const struct operand *o, struct model *m, size_t row,
+			  struct sbuf *b, const char **text, u64 *num)
+{
+	const char *v;
+
+	if (o->col < 0) {
+		*text = o->text;
+		*num = o->num;
+		return true;
+	}
+	v = column_value(m, row, o->col, b);
+	if (!v)
+		return false;
+	*text = v;
+	if (o->type == V_BOOL)
+		*num = *v == '1';
+	else if (o->type == V_NUM && parse_number(v, num))
+		return false;
+	return true;
+}
+
+static bool compare(const struct node *n, const char *x, u64 xn, const char *y, u64 yn)
+{
 	int c;
 
-	if (!v)
-		return f->op == OP_NE || f->op == OP_NRE;
-	if (f->has_re) {
-		bool hit = !regexec(&f->re, v, 0, NULL, 0);
-
-		return f->op == OP_RE ? hit : !hit;
-	}
-	if (f->numeric && parse_u64(v, &n))
-		c = n < f->num ? -1 : n > f->num;
+	if (n->a.type == V_STR)
+		c = strcmp(x, y);
 	else
-		c = strcmp(v, f->val);
-	switch (f->op) {
+		c = xn < yn ? -1 : xn > yn;
+	switch (n->op) {
 	case OP_EQ:
 		return c == 0;
 	case OP_NE:
@@ -364,36 +526,63 @@ static bool cmp_match(const struct filter *f, struct model *m, size_t row, struc
 	return false;
 }
 
-bool filter_match(const struct filter *f, struct model *m, size_t row, struct sbuf *b)
+static bool node_match(struct filter *f, const struct node *n, struct model *m, size_t row,
+		       struct sbuf *b)
 {
-	switch (f->kind) {
-	case F_OR:
-		return filter_match(f->l, m, row, b) || filter_match(f->r, m, row, b);
-	case F_AND:
-		return filter_match(f->l, m, row, b) && filter_match(f->r, m, row, b);
-	case F_NOT:
-		return !filter_match(f->l, m, row, b);
+	const char *x, *y;
+	u64 xn = 0, yn = 0;
+	bool hit;
+
+	switch (n->kind) {
+	case N_OR:
+		return node_match(f, n->l, m, row, b) || node_match(f, n->r, m, row, b);
+	case N_AND:
+		return node_match(f, n->l, m, row, b) && node_match(f, n->r, m, row, b);
+	case N_NOT:
+		return !node_match(f, n->l, m, row, b);
+	case N_TEST:
+		return operand_value(&n->a, m, row, b, &x, &xn) && xn;
+	case N_CMP:
+		break;
 	}
-	return cmp_match(f, m, row, b);
+	if (!operand_value(&n->a, m, row, &f->left, &x, &xn))
+		return n->op == OP_NE || n->op == OP_NRE;
+	if (n->has_re) {
+		hit = !regexec(&n->re, x, 0, NULL, 0);
+		return n->op == OP_RE ? hit : !hit;
+	}
+	if (!operand_value(&n->b, m, row, b, &y, &yn))
+		return n->op == OP_NE;
+	return compare(n, x, xn, y, yn);
+}
+
+bool filter_match(struct filter *f, struct model *m, size_t row, struct sbuf *b)
+{
+	return node_match(f, f->root, m, row, b);
+}
+
+static unsigned int operand_need(const struct operand *o)
+{
+	return o->col >= 0 ? columns[o->col].need : 0;
+}
+
+static unsigned int node_need(const struct node *n)
+{
+	if (!n)
+		return 0;
+	return operand_need(&n->a) | operand_need(&n->b) | node_need(n->l) | node_need(n->r);
 }
 
 unsigned int filter_need(const struct filter *f)
 {
-	if (!f)
-		return 0;
-	if (f->kind == F_CMP)
-		return columns[f->col].need;
-	return filter_need(f->l) | filter_need(f->r);
+	return f ? node_need(f->root) : 0;
 }
 
 void filter_free(struct filter *f)
 {
 	if (!f)
 		return;
-	filter_free(f->l);
-	filter_free(f->r);
-	if (f->has_re)
-		regfree(&f->re);
-	free(f->val);
+	free_node(f->root);
+	free(f->left.s);
 	free(f);
 }

@@ -23,38 +23,13 @@ static bool on_debugfs(const char *path)
 	return !statfs(path, &sfs) && sfs.f_type == DEBUGFS_MAGIC;
 }
 
-/* Read everything from @fd into one NUL-terminated buffer. */
-static int read_all(int fd, char **bufp, size_t *lenp)
+static size_t count_lines(const char *buf, size_t len)
 {
-	size_t cap = 1 << 20, len = 0;
-	struct stat st;
-	char *buf;
+	size_t n = 0;
 
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (size_t)st.st_size + 2;
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = xrealloc(buf, cap, 1);
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return -1;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	return 0;
+	while (len--)
+		n += *buf++ == '\n';
+	return n;
 }
 
 /* The one-line reason why the live file @path cannot be opened. */
@@ -118,6 +93,8 @@ static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, b
 	struct fds_table *t = &m->tab[kind];
 	char err[256], *path;
 	size_t len, plen;
+	bool unterminated;
+	size_t last = 0;	/* the line that had no newline */
 	int fd = -1;
 
 	plen = strlen(dir) + strlen(name) + 2;
@@ -154,13 +131,26 @@ static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, b
 		goto fail;
 	}
 	close(fd);
+	/*
+	 * A saved file that lost its final newline (an editor, a transfer)
+	 * is read whole; if its last line is cut short, that is the error.
+	 */
+	unterminated = len && m->buf[kind][len - 1] != '\n' && memchr(m->buf[kind], '\n', len);
+	if (unterminated) {
+		m->buf[kind][len++] = '\n';
+		last = count_lines(m->buf[kind], len);
+	}
 	if (fds_parse(t, kind, m->buf[kind], len, err, sizeof(err))) {
-		if (t->errline)
+		if (unterminated && t->errline == last)
+			fds_err("%s:%zu: truncated line (no newline at end of file)", path,
+				t->errline);
+		else if (t->errline)
 			fds_err("%s:%zu: %s", path, t->errline, err);
 		else
 			fds_err("%s: %s", path, err);
 		goto fail;
 	}
+	m->unterminated[kind] = unterminated;
 	free(path);
 	return 0;
 fail:
@@ -172,6 +162,7 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 {
 	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
 	bool kfilter;
+	int kind;
 
 	/*
 	 * Only a debugfs directory takes the pid filter: a saved dump opened
@@ -185,5 +176,11 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 		return -1;
 	if ((need & NEED_TASKS) && load_one(m, o, FDS_TASKS, kfilter))
 		return -1;
+	/* Warned after every file is read: an error stays the only line. */
+	for (kind = 0; kind < FDS_NKINDS; kind++) {
+		if (m->unterminated[kind])
+			fds_warn("%s/%s: no newline at end of file; its last line was read",
+				 dir, fds_kind_name(kind));
+	}
 	return 0;
 }

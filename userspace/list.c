@@ -7,11 +7,41 @@
 
 #include "fdscope.h"
 
-int view_list(const struct opts *o, struct model *m)
+/* The fd list as a table, not yet printed. */
+struct out *list_table(const struct opts *o, struct model *m)
 {
-	struct libscols_table *tb;
+	struct out *t = out_new(o, "fdscope", NULL);
+	struct holders h = { 0 };
 	struct sbuf b = { 0 };
 	size_t row, i;
+
+	for (i = 0; i < o->ncols; i++) {
+		const struct column *c = &columns[o->cols[i]];
+
+		out_column(t, c->name, c->json, c->flags);
+	}
+	for (row = 0; row < m->nfiles; row++) {
+		if (!select_row(o, m, row, &b))
+			continue;
+		out_row(t);
+		for (i = 0; i < o->ncols; i++) {
+			/* JSON lists are whole: the table's text is capped. */
+			if (o->json && columns[o->cols[i]].json == J_LIST) {
+				holders_reset(&h, (size_t)-1);
+				model_endpoints(m, row, &h);
+				out_cell_list(t, i, &h);
+				continue;
+			}
+			out_cell(t, i, column_value(m, row, o->cols[i], &b));
+		}
+	}
+	sb_free(&b);
+	holders_free(&h);
+	return t;
+}
+
+int view_list(const struct opts *o, struct model *m)
+{
 	int rc;
 
 	if (stream_usable(o)) {
@@ -19,26 +49,5 @@ int view_list(const struct opts *o, struct model *m)
 		if (rc <= 0)
 			return rc;
 	}
-	tb = out_table(o, "fdscope", NULL);
-	for (i = 0; i < o->ncols; i++) {
-		const struct column *c = &columns[o->cols[i]];
-
-		out_column(tb, c->name, c->json, c->flags);
-	}
-	for (row = 0; row < m->nfiles; row++) {
-		struct libscols_line *ln;
-
-		if (!select_row(o, m, row, &b))
-			continue;
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln) {
-			free(b.s);
-			scols_unref_table(tb);
-			return fds_err("out of memory");
-		}
-		for (i = 0; i < o->ncols; i++)
-			out_cell(o, ln, i, column_value(m, row, o->cols[i], &b));
-	}
-	free(b.s);
-	return out_print(tb);
+	return out_print(list_table(o, m));
 }

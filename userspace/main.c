@@ -12,8 +12,7 @@
 #include "fdscope.h"
 
 enum {
-	OPT_LIST_COLUMNS = 0x100,
-	OPT_INET4,
+	OPT_INET4 = 0x100,
 	OPT_INET6,
 	OPT_SUMMARY,
 	OPT_TASKS,
@@ -21,6 +20,9 @@ enum {
 	OPT_SHARED,
 	OPT_TOP,
 	OPT_DIR,
+	OPT_NOTRUNCATE,
+	OPT_SAVE,
+	OPT_GRAPH,
 };
 
 static const struct option longopts[] = {
@@ -28,7 +30,8 @@ static const struct option longopts[] = {
 	{ "raw",		no_argument,		NULL, 'r' },
 	{ "noheadings",		no_argument,		NULL, 'n' },
 	{ "output",		required_argument,	NULL, 'o' },
-	{ "list-columns",	no_argument,		NULL, OPT_LIST_COLUMNS },
+	{ "list-columns",	no_argument,		NULL, 'H' },
+	{ "notruncate",		no_argument,		NULL, OPT_NOTRUNCATE },
 	{ "threads",		no_argument,		NULL, 'l' },
 	{ "pid",		required_argument,	NULL, 'p' },
 	{ "user",		required_argument,	NULL, 'u' },
@@ -38,12 +41,13 @@ static const struct option longopts[] = {
 	{ "inet6",		optional_argument,	NULL, OPT_INET6 },
 	{ "unix",		no_argument,		NULL, 'U' },
 	{ "filter",		required_argument,	NULL, 'Q' },
-	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
+	{ "summary",		optional_argument,	NULL, OPT_SUMMARY },
 	{ "tasks",		no_argument,		NULL, OPT_TASKS },
 	{ "endpoints",		no_argument,		NULL, OPT_ENDPOINTS },
 	{ "shared",		no_argument,		NULL, OPT_SHARED },
 	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "dir",		required_argument,	NULL, OPT_DIR },
+	{ "save",		required_argument,	NULL, OPT_SAVE },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -61,7 +65,8 @@ static void usage(void)
 	      "  -r, --raw                raw output (no alignment)\n"
 	      "  -n, --noheadings         no header line\n"
 	      "  -o, --output LIST        columns to show; +LIST adds to the default\n"
-	      "      --list-columns       list the columns and exit\n"
+	      "  -H, --list-columns       list the columns and exit\n"
+	      "      --notruncate         never truncate or wrap cells to the terminal\n"
 	      "  -l, --threads            also list tables owned by single threads (TID)\n"
 	      "\n"
 	      "Selection (-t, -i, -U select when any of them matches):\n"
@@ -74,13 +79,15 @@ static void usage(void)
 	      "  -Q, --filter EXPR        e.g. 'TYPE == \"SOCK\" and RXQ > 0'\n"
 	      "\n"
 	      "Views (instead of one row per fd):\n"
-	      "      --summary            fds per type and process, sockets per state\n"
+	      "      --summary[=WHEN]     fds per type and process, sockets per state:\n"
+	      "                           only (the default), append (after the list), never\n"
 	      "      --top N              processes in --summary (default 10, 0 for all)\n"
 	      "      --tasks              per process: fds, table size, fds 0-2, sharing\n"
 	      "      --endpoints          other ends of pipes, FIFOs and unix sockets\n"
 	      "      --shared             open files held by several fds or processes\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
+	      "      --save DIR           save the files, uid names, kernel, host and time\n"
 	      "  -h, --help               show this help\n"
 	      "  -V, --version            show the version\n"
 	      "\n"
@@ -96,6 +103,21 @@ static int set_view(struct opts *o, enum view v, const char *name)
 	o->view = v;
 	current = name;
 	return 0;
+}
+
+/* lsfd's --summary[=only|append|never] */
+static int summary_when(struct opts *o, const char *when)
+{
+	if (when && !strcmp(when, "never")) {
+		if (o->view == VIEW_SUMMARY)
+			o->view = VIEW_LIST;
+		o->summary_append = false;
+		return 0;
+	}
+	if (when && strcmp(when, "only") && strcmp(when, "append"))
+		return fds_err("--summary=%s: expected only, append or never", when);
+	o->summary_append = when && !strcmp(when, "append");
+	return set_view(o, VIEW_SUMMARY, "--summary");
 }
 
 /* -i takes its SPEC attached, after '=', or as the next word. */
@@ -125,15 +147,39 @@ static unsigned int view_need(const struct opts *o)
 	return need;
 }
 
+/* A view that joins on a column the dump lacks says so, not shows nothing. */
+static int view_check_columns(const struct opts *o, const struct model *m)
+{
+	static const struct {
+		enum view view;
+		const char *option;
+		int col;
+	} needs[] = {
+		{ VIEW_SHARED, "--shared", FC_FILEID },
+		{ VIEW_ENDPOINTS, "--endpoints", FC_INO },
+		{ VIEW_ENDPOINTS, "--endpoints", FC_MODE },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(needs); i++) {
+		if (o->view == needs[i].view && !(m->tab[FDS_FILES].cols & (1u << needs[i].col)))
+			return fds_err("%s needs the '%s' column, which %s/files lacks",
+				       needs[i].option, fds_column_name(FDS_FILES, needs[i].col),
+				       o->dir ? o->dir : FDSCOPE_DIR);
+	}
+	return 0;
+}
+
 static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 {
+	struct filter *filter;
 	const char *spec;
 	size_t i;
 	char *end;
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":Jrno:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":JrnHo:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o->json = true;
@@ -149,8 +195,11 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->outputs = xrealloc(o->outputs, o->noutputs + 1, sizeof(*o->outputs));
 			o->outputs[o->noutputs++] = optarg;
 			break;
-		case OPT_LIST_COLUMNS:
+		case 'H':
 			*list_columns = true;
+			break;
+		case OPT_NOTRUNCATE:
+			o->notruncate = true;
 			break;
 		case 'l':
 			o->threads = true;
@@ -160,8 +209,9 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 				return -1;
 			break;
 		case 'u':
-			if (select_add_users(&o->sel, optarg))
-				return -1;
+			/* Names are resolved once --dir (and its users file) is known. */
+			o->users = xrealloc(o->users, o->nusers + 1, sizeof(*o->users));
+			o->users[o->nusers++] = optarg;
 			break;
 		case 't':
 			if (select_add_types(&o->sel, optarg))
@@ -178,14 +228,14 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->sel.unix_sockets = true;
 			break;
 		case 'Q':
-			if (o->filter)
-				return fds_err("-Q given twice; join the expressions with 'and'");
-			o->filter = filter_parse(optarg);
-			if (!o->filter)
+			/* A second -Q is ANDed with the first. */
+			filter = filter_parse(o->filter, optarg);
+			if (!filter)
 				return -1;
+			o->filter = filter;
 			break;
 		case OPT_SUMMARY:
-			if (set_view(o, VIEW_SUMMARY, "--summary"))
+			if (summary_when(o, optarg))
 				return -1;
 			break;
 		case OPT_TASKS:
@@ -208,6 +258,9 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		case OPT_DIR:
 			o->dir = optarg;
 			break;
+		case OPT_SAVE:
+			o->save = optarg;
+			break;
 		case 'h':
 			usage();
 			exit(0);
@@ -224,16 +277,23 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			return fds_err("unknown option '%s' (see --help)", argv[optind - 1]);
 		}
 	}
-	for (i = 0; i < o->noutputs; i++) {
+	/* A view checks -o against its own columns when it starts. */
+	for (i = 0; i < o->noutputs && (o->view == VIEW_LIST || o->summary_append); i++) {
 		if (columns_parse(o, o->outputs[i]))
 			return -1;
 	}
 	if (optind < argc)
 		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
+	if (o->dir && users_load(o->dir))
+		return -1;
+	for (i = 0; i < o->nusers; i++) {
+		if (select_add_users(&o->sel, o->users[i]))
+			return -1;
+	}
 	if (o->json && o->raw)
 		return fds_err("--json and --raw cannot be used together");
-	if (o->noutputs && o->view != VIEW_LIST)
-		return fds_err("--output only applies to the fd list, not to the other views");
+	if (o->noutputs && o->view == VIEW_SUMMARY && !o->summary_append)
+		return fds_err("--output does not apply to --summary (it prints four tables)");
 	if (o->top >= 0 && o->view != VIEW_SUMMARY)
 		return fds_err("--top only applies to --summary");
 	if (o->top < 0)
@@ -255,18 +315,24 @@ int main(int argc, char **argv)
 		rc = columns_list(&o);
 		goto out;
 	}
+	if (o.save) {
+		rc = save_dump(&o, o.save);
+		goto out;
+	}
 	if (!o.ncols)
 		columns_default(&o);
 	select_done(&o.sel);
 	if (input_load(&m, &o, view_need(&o)))
 		goto out;
 	model_init(&m, &o);
+	if (select_check_types(&o.sel, &m) || view_check_columns(&o, &m))
+		goto out;
 	switch (o.view) {
 	case VIEW_LIST:
 		rc = view_list(&o, &m);
 		break;
 	case VIEW_SUMMARY:
-		rc = view_summary(&o, &m);
+		rc = view_summary(&o, &m, o.summary_append ? list_table(&o, &m) : NULL);
 		break;
 	case VIEW_TASKS:
 		rc = view_tasks(&o, &m);
@@ -284,5 +350,6 @@ out:
 	filter_free(o.filter);
 	free(o.cols);
 	free(o.outputs);
+	free(o.users);
 	return rc ? 1 : 0;
 }

@@ -10,6 +10,11 @@
 
 #include "fdscope.h"
 
+static bool streq(const char *a, const char *b)
+{
+	return a && !strcmp(a, b);
+}
+
 static u64 task_key(int pid, int tid)
 {
 	return (u64)(u32)pid << 32 | (u32)tid;
@@ -21,6 +26,28 @@ static int fileid_key(const void *ctx, size_t i, u64 *k)
 
 	*k = s->fileid;
 	return HAVE(s, SC_FILEID);
+}
+
+/*
+ * The module names unix states as unix_diag does; fdscope shows them with
+ * TCP's words, as ss does, so that one expression finds every listener.
+ */
+static void unix_states(struct fds_sock *socks, size_t n)
+{
+	static const char * const names[][2] = {
+		{ "listen", "LISTEN" }, { "connected", "ESTABLISHED" },
+		{ "unconnected", "CLOSE" },
+	};
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (!socks[i].state || !streq(socks[i].family, "unix"))
+			continue;
+		for (k = 0; k < ARRAY_SIZE(names); k++) {
+			if (!strcmp(socks[i].state, names[k][0]))
+				socks[i].state = names[k][1];
+		}
+	}
 }
 
 void model_init(struct model *m, const struct opts *o)
@@ -36,7 +63,7 @@ void model_init(struct model *m, const struct opts *o)
 	m->tasks = m->tab[FDS_TASKS].recs;
 	m->ntasks = m->tab[FDS_TASKS].nrecs;
 	m->threads = o->threads;
-	m->list_sep = o->json ? '\n' : ' ';
+	unix_states(m->tab[FDS_SOCKETS].recs, m->nsocks);
 
 	idx_init(&m->task_idx, m->ntasks);
 	for (i = 0; i < m->ntasks; i++) {
@@ -86,6 +113,7 @@ void model_free(struct model *m)
 	free(m->pipe_count);
 	idx_free(&m->fileid_idx);
 	free(m->fileid_next);
+	holders_free(&m->eps);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -116,11 +144,6 @@ const char *model_user(const struct model *m, int pid, int tid)
 	const struct fds_task *t = model_task(m, pid, tid);
 
 	return t && HAVE(t, TC_UID) ? user_name(t->uid) : NULL;
-}
-
-static bool streq(const char *a, const char *b)
-{
-	return a && !strcmp(a, b);
 }
 
 /* The protocol word NAME starts with, or NULL to spell out the family. */
@@ -251,55 +274,10 @@ static void index_pipes(struct model *m)
 	}
 }
 
-static void add_holder(struct sbuf *b, int pid, const char *comm, int fd, const char *mode)
+static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct holders *h)
 {
-	sb_addu(b, (u64)pid);
-	sb_addc(b, ',');
-	sb_add(b, comm ? comm : "-");
-	sb_addc(b, ',');
-	sb_addu(b, (u64)fd);
-	if (mode)
-		sb_add(b, mode);
-}
-
-/* "PID,COMMAND,FD" and, with @mode, the access mode: "1234,cat,3w". */
-void model_holder(const struct model *m, size_t row, struct sbuf *b, bool mode)
-{
-	const struct fds_file *f = &m->files[row];
-
-	add_holder(b, f->pid, f->comm, f->fd, mode ? f->mode : NULL);
-}
-
-/* A list of at most @max entries, then "+N more" for the @total - @max others. */
-struct list {
-	struct sbuf *b;
-	size_t max;
-	size_t n;
-	char sep;
-};
-
-static bool list_room(struct list *l)
-{
-	if (l->n >= l->max)
-		return false;
-	if (l->n++)
-		sb_addc(l->b, l->sep);
-	return true;
-}
-
-static void list_end(struct list *l, size_t total)
-{
-	if (total <= l->n)
-		return;
-	sb_addc(l->b, l->sep);
-	sb_addc(l->b, '+');
-	sb_addu(l->b, total - l->n);
-	sb_add(l->b, " more");
-}
-
-static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct list *l)
-{
-	size_t total;
+	size_t count, walked = 0;
+	struct holder *e;
 	u32 j;
 
 	/* Peer inode 0: the peer socket is gone. */
@@ -308,18 +286,21 @@ static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct lis
 	index_sockets(m);
 	j = idx_get(&m->sock_ino, s->peer);
 	if (j == IDX_NONE) {
-		sb_add(l->b, "socket:[");
-		sb_addu(l->b, s->peer);
-		sb_addc(l->b, ']');
+		e = holders_add(h);
+		if (e)
+			e->inode = s->peer;
 		return true;
 	}
-	total = m->sock_ino_count[j];
-	for (; j != IDX_NONE && list_room(l); j = m->sock_ino_next[j]) {
+	count = m->sock_ino_count[j];
+	for (; j != IDX_NONE; j = m->sock_ino_next[j]) {
 		const struct fds_sock *p = &m->socks[j];
 
-		add_holder(l->b, p->pid, p->comm, p->fd, NULL);
+		walked++;
+		if (!holders_add_fd(h, p->pid, HAVE(p, SC_TID) ? p->tid : 0, p->comm, p->fd, NULL))
+			break;
 	}
-	list_end(l, total);
+	/* The rest are counted, not walked. */
+	holders_skip(h, count - walked);
 	return true;
 }
 
@@ -335,62 +316,56 @@ static bool same_inode(const struct fds_file *a, const struct fds_file *b)
  * way, or either way for rw. Each kind of end has its own chain, so that the
  * walk stops after the entries shown however many fds share the pipe.
  */
-static bool pipe_endpoints(struct model *m, size_t row, struct list *l)
+static bool pipe_endpoints(struct model *m, size_t row, struct holders *h)
 {
 	const struct fds_file *f = &m->files[row];
 	int self = pipe_class(f->mode), c;
-	size_t total = 0;
+	size_t start = h->total;
 	u64 key;
 	u32 j;
 
 	index_pipes(m);
 	key = pipe_key(f);
 	for (c = 0; c < 3; c++) {
+		size_t count, walked = 0;
+
 		if (c == self && c != 2)
 			continue;
 		j = idx_get(&m->pipe_ino[c], key);
 		if (j == IDX_NONE)
 			continue;
-		total += m->pipe_count[j] - (c == self);
-		for (; j != IDX_NONE; j = m->pipe_next[j]) {
+		count = m->pipe_count[j] - (c == self);
+		for (; j != IDX_NONE && walked < count; j = m->pipe_next[j]) {
 			const struct fds_file *p = &m->files[j];
 
 			if (j == row || !same_inode(p, f))
 				continue;
-			if (!list_room(l))
+			if (h->n >= h->max)
 				break;
-			model_holder(m, j, l->b, true);
+			walked++;
+			holders_add_file(h, p, true);
 		}
+		/* The rest are counted, not walked. */
+		holders_skip(h, count - walked);
 	}
-	if (!total)
-		return false;
-	list_end(l, total);
-	return true;
+	return h->total > start;
 }
 
 /*
- * Append the processes on the other end of row's pipe, FIFO or unix socket:
- * at most @max entries separated by @sep, then "+N more". A unix peer that
- * no listed fd holds is shown as socket:[INODE]. Returns false when there is
- * no other end.
+ * The processes on the other end of row's pipe, FIFO or unix socket, at
+ * most h->max of them kept; a unix peer that no listed fd holds is an entry
+ * with its inode. Returns false when there is no other end.
  */
-static bool endpoints(struct model *m, size_t row, struct sbuf *b, size_t max, char sep)
+bool model_endpoints(struct model *m, size_t row, struct holders *h)
 {
 	const struct fds_file *f = &m->files[row];
 	const struct fds_sock *s = model_sock(m, row);
-	struct list l = { b, max, 0, sep };
 
 	if (s && streq(s->family, "unix"))
-		return unix_endpoints(m, s, &l);
+		return unix_endpoints(m, s, h);
 	if (!s && streq(f->type, "FIFO") && HAVE(f, FC_INO))
-		return pipe_endpoints(m, row, &l);
+		return pipe_endpoints(m, row, h);
 	return false;
-}
-
-bool model_endpoints(struct model *m, size_t row, struct sbuf *b)
-{
-	sb_reset(b);
-	return endpoints(m, row, b, LIST_MAX, m->list_sep);
 }
 
 /*
@@ -430,7 +405,7 @@ const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peer
 			sb_addc(b, ' ');
 			sb_add(b, s->local);
 		}
-		if (streq(s->state, "listen"))
+		if (streq(s->state, "LISTEN"))
 			sb_add(b, " LISTEN");
 		if (HAVE(s, SC_PEER) && s->peer && (peers || (!s->local && s->remote)))
 			sb_add(b, " ->");
@@ -440,7 +415,9 @@ const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peer
 		}
 		if (HAVE(s, SC_PEER) && s->peer && peers) {
 			sb_addc(b, ' ');
-			endpoints(m, row, b, 3, ' ');
+			holders_reset(&m->eps, 3);
+			model_endpoints(m, row, &m->eps);
+			holders_text(&m->eps, b);
 		}
 	} else if (streq(s->family, "netlink")) {
 		const char *p = s->proto ? s->proto : "?";

@@ -1,13 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fdscope: libsmartcols tables for every view, in table, raw or JSON form.
+ * fdscope: the tables of every view. A view declares its columns once, then
+ * fills rows cell by cell; -o chooses which columns are shown and in which
+ * order. Tables and raw lists are printed by libsmartcols; JSON is written
+ * here, since libsmartcols 2.38 has no arrays of objects, and always as one
+ * document per invocation.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <libsmartcols.h>
 
 #include "fdscope.h"
+
+#define UNSET	((size_t)-1)
+
+struct out_col {
+	const char *name;
+	int json;		/* J_* */
+	int flags;		/* SCOLS_FL_* */
+};
+
+struct out {
+	const struct opts *o;
+	const char *name;	/* the JSON key */
+	const char *title;	/* shown above a table */
+	bool object;		/* JSON: rows are "column 1": column 2 */
+	struct out_col *cols;	/* as declared */
+	size_t ncols;
+	int *pos;		/* declared column -> shown position, or -1 */
+	size_t nshown;
+	bool started;
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+	struct sbuf text;	/* a list cell's text */
+	struct sbuf json;	/* the rows written so far */
+	struct sbuf row;	/* this row's cells, encoded */
+	size_t *start;		/* per declared column: its cell in ->row */
+	size_t *end;
+	size_t nrows;		/* JSON rows */
+	size_t nrows_shown;	/* table rows */
+	bool in_row;
+};
 
 static __noreturn void scols_oom(void)
 {
@@ -16,111 +51,365 @@ static __noreturn void scols_oom(void)
 }
 
 /* A table named @name (the JSON key); @title is shown above it as text. */
-struct libscols_table *out_table(const struct opts *o, const char *name, const char *title)
+struct out *out_new(const struct opts *o, const char *name, const char *title)
 {
-	struct libscols_table *tb = scols_new_table();
+	struct out *t = xcalloc(1, sizeof(*t));
 
-	if (!tb)
-		scols_oom();
-	scols_table_set_name(tb, name);
-	scols_table_enable_json(tb, o->json);
-	scols_table_enable_raw(tb, o->raw);
-	scols_table_enable_noheadings(tb, o->noheadings);
-	if (title && !o->json && !o->raw && !o->noheadings)
-		scols_cell_set_data(scols_table_get_title(tb), title);
-	return tb;
+	t->o = o;
+	t->name = name;
+	t->title = title;
+	return t;
 }
 
-void out_column(struct libscols_table *tb, const char *name, int json, int flags)
+/* JSON: an object of "first column": second column, not an array of rows. */
+void out_as_object(struct out *t)
 {
-	struct libscols_column *cl = scols_table_new_column(tb, name, 0, flags);
+	t->object = true;
+}
 
-	if (!cl)
-		scols_oom();
-	scols_column_set_json_type(cl, json);
-	/*
-	 * A JSON array cell holds one entry per line; libsmartcols splits it
-	 * with its wrap functions. Tables show such cells on one line.
-	 */
-	if (json == SCOLS_JSON_ARRAY_STRING && scols_table_is_json(tb)) {
-		scols_column_set_flags(cl, flags | SCOLS_FL_WRAP);
-		scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
-					  NULL);
+void out_column(struct out *t, const char *name, int json, int flags)
+{
+	t->cols = xrealloc(t->cols, t->ncols + 1, sizeof(*t->cols));
+	t->cols[t->ncols].name = name;
+	t->cols[t->ncols].json = json;
+	t->cols[t->ncols].flags = flags;
+	t->ncols++;
+}
+
+static int find_column(const struct out *t, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++) {
+		if (strlen(t->cols[i].name) == len && !strncasecmp(t->cols[i].name, name, len))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void show_all(struct out *t, bool all)
+{
+	size_t i;
+
+	t->nshown = 0;
+	for (i = 0; i < t->ncols; i++) {
+		bool on = all && !(t->cols[i].flags & OUT_HIDDEN);
+
+		t->pos[i] = on ? (int)t->nshown++ : -1;
 	}
 }
 
 /*
- * A value that does not apply is "-" in a table and null in JSON (a "-"
- * would not even be valid JSON in a number column).
+ * The columns shown: every one declared, or those -o names, in its order,
+ * as for the fd list: -o LIST replaces the columns, -o +LIST adds to them.
  */
-void out_cell(const struct opts *o, struct libscols_line *ln, size_t i, const char *s)
+static int select_columns(struct out *t, const char * const *lists, size_t nlists)
 {
-	if (!s && o->json)
+	size_t k;
+
+	t->pos = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->pos));
+	show_all(t, true);
+	for (k = 0; k < nlists; k++) {
+		const char *p = lists[k];
+		size_t nth = 1;
+
+		if (*p == '+')
+			p++;
+		else
+			show_all(t, false);
+		for (;; nth++) {
+			size_t len = strcspn(p, ",");
+			int col = find_column(t, p, len);
+
+			if (!len)
+				return fds_err("-o %s: column name %zu is empty", lists[k], nth);
+			if (col < 0)
+				return fds_err("unknown column for this view: %.*s", (int)len, p);
+			if (t->pos[col] < 0)
+				t->pos[col] = (int)t->nshown++;
+			if (!p[len])
+				break;
+			p += len + 1;
+		}
+	}
+	return 0;
+}
+
+/* Make the libsmartcols table of the shown columns, in their order. */
+static void scols_start(struct out *t)
+{
+	const struct opts *o = t->o;
+	size_t shown, i;
+
+	t->tb = scols_new_table();
+	if (!t->tb)
+		scols_oom();
+	scols_table_enable_raw(t->tb, o->raw);
+	scols_table_enable_noheadings(t->tb, o->noheadings);
+	/* Wide as the cells, whatever the terminal, as when piped. */
+	if (o->notruncate)
+		scols_table_set_termforce(t->tb, SCOLS_TERMFORCE_NEVER);
+	if (t->title && !o->raw && !o->noheadings)
+		scols_cell_set_data(scols_table_get_title(t->tb), t->title);
+	for (shown = 0; shown < t->nshown; shown++) {
+		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
+			;
+		if (!scols_table_new_column(t->tb, t->cols[i].name, 0,
+					    t->cols[i].flags & ~OUT_HIDDEN))
+			scols_oom();
+	}
+}
+
+static int start(struct out *t)
+{
+	const struct opts *o = t->o;
+	/*
+	 * The fd list declares the columns -o chose, --summary has none to
+	 * choose; the other views declare all theirs.
+	 */
+	bool choose = o->view == VIEW_TASKS || o->view == VIEW_ENDPOINTS ||
+		      o->view == VIEW_SHARED;
+
+	t->started = true;
+	if (select_columns(t, choose ? o->outputs : NULL, choose ? o->noutputs : 0))
+		return -1;
+	t->start = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->start));
+	t->end = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->end));
+	if (!o->json)
+		scols_start(t);
+	return 0;
+}
+
+/* Write the row made so far, its cells in the shown order. */
+static void json_end_row(struct out *t)
+{
+	size_t shown, i, n = 0;
+
+	if (!t->in_row)
 		return;
-	if (scols_line_set_data(ln, i, s ? s : "-"))
+	t->in_row = false;
+	if (t->object) {
+		/* The first shown column is the key, the second the value. */
+		size_t key = UNSET, val = UNSET;
+
+		for (i = 0; i < t->ncols; i++) {
+			if (t->pos[i] == 0 && t->start[i] != UNSET)
+				key = i;
+			else if (t->pos[i] == 1 && t->start[i] != UNSET)
+				val = i;
+		}
+		if (key == UNSET || val == UNSET)
+			return;
+		sb_add(&t->json, t->nrows++ ? ",\n      " : "\n      ");
+		if (t->row.s[t->start[key]] == '"')
+			sb_addn(&t->json, t->row.s + t->start[key], t->end[key] - t->start[key]);
+		else
+			json_str(&t->json, "-");	/* a key is a string, never null */
+		sb_add(&t->json, ": ");
+		sb_addn(&t->json, t->row.s + t->start[val], t->end[val] - t->start[val]);
+		return;
+	}
+	sb_add(&t->json, t->nrows++ ? "},{" : "\n      {");
+	for (shown = 0; shown < t->nshown; shown++) {
+		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
+			;
+		sb_add(&t->json, n++ ? ",\n         " : "\n         ");
+		json_key(&t->json, t->cols[i].name);
+		if (t->start[i] == UNSET)
+			sb_add(&t->json, "null");
+		else
+			sb_addn(&t->json, t->row.s + t->start[i], t->end[i] - t->start[i]);
+	}
+	sb_add(&t->json, "\n      ");
+}
+
+/* Start a new row; -1 (after a message) when -o names no such column. */
+int out_row(struct out *t)
+{
+	size_t i;
+
+	if (!t->started && start(t))
+		return -1;
+	if (!t->o->json) {
+		t->nrows_shown++;
+		t->ln = scols_table_new_line(t->tb, NULL);
+		if (!t->ln)
+			scols_oom();
+		return 0;
+	}
+	json_end_row(t);
+	t->in_row = true;
+	sb_reset(&t->row);
+	for (i = 0; i < t->ncols; i++)
+		t->start[i] = UNSET;
+	return 0;
+}
+
+/* JSON: @col's cell is what is appended to ->row until cell_done(). */
+static bool cell_begin(struct out *t, size_t col)
+{
+	if (col >= t->ncols || t->pos[col] < 0)
+		return false;
+	if (t->o->json)
+		t->start[col] = t->row.len;
+	return true;
+}
+
+static void cell_done(struct out *t, size_t col)
+{
+	t->end[col] = t->row.len;
+}
+
+static void scols_cell(struct out *t, size_t col, const char *s)
+{
+	if (scols_line_set_data(t->ln, (size_t)t->pos[col], s ? s : "-"))
 		scols_oom();
 }
 
-void out_cell_u(const struct opts *o, struct libscols_line *ln, size_t i, u64 v)
+/*
+ * Declared column @col of this row. NULL, a value that does not apply, is
+ * "-" in a table and null in JSON.
+ */
+void out_cell(struct out *t, size_t col, const char *s)
+{
+	if (!cell_begin(t, col))
+		return;
+	if (!t->o->json) {
+		scols_cell(t, col, s);
+		return;
+	}
+	json_value(&t->row, t->cols[col].json, s);
+	cell_done(t, col);
+}
+
+void out_cell_u(struct out *t, size_t col, u64 v)
 {
 	char tmp[24];
 
-	out_cell(o, ln, i, utoa(v, tmp));
+	out_cell(t, col, utoa(v, tmp));
 }
 
-int out_print(struct libscols_table *tb)
+/* A list: its entries' text in a table, an array of objects in JSON. */
+void out_cell_list(struct out *t, size_t col, const struct holders *h)
 {
-	int rc = scols_print_table(tb);
+	if (!cell_begin(t, col))
+		return;
+	if (!t->o->json) {
+		sb_reset(&t->text);
+		holders_text(h, &t->text);
+		scols_cell(t, col, t->text.len ? t->text.s : NULL);
+		return;
+	}
+	json_holders(&t->row, h);
+	cell_done(t, col);
+}
 
-	scols_unref_table(tb);
-	if (rc || fflush(stdout) || ferror(stdout))
-		return fds_err("write error");
-	return 0;
+/* How many entries a list cell keeps: all of them in JSON. */
+size_t out_list_max(const struct opts *o)
+{
+	return o->json ? (size_t)-1 : LIST_MAX;
+}
+
+/* The table's member of the JSON document: "name": [rows] or {pairs}. */
+static void json_member(struct out *t, struct sbuf *b)
+{
+	json_end_row(t);
+	sb_add(b, "   ");
+	json_str(b, t->name);
+	sb_add(b, t->object ? ": {" : ": [");
+	if (t->json.len)
+		sb_addn(b, t->json.s, t->json.len);
+	if (t->object)
+		sb_add(b, t->nrows ? "\n   }" : "}");
+	else
+		sb_add(b, t->nrows ? "}\n   ]" : "]");
+}
+
+static void out_free(struct out *t)
+{
+	if (t->tb)
+		scols_unref_table(t->tb);
+	free(t->cols);
+	free(t->pos);
+	free(t->start);
+	free(t->end);
+	sb_free(&t->text);
+	sb_free(&t->json);
+	sb_free(&t->row);
+	free(t);
 }
 
 /*
- * Several tables as one output: one JSON object holding each table's array,
+ * libsmartcols 2.38 prints nothing for a table without rows; a header
+ * still says what was looked for. Without cells each column is as wide as
+ * its name, so the names and single spaces are what it would print.
+ */
+static void print_header(const struct out *t)
+{
+	size_t shown, i;
+
+	if (t->o->noheadings)
+		return;
+	if (t->title && !t->o->raw)
+		printf("%s\n", t->title);
+	for (shown = 0; shown < t->nshown; shown++) {
+		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
+			;
+		printf("%s%s", shown ? " " : "", t->cols[i].name);
+	}
+	putchar('\n');
+}
+
+/*
+ * Several tables as one output: one JSON object holding each table's member,
  * or the tables one after another, separated by an empty line.
  */
-int out_print_group(const struct opts *o, struct libscols_table **tbs, size_t n)
+int out_print_group(struct out **tbs, size_t n)
 {
+	const struct opts *o = n ? tbs[0]->o : NULL;
+	struct sbuf doc = { 0 };
 	size_t i;
 	int rc = 0;
 
-	if (o->json)
-		fputs("{\n", stdout);
 	for (i = 0; i < n; i++) {
-		char *s = NULL, *start, *end;
-
-		if (!o->json) {
-			if (i && !o->raw && !o->noheadings)
-				fputc('\n', stdout);
-			if (scols_print_table(tbs[i]))
-				rc = -1;
-			continue;
-		}
-		/* Strip the "{\n" and "\n}" around this table's member. */
-		if (scols_print_table_to_string(tbs[i], &s) || !s) {
+		if (!tbs[i]->started && start(tbs[i]))
 			rc = -1;
-			continue;
-		}
-		start = strchr(s, '\n');
-		start = start ? start + 1 : s;
-		end = strrchr(start, '}');
-		if (end) {
-			while (end > start && end[-1] == '\n')
-				end--;
-			*end = '\0';
-		}
-		fputs(start, stdout);
-		fputs(i + 1 < n ? ",\n" : "\n", stdout);
-		free(s);
 	}
-	if (o->json)
-		fputs("}\n", stdout);
-	for (i = 0; i < n; i++)
-		scols_unref_table(tbs[i]);
+	if (rc)
+		goto out;
+	if (o && o->json) {
+		sb_add(&doc, "{\n");
+		for (i = 0; i < n; i++) {
+			json_member(tbs[i], &doc);
+			sb_add(&doc, i + 1 < n ? ",\n" : "\n");
+		}
+		sb_add(&doc, "}\n");
+		fwrite(doc.s, 1, doc.len, stdout);
+	}
+	for (i = 0; o && !o->json && i < n; i++) {
+		if (i && !o->raw && !o->noheadings)
+			fputc('\n', stdout);
+		if (!tbs[i]->nrows_shown)
+			print_header(tbs[i]);
+		else if (scols_print_table(tbs[i]->tb))
+			rc = -1;
+	}
 	if (rc || fflush(stdout) || ferror(stdout))
-		return fds_err("write error");
-	return 0;
+		rc = fds_err("write error");
+out:
+	for (i = 0; i < n; i++)
+		out_free(tbs[i]);
+	sb_free(&doc);
+	return rc;
+}
+
+int out_print(struct out *t)
+{
+	return out_print_group(&t, 1);
+}
+
+/* Drop a table after an error. */
+void out_discard(struct out *t)
+{
+	out_free(t);
 }

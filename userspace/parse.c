@@ -102,6 +102,11 @@ const char *fds_kind_name(enum fds_kind kind)
 	return kinds[kind].name;
 }
 
+const char *fds_column_name(enum fds_kind kind, int col)
+{
+	return kinds[kind].cols[col].name;
+}
+
 struct perr {
 	char *buf;
 	size_t len;
@@ -389,6 +394,9 @@ int fds_parse(struct fds_table *t, enum fds_kind kind, char *buf, size_t len,
 	nl = memchr(buf, '\n', len);
 	if (!nl)
 		return fail(&e, 1, "truncated header (no newline)");
+	/* A header column named "path\r" would silently read as no path. */
+	if (nl > buf && nl[-1] == '\r')
+		return fail(&e, 1, "CRLF line ends (the file was converted; dos2unix restores it)");
 	if (parse_header(&e, t, buf, nl - buf, &map, &ncols))
 		return -1;
 

@@ -119,6 +119,7 @@ struct fds_table {
 };
 
 const char *fds_kind_name(enum fds_kind kind);
+const char *fds_column_name(enum fds_kind kind, int col);
 
 /*
  * Parse @len bytes of @buf (modified in place, must stay allocated while the

@@ -365,6 +365,50 @@ bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *
 	return !o->filter || filter_match(o->filter, m, row, b);
 }
 
+/* A -t word fdscope knows whether or not any fd has it. */
+static bool known_type(const char *t)
+{
+	static const char * const names[] = {
+		"REG", "DIR", "CHR", "BLK", "FIFO", "SOCK", "LNK", "UNKN",
+		"eventfd", "eventpoll", "timerfd", "signalfd", "inotify", "fanotify",
+		"pidfd", "io_uring", "userfaultfd", "bpf-map", "bpf-prog", "bpf-link",
+		"perf_event", "dmabuf", "sync_file", "memfd",
+		"TCP", "UDP", "UDPLITE", "ICMP", "ICMPv6", "SCTP", "MPTCP", "RAW", "INET",
+		"INET6", "UNIX", "UNIX-DGRAM", "UNIX-SEQPACKET", "NETLINK", "PACKET",
+		"unix", "inet", "inet6", "netlink", "packet", "vsock",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcasecmp(t, names[i]))
+			return true;
+	}
+	return !strncasecmp(t, "NETLINK_", 8) || !strncasecmp(t, "ETH_P_", 6) ||
+	       known_proto(t);
+}
+
+/*
+ * -t with a word that is neither a type fdscope knows nor one any fd has
+ * is a typo, not an empty selection.
+ */
+int select_check_types(const struct selection *s, const struct model *m)
+{
+	size_t i, row;
+
+	for (i = 0; i < s->ntypes; i++) {
+		if (known_type(s->types[i]))
+			continue;
+		for (row = 0; row < m->nfiles; row++) {
+			if (type_match(s->types[i], &m->files[row], model_sock(m, row)))
+				break;
+		}
+		if (row == m->nfiles)
+			return fds_err("-t %s: unknown type (see TYPE in fdscope(1))",
+				       s->types[i]);
+	}
+	return 0;
+}
+
 void select_free(struct selection *s)
 {
 	size_t i;

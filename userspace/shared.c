@@ -104,7 +104,8 @@ static bool drop_unshared(const struct model *m, struct shared *s)
 
 int view_shared(const struct opts *o, struct model *m)
 {
-	struct libscols_table *tb = out_table(o, "shared", NULL);
+	struct out *t = out_new(o, "shared", NULL);
+	struct holders h = { 0 };
 	struct sbuf b = { 0 };
 	struct shared *list = NULL;
 	size_t n = 0, cap = 0, row, i, k;
@@ -150,47 +151,42 @@ int view_shared(const struct opts *o, struct model *m)
 	if (n)
 		qsort(list, n, sizeof(*list), by_fds);
 
-	out_column(tb, "FILEID", SCOLS_JSON_STRING, 0);
-	out_column(tb, "TYPE", SCOLS_JSON_STRING, 0);
-	out_column(tb, "REFS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "FDS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "PROCS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "NAME", SCOLS_JSON_STRING, 0);
-	out_column(tb, "HOLDERS", SCOLS_JSON_ARRAY_STRING, 0);
+	out_column(t, "FILEID", J_STR, 0);
+	out_column(t, "TYPE", J_STR, 0);
+	out_column(t, "REFS", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "FDS", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "PROCS", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "NAME", J_STR, 0);
+	out_column(t, "HOLDERS", J_LIST, 0);
 	for (i = 0; i < n; i++) {
 		const struct shared *s = &list[i];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
-		if (!ln) {
-			fds_err("out of memory");
-			exit(1);
-		}
-		out_cell(o, ln, 0, column_value(m, s->first, COL_FILEID, &b));
-		out_cell(o, ln, 1, m->files[s->first].type);
-		out_cell(o, ln, 2, column_value(m, s->first, COL_REFS, &b));
-		out_cell_u(o, ln, 3, s->fds);
-		out_cell_u(o, ln, 4, s->procs);
-		out_cell(o, ln, 5, model_name(m, s->first, &b));
-		sb_reset(&b);
-		for (k = 0; k < s->nrows && k < LIST_MAX; k++) {
-			if (k)
-				sb_addc(&b, m->list_sep);
-			model_holder(m, s->rows[k], &b, true);
-		}
-		if (s->nrows > LIST_MAX) {
-			sb_addc(&b, m->list_sep);
-			sb_addc(&b, '+');
-			sb_addu(&b, s->nrows - LIST_MAX);
-			sb_add(&b, " more");
-		}
-		out_cell(o, ln, 6, b.s);
+		if (out_row(t))
+			break;
+		out_cell(t, 0, column_value(m, s->first, COL_FILEID, &b));
+		out_cell(t, 1, m->files[s->first].type);
+		out_cell(t, 2, column_value(m, s->first, COL_REFS, &b));
+		out_cell_u(t, 3, s->fds);
+		out_cell_u(t, 4, s->procs);
+		out_cell(t, 5, model_name(m, s->first, &b));
+		holders_reset(&h, out_list_max(o));
+		for (k = 0; k < s->nrows && h.n < h.max; k++)
+			holders_add_file(&h, &m->files[s->rows[k]], true);
+		holders_skip(&h, s->nrows - k);
+		out_cell_list(t, 6, &h);
 	}
-	rc = out_print(tb);
+	if (i < n) {
+		out_discard(t);
+		rc = -1;
+	} else {
+		rc = out_print(t);
+	}
 	for (i = 0; i < n; i++)
 		free(list[i].rows);
 	free(list);
 	free(done);
 	free(sel);
 	free(b.s);
+	holders_free(&h);
 	return rc;
 }

@@ -19,14 +19,31 @@
 
 #include "fdscope.h"
 
-/* The length of @s when it is non-empty printable ASCII, else 0. */
-static size_t plain_len(const char *s)
+/*
+ * libsmartcols writes a backslash as \x5c wherever it could be read as the
+ * start of one of its own \xHH escapes: every one in raw form, one followed
+ * by 'x' in a table.
+ */
+static bool escaped(const struct opts *o, const char *p)
+{
+	return *p == '\\' && (o->raw || p[1] == 'x');
+}
+
+/*
+ * The width of @s as written, when it is non-empty printable ASCII; 0 when
+ * libsmartcols must encode it.
+ */
+static size_t plain_len(const struct opts *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t extra = 0;
 
-	while (*p >= 0x20 && *p < 0x7f)
-		p++;
-	return *p ? 0 : (size_t)(p - (const unsigned char *)s);
+	for (; *p >= 0x20 && *p < 0x7f; p++) {
+		if (escaped(o, (const char *)p))
+			extra += 3;
+	}
+	return *p || p == (const unsigned char *)s ? 0 :
+	       (size_t)(p - (const unsigned char *)s) + extra;
 }
 
 bool stream_usable(const struct opts *o)
@@ -48,27 +65,31 @@ static void put_text(const char *s, size_t n)
 		putchar_unlocked(*s++);
 }
 
-/* Cell @i of a line: raw form escapes its spaces as libsmartcols does. */
-static void put_cell(const struct opts *o, size_t i, const char *s, const size_t *width)
+/* Text @s as libsmartcols writes it: spaces in raw form, some backslashes. */
+static void put_escaped(const struct opts *o, const char *s)
+{
+	for (; *s; s++) {
+		if (o->raw && *s == ' ')
+			put_text("\\x20", 4);
+		else if (escaped(o, s))
+			put_text("\\x5c", 4);
+		else
+			putchar_unlocked(*s);
+	}
+}
+
+/* Cell @i of a line, @len wide as written, padded in a table. */
+static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
+		     const size_t *width)
 {
 	bool right = columns[o->cols[i]].flags & SCOLS_FL_RIGHT;
 	bool last = i + 1 == o->ncols;
-	size_t len = strlen(s);
 
-	if (o->raw) {
-		for (; *s; s++) {
-			if (*s == ' ')
-				put_text("\\x20", 4);
-			else
-				putchar_unlocked(*s);
-		}
-	} else {
-		if (right)
-			put_spaces(width[i] - len);
-		put_text(s, len);
-		if (!right && !last)
-			put_spaces(width[i] - len);
-	}
+	if (!o->raw && right)
+		put_spaces(width[i] - len);
+	put_escaped(o, s);
+	if (!o->raw && !right && !last)
+		put_spaces(width[i] - len);
 	putchar_unlocked(last ? '\n' : ' ');
 }
 
@@ -92,7 +113,7 @@ int stream_list(const struct opts *o, struct model *m)
 			continue;
 		for (i = 0; i < o->ncols; i++) {
 			const char *v = column_value(m, r, o->cols[i], &b);
-			size_t n = plain_len(v ? v : "-");
+			size_t n = plain_len(o, v ? v : "-");
 
 			if (!n)
 				goto out;
@@ -101,14 +122,18 @@ int stream_list(const struct opts *o, struct model *m)
 		}
 		rows[nrows++] = r;
 	}
-	for (i = 0; i < o->ncols && !o->noheadings; i++)
-		put_cell(o, i, columns[o->cols[i]].name, width);
+	for (i = 0; i < o->ncols && !o->noheadings; i++) {
+		const char *name = columns[o->cols[i]].name;
+
+		put_cell(o, i, name, strlen(name), width);
+	}
 	for (r = 0; r < nrows; r++) {
 		/* Values may share @b, so each is written before the next is made. */
 		for (i = 0; i < o->ncols; i++) {
 			const char *v = column_value(m, rows[r], o->cols[i], &b);
 
-			put_cell(o, i, v ? v : "-", width);
+			v = v ? v : "-";
+			put_cell(o, i, v, plain_len(o, v), width);
 		}
 	}
 	rc = fflush(stdout) || ferror(stdout) ? fds_err("write error") : 0;

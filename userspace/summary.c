@@ -121,21 +121,10 @@ static size_t distinct(const struct model *m, const u32 *rows, size_t n, int wha
 	return d;
 }
 
-static struct libscols_line *line(struct libscols_table *tb)
+/* With @list (--summary=append), the fd list comes first, in one document. */
+int view_summary(const struct opts *o, struct model *m, struct out *list)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-	if (!ln) {
-		fds_err("out of memory");
-		exit(1);
-	}
-	return ln;
-}
-
-int view_summary(const struct opts *o, struct model *m)
-{
-	struct libscols_table *tbs[4];
-	struct libscols_line *ln;
+	struct out *tbs[5], **sum = tbs + !!list;
 	struct count *groups, *procs;
 	struct sbuf b = { 0 };
 	size_t n = 0, nsock = 0, ng, np, i, j, top;
@@ -154,39 +143,41 @@ int view_summary(const struct opts *o, struct model *m)
 	groups = xcalloc(n + 1, sizeof(*groups));
 	procs = xcalloc(n + 1, sizeof(*procs));
 
-	tbs[0] = out_table(o, "totals", "Totals:");
-	out_column(tbs[0], "PROCESSES", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tbs[0], "TABLES", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tbs[0], "FDS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tbs[0], "FILES", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tbs[0], "SOCKETS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	ln = line(tbs[0]);
-	out_cell_u(o, ln, 0, distinct(m, rows, n, FC_PID));
-	out_cell_u(o, ln, 1, distinct(m, rows, n, FC_TABLE));
-	out_cell_u(o, ln, 2, n);
-	out_cell_u(o, ln, 3, distinct(m, rows, n, FC_FILEID));
-	out_cell_u(o, ln, 4, nsock);
+	tbs[0] = list;
+	sum[0] = out_new(o, "totals", "Totals:");
+	out_column(sum[0], "PROCESSES", J_NUM, SCOLS_FL_RIGHT);
+	out_column(sum[0], "TABLES", J_NUM, SCOLS_FL_RIGHT);
+	out_column(sum[0], "FDS", J_NUM, SCOLS_FL_RIGHT);
+	out_column(sum[0], "FILES", J_NUM, SCOLS_FL_RIGHT);
+	out_column(sum[0], "SOCKETS", J_NUM, SCOLS_FL_RIGHT);
+	out_row(sum[0]);
+	out_cell_u(sum[0], 0, distinct(m, rows, n, FC_PID));
+	out_cell_u(sum[0], 1, distinct(m, rows, n, FC_TABLE));
+	out_cell_u(sum[0], 2, n);
+	out_cell_u(sum[0], 3, distinct(m, rows, n, FC_FILEID));
+	out_cell_u(sum[0], 4, nsock);
 
 	/* fds per type */
-	tbs[1] = out_table(o, "types", "By type:");
-	out_column(tbs[1], "TYPE", SCOLS_JSON_STRING, 0);
-	out_column(tbs[1], "FDS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
+	sum[1] = out_new(o, "types", "By type:");
+	out_as_object(sum[1]);
+	out_column(sum[1], "TYPE", J_STR, 0);
+	out_column(sum[1], "FDS", J_NUM, SCOLS_FL_RIGHT);
 	qsort_r(rows, n, sizeof(*rows), by_type, m);
 	ng = group(m, rows, n, by_type, groups);
 	qsort(groups, ng, sizeof(*groups), by_count);
 	for (i = 0; i < ng; i++) {
-		ln = line(tbs[1]);
-		out_cell(o, ln, 0, m->files[groups[i].row].type);
-		out_cell_u(o, ln, 1, groups[i].n);
+		out_row(sum[1]);
+		out_cell(sum[1], 0, m->files[groups[i].row].type);
+		out_cell_u(sum[1], 1, groups[i].n);
 	}
 
 	/* top processes, each with its fds per type */
-	tbs[2] = out_table(o, "processes", "Top processes:");
-	out_column(tbs[2], "PID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tbs[2], "COMMAND", SCOLS_JSON_STRING, 0);
-	out_column(tbs[2], "USER", SCOLS_JSON_STRING, 0);
-	out_column(tbs[2], "FDS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tbs[2], "TYPES", SCOLS_JSON_STRING, 0);
+	sum[2] = out_new(o, "processes", "Top processes:");
+	out_column(sum[2], "PID", J_NUM, SCOLS_FL_RIGHT);
+	out_column(sum[2], "COMMAND", J_STR, 0);
+	out_column(sum[2], "USER", J_STR, 0);
+	out_column(sum[2], "FDS", J_NUM, SCOLS_FL_RIGHT);
+	out_column(sum[2], "TYPES", J_COUNTS, 0);
 	qsort_r(rows, n, sizeof(*rows), by_pid_type, m);
 	ng = group(m, rows, n, by_pid_type, groups);
 	np = 0;
@@ -211,34 +202,34 @@ int view_summary(const struct opts *o, struct model *m)
 	for (i = 0; i < top; i++) {
 		const struct fds_file *f = &m->files[procs[i].row];
 
-		ln = line(tbs[2]);
-		out_cell_u(o, ln, 0, (u64)f->pid);
-		out_cell(o, ln, 1, f->comm);
-		out_cell(o, ln, 2, model_user(m, f->pid, f->tid));
-		out_cell_u(o, ln, 3, procs[i].n);
-		out_cell(o, ln, 4, procs[i].types);
+		out_row(sum[2]);
+		out_cell_u(sum[2], 0, (u64)f->pid);
+		out_cell(sum[2], 1, f->comm);
+		out_cell(sum[2], 2, model_user(m, f->pid, f->tid));
+		out_cell_u(sum[2], 3, procs[i].n);
+		out_cell(sum[2], 4, procs[i].types);
 	}
 	for (i = 0; i < np; i++)
 		free(procs[i].types);
 
 	/* sockets per protocol and state */
-	tbs[3] = out_table(o, "sockets", "Sockets:");
-	out_column(tbs[3], "PROTO", SCOLS_JSON_STRING, 0);
-	out_column(tbs[3], "STATE", SCOLS_JSON_STRING, 0);
-	out_column(tbs[3], "FDS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
+	sum[3] = out_new(o, "sockets", "Sockets:");
+	out_column(sum[3], "PROTO", J_STR, 0);
+	out_column(sum[3], "STATE", J_STR, 0);
+	out_column(sum[3], "FDS", J_NUM, SCOLS_FL_RIGHT);
 	qsort_r(socks, nsock, sizeof(*socks), by_sock_state, m);
 	ng = group(m, socks, nsock, by_sock_state, groups);
 	qsort(groups, ng, sizeof(*groups), by_count);
 	for (i = 0; i < ng; i++) {
 		const struct fds_sock *s = model_sock(m, groups[i].row);
 
-		ln = line(tbs[3]);
-		out_cell(o, ln, 0, proto_name(s));
-		out_cell(o, ln, 1, s->state);
-		out_cell_u(o, ln, 2, groups[i].n);
+		out_row(sum[3]);
+		out_cell(sum[3], 0, proto_name(s));
+		out_cell(sum[3], 1, s->state);
+		out_cell_u(sum[3], 2, groups[i].n);
 	}
 
-	rc = out_print_group(o, tbs, 4);
+	rc = out_print_group(tbs, 4 + !!list);
 	free(groups);
 	free(procs);
 	free(rows);

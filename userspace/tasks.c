@@ -138,104 +138,92 @@ static bool shown(const struct opts *o, const struct model *m, const struct trow
 	return !fd_filters || r->selected;
 }
 
-/* The other tasks on row @i's table: LIST_MAX of them, then "+N more". */
-static void shared_with(const struct model *m, struct tview *v, size_t i, struct sbuf *b)
+/* The other tasks on row @i's table. */
+static void shared_with(struct tview *v, size_t i, struct holders *h)
 {
 	const struct trow *r = &v->rows[i];
-	size_t n = 0, total;
 	u32 j;
 
-	sb_reset(b);
 	/* Kernel threads all share one empty table: nothing worth listing. */
 	if (!r->has_table || (r->task && HAVE(r->task, TC_NFDS) && !r->task->nfds) ||
 	    (!r->task && !r->counted))
 		return;
 	j = idx_get(&v->by_table, r->table);
-	total = v->shared[j] - 1;
-	for (; j != IDX_NONE && n < LIST_MAX; j = v->rows[j].next_shared) {
+	for (; j != IDX_NONE && h->n < h->max; j = v->rows[j].next_shared) {
 		const struct trow *s = &v->rows[j];
+		struct holder *e;
 
 		if (j == i)
 			continue;
-		if (n++)
-			sb_addc(b, m->list_sep);
-		sb_addu(b, (u64)s->pid);
-		if (s->tid) {
-			sb_addc(b, '/');
-			sb_addu(b, (u64)s->tid);
-		}
-		sb_addc(b, ',');
-		sb_add(b, s->comm ? s->comm : "-");
+		e = holders_add(h);
+		e->pid = s->pid;
+		e->tid = s->tid;
+		e->comm = s->comm;
 	}
-	if (total > n) {
-		sb_addc(b, m->list_sep);
-		sb_addc(b, '+');
-		sb_addu(b, total - n);
-		sb_add(b, " more");
-	}
+	/* The rest are counted, not walked. */
+	j = idx_get(&v->by_table, r->table);
+	holders_skip(h, v->shared[j] - 1 - (h->total));
 }
 
 int view_tasks(const struct opts *o, struct model *m)
 {
-	struct libscols_table *tb = out_table(o, "tasks", NULL);
+	struct out *t = out_new(o, "tasks", NULL);
+	struct holders h = { 0 };
 	struct tview v = { 0 };
 	struct sbuf b = { 0 };
 	size_t i;
 	int rc = 0;
 
 	build(o, m, &v);
-	out_column(tb, "PID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	if (o->threads)
-		out_column(tb, "TID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "COMMAND", SCOLS_JSON_STRING, 0);
-	out_column(tb, "USER", SCOLS_JSON_STRING, 0);
-	out_column(tb, "FDS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "MAXFDS", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	out_column(tb, "STDIN", SCOLS_JSON_STRING, 0);
-	out_column(tb, "STDOUT", SCOLS_JSON_STRING, 0);
-	out_column(tb, "STDERR", SCOLS_JSON_STRING, 0);
-	out_column(tb, "TABLE", SCOLS_JSON_STRING, 0);
-	out_column(tb, "SHARED", SCOLS_JSON_ARRAY_STRING, 0);
+	out_column(t, "PID", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "TID", J_NUM, SCOLS_FL_RIGHT | (o->threads ? 0 : OUT_HIDDEN));
+	out_column(t, "COMMAND", J_STR, 0);
+	out_column(t, "USER", J_STR, 0);
+	out_column(t, "FDS", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "MAXFDS", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "STDIN", J_STR, 0);
+	out_column(t, "STDOUT", J_STR, 0);
+	out_column(t, "STDERR", J_STR, 0);
+	out_column(t, "TABLE", J_STR, 0);
+	out_column(t, "SHARED", J_LIST, 0);
 
 	for (i = 0; i < v.n; i++) {
 		const struct trow *r = &v.rows[i];
-		struct libscols_line *ln;
 		char hex[24];
-		size_t c = 0;
 		int k;
 
 		if (!shown(o, m, r))
 			continue;
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln) {
-			rc = fds_err("out of memory");
-			scols_unref_table(tb);
+		if (out_row(t)) {
+			out_discard(t);
+			rc = -1;
 			goto out;
 		}
-		out_cell_u(o, ln, c++, (u64)r->pid);
-		if (o->threads)
-			out_cell_u(o, ln, c++, (u64)(r->tid ? r->tid : r->pid));
-		out_cell(o, ln, c++, r->comm);
-		out_cell(o, ln, c++, model_user(m, r->pid, r->tid));
+		out_cell_u(t, 0, (u64)r->pid);
+		out_cell_u(t, 1, (u64)(r->tid ? r->tid : r->pid));
+		out_cell(t, 2, r->comm);
+		out_cell(t, 3, model_user(m, r->pid, r->tid));
 		if (r->task && HAVE(r->task, TC_NFDS))
-			out_cell_u(o, ln, c++, r->task->nfds);
+			out_cell_u(t, 4, r->task->nfds);
 		else
-			out_cell_u(o, ln, c++, r->counted);
+			out_cell_u(t, 4, r->counted);
 		if (r->task && HAVE(r->task, TC_MAXFDS))
-			out_cell_u(o, ln, c++, r->task->maxfds);
+			out_cell_u(t, 5, r->task->maxfds);
 		else
-			out_cell(o, ln, c++, NULL);
+			out_cell(t, 5, NULL);
 		for (k = 0; k < 3; k++)
-			out_cell(o, ln, c++, r->std[k] == IDX_NONE ? NULL :
+			out_cell(t, 6 + k, r->std[k] == IDX_NONE ? NULL :
 				 model_name(m, r->std[k], &b));
 		snprintf(hex, sizeof(hex), "%015llx", (unsigned long long)r->table);
-		out_cell(o, ln, c++, r->has_table ? hex : NULL);
-		shared_with(m, &v, i, &b);
-		out_cell(o, ln, c++, b.len ? b.s : NULL);
+		out_cell(t, 9, r->has_table ? hex : NULL);
+		holders_reset(&h, out_list_max(o));
+		shared_with(&v, i, &h);
+		out_cell_list(t, 10, &h);
 	}
-	rc = out_print(tb);
+	rc = out_print(t);
 out:
 	free(b.s);
+	holders_free(&h);
 	free(v.rows);
 	free(v.shared);
 	idx_free(&v.by_task);

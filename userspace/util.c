@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fdscope: allocation that cannot fail, messages, and a growing string.
+ * fdscope: allocation that cannot fail, messages, a growing string, and
+ * reading a whole file.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fdscope.h"
 
@@ -129,4 +133,64 @@ void sb_addu(struct sbuf *b, u64 v)
 	char tmp[24];
 
 	sb_add(b, utoa(v, tmp));
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+/* @s escaped as the module writes a field: \ooo for space, controls and \. */
+void sb_add_escaped(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[4] = { '\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)),
+				(char)('0' + (c & 7)) };
+
+		if (c <= 0x20 || c == 0x7f || c == '\\')
+			sb_addn(b, esc, 4);
+		else
+			sb_addc(b, (char)c);
+	}
+}
+
+/*
+ * Read everything from @fd into one NUL-terminated buffer, with room for
+ * one more byte.
+ */
+int read_all(int fd, char **bufp, size_t *lenp)
+{
+	size_t cap = 1 << 20, len = 0;
+	struct stat st;
+	char *buf;
+
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 2;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = xrealloc(buf, cap, 1);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return -1;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
 }

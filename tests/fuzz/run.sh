@@ -22,7 +22,8 @@ clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-fno-omit-frame-pointer -D_GNU_SOURCE -Wall -Wextra $cflags \
 	-o "$out/fuzz_parse" "$top/tests/fuzz/fuzz_parse.c" \
 	"$src"/parse.c "$src"/hash.c "$src"/util.c "$src"/model.c "$src"/columns.c \
-	"$src"/users.c "$src"/output.c "$src"/select.c "$src"/filter.c $libs \
+	"$src"/users.c "$src"/output.c "$src"/select.c "$src"/filter.c "$src"/holders.c \
+	"$src"/json.c $libs \
 	>"$out/build.log" 2>&1 || fail "build failed: $(head -3 "$out/build.log" | tr '\n' ' ')"
 
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*

@@ -156,6 +156,22 @@ def all_columns():
     return ALL_COLUMNS
 
 
+def txt(entries):
+    """JSON list entries (objects) written as the table writes them."""
+    out = []
+    for e in entries:
+        check(set(e) >= {'pid', 'command', 'assoc', 'mode'}, 'list entry keys %r' % e)
+        if e['pid'] is None:
+            out.append('socket:[%d]' % e['inode'])
+        elif e['assoc'] is None:
+            out.append('%d%s,%s' % (e['pid'], '/%d' % e['tid'] if 'tid' in e else '',
+                                    e['command'] or '-'))
+        else:
+            out.append('%d,%s,%d%s' % (e['pid'], e['command'] or '-', e['assoc'],
+                                       (e['mode'] or '')[:2]))
+    return out
+
+
 TESTS = []
 
 
@@ -231,7 +247,7 @@ def t_rows_match_dump():
         want = {
             'command': f['comm'] or None, 'pid': int(f['pid']),
             'tid': int(f['pid']), 'user': username(t['uid']),
-            'uid': int(t['uid']), 'fd': int(f['fd']), 'mode': f['mode'],
+            'uid': int(t['uid']), 'fd': int(f['fd']), 'mode': LSFD_MODE.get(f['mode']),
             'type': f['type'], 'dev': f['dev'], 'inode': num(f['ino']),
             'pos': num(f['pos']), 'flags': f['flags'], 'path': f['path'],
             'fileid': f['fileid'], 'refs': num(f['refs']), 'table': f['table'],
@@ -240,11 +256,11 @@ def t_rows_match_dump():
         if s:
             want.update({
                 'family': s['family'], 'socktype': s['type'],
-                'proto': s['proto'], 'state': s['state'],
+                'proto': s['proto'], 'state': STATE.get(s['state'], s['state']),
                 'local': s['local'], 'remote': s['remote'],
                 'rxq': num(s['rxq']), 'txq': num(s['txq']),
                 'drops': num(s['drops']), 'peer': num(s['peer']),
-                'inflight': num(s['inflight']), 'backlog': s['backlog'],
+                'inflight': num(s['inflight']), 'backlog': backlog(s['backlog']),
                 'groups': s['groups'], 'netns': num(s['netns']),
             })
         else:
@@ -256,6 +272,17 @@ def t_rows_match_dump():
         for k, v in want.items():
             eq(r[k], v, '%s: %s' % (where, k))
         eq(sorted(r), sorted(c.lower() for c in cols), '%s: JSON keys' % where)
+
+
+LSFD_MODE = {'r': 'r--', 'w': '-w-', 'rw': 'rw-', '-': '---'}
+STATE = {'listen': 'LISTEN', 'connected': 'ESTABLISHED', 'unconnected': 'CLOSE'}
+
+
+def backlog(text):
+    if text is None:
+        return None
+    q, m = text.split('/')
+    return {'queued': int(q), 'max': int(m)}
 
 
 def row(rows, pid, fd):
@@ -303,11 +330,99 @@ def t_json_types():
     eq(r['cloexec'], True, 'boolean')
     eq(r['rxq'], 0, 'RXQ of a listener')
     eq(row(rows, 1500, 0)['rxq'], None, 'RXQ of a non-socket is null')
-    eq(row(rows, 1300, 1)['endpoints'], ['1301,grep,0r'], 'ENDPOINTS is an array')
+    eq(txt(row(rows, 1300, 1)['endpoints']), ['1301,grep,0r-'], 'ENDPOINTS is an array')
     # Every view is one valid JSON document.
     for view, key in (('--summary', None), ('--tasks', 'tasks'),
                       ('--endpoints', 'endpoints'), ('--shared', 'shared')):
         js(view, key=key)
+
+
+JQ_EXAMPLES = (
+    (['-J', '-o', 'PID,FD,ENDPOINTS'],
+     '.fdscope[] | select(.endpoints != []) | [.pid, .fd, .endpoints[].pid]'),
+    (['-J', '--summary'], '.types.REG'),
+    (['-J', '-o', 'PID,FD,BACKLOG'],
+     '[.fdscope[] | select(.backlog != null and .backlog.queued >= .backlog.max)] | length'),
+)
+
+
+@test
+def t_json_jq():
+    """JSON for jq: lists are arrays of objects, whole; [] when empty; the
+    summary's counts are objects, BACKLOG two numbers; one document that jq
+    accepts in every view; the man page documents the schema with examples."""
+    if not shutil.which('jq'):
+        raise Skip('no jq')
+    rows = js('-o', 'PID,FD,TYPE,ENDPOINTS,BACKLOG')
+    eps = row(rows, 1300, 1)['endpoints']
+    eq(eps, [{'pid': 1301, 'command': 'grep', 'assoc': 0, 'mode': eps[0]['mode']}],
+       'an ENDPOINTS entry is an object')
+    eq(row(rows, 1, 0)['endpoints'], [], 'an empty list is []')
+    eq(txt(row(rows, 1630, 3)['endpoints']), ['socket:[15021]'], 'a peer no fd holds')
+    eq(row(rows, 1, 13)['backlog'], {'queued': 0, 'max': 4096}, 'BACKLOG as two numbers')
+    eq(row(rows, 1, 0)['backlog'], None, 'BACKLOG of a non-listener')
+    doc = js('--summary', key=None)
+    check(isinstance(doc['types'], dict) and doc['types']['REG'] > 0, 'summary types %r'
+          % doc['types'])
+    check(all(isinstance(p['types'], dict) for p in doc['processes']), 'process types')
+    # One document per invocation, in every view and form.
+    for args in ([], ['--summary'], ['--tasks', '-l'], ['--endpoints'], ['--shared'],
+                 ['--list-columns'], ['-o', ','.join(all_columns())], ['-p', '99999'],
+                 ['--endpoints', '-p', '99999'], ['--summary', '-p', '99999']):
+        text = ok('-J', *args)
+        p = subprocess.run(['jq', '-s', 'length'], input=text.encode(), capture_output=True)
+        eq((p.returncode, p.stdout.strip()), (0, b'1'), 'jq -s length of -J %s' % ' '.join(args))
+    # The man page's jq examples, on the system dump.
+    man = open(MAN).read()
+    check(re.search(r'^\.SH JSON', man, re.M), 'man page has no JSON section')
+    for args, expr in JQ_EXAMPLES:
+        shown = expr.replace('\\', '\\e').replace('-', '\\-')
+        check(shown in man, 'man page lacks the jq example %r' % expr)
+        p = subprocess.run(['jq', '-e', expr], input=ok(*args).encode(), capture_output=True)
+        eq(p.returncode, 0, 'jq %r: %s' % (expr, p.stderr.decode().strip()))
+
+
+@test
+def t_conventions():
+    """lsfd's and ss's conventions: one STATE vocabulary, MODE as rw-, -H,
+    --summary[=WHEN], --notruncate, -o for views, -t and -o typos named."""
+    rows = js('-Q', 'STATE == "LISTEN"', '-o', 'PID,FD,FAMILY')
+    eq({r['family'] for r in rows}, {'unix', 'inet', 'inet6'}, 'one LISTEN for unix and TCP')
+    eq(len(rows), sum(1 for s in visible(SYS['sockets'])
+                      if s['state'] in ('LISTEN', 'listen')), 'every listener')
+    eq({r['state'] for r in js('-U', '-o', 'STATE')}, {'LISTEN', 'ESTABLISHED', 'CLOSE'},
+       'unix states in TCP words')
+    eq({r['mode'] for r in js('-p', '1300', '-o', 'MODE')}, {'rw-', '-w-', 'r--'}, 'MODE as lsfd')
+    eq(ok('-H', d=None), ok('--list-columns', d=None), '-H is --list-columns')
+    eq(ok('--summary=only'), ok('--summary'), '--summary=only')
+    eq(ok('--summary=never', '-r'), ok('-r'), '--summary=never')
+    doc = js('--summary=append', '-p', '1300', key=None)
+    eq(sorted(doc), ['fdscope', 'processes', 'sockets', 'totals', 'types'], 'append: one document')
+    eq(len(doc['fdscope']), 4, 'append: the list')
+    text = ok('--summary=append', '-p', '1300', '-o', 'PID,FD')
+    check(text.startswith(' PID FD\n1300  0\n') and 'Totals:' in text, 'append text %r' % text)
+    err1(['--summary=sometimes'], r'--summary=sometimes: expected only, append or never')
+    eq(ok('--notruncate', '-r'), ok('-r'), '--notruncate')
+    # -o for views, in its order
+    eq(ok('--tasks', '-r', '-o', 'COMMAND,PID', '-p', '1').splitlines(),
+       ['COMMAND PID', 'systemd 1'], '--tasks -o')
+    rows = js('--endpoints', '-o', 'FD,ENDPOINTS', '-p', '1300', key='endpoints')
+    eq(rows, [{'fd': 1, 'endpoints': rows[0]['endpoints']}], '--endpoints -o')
+    eq(ok('--shared', '-r', '-o', '+FDS').splitlines()[0],
+       'FILEID TYPE REFS FDS PROCS NAME HOLDERS', '--shared -o +LIST')
+    eq(ok('--tasks', '-r', '-o', 'PID,TID', '-p', '1').splitlines(), ['PID TID', '1 1'],
+       'a column a view hides by default')
+    err1(['--tasks', '-o', 'PID,NOPE'], r'unknown column for this view: NOPE')
+    err1(['--summary', '-o', 'PID'], r'--output does not apply to --summary')
+    # typos are errors, not empty lists
+    err1(['-t', 'FOO'], r'^fdscope: -t FOO: unknown type')
+    eq(len(js('-t', 'blk')), 0, 'a known type no fd has')
+    err1(['-o', 'pid,fd,'], r'^fdscope: -o pid,fd,: column name 3 is empty$')
+    # a view prints its header when no row is selected
+    eq(ok('--endpoints', '-p', '99999'), 'PID COMMAND FD MODE TYPE INODE NAME ENDPOINTS\n',
+       '--endpoints header with no rows')
+    eq(ok('--shared', '-r', '-p', '99999'), 'FILEID TYPE REFS FDS PROCS NAME HOLDERS\n',
+       '--shared header with no rows')
 
 
 @test
@@ -338,7 +453,7 @@ def t_output():
        'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-o +LIST -l')
     eq(ok('-r', '-o', 'PID', '-o', '+FD,TYPE').splitlines()[0], 'PID FD TYPE', '-o twice')
     err1(['-o', 'PID,BOGUS'], r'^fdscope: unknown column: BOGUS$')
-    err1(['-o', 'PID,,FD'], r'unknown column: $')
+    err1(['-o', 'PID,,FD'], r'^fdscope: -o PID,,FD: column name 2 is empty$')
 
 
 @test
@@ -350,7 +465,7 @@ def t_list_columns():
               'LOCAL', 'REMOTE', 'RXQ', 'TXQ', 'PEER', 'INFLIGHT', 'ENDPOINTS'):
         check(c in names, 'column %s missing' % c)
     for c in cols:
-        check(c['description'] and c['type'] in ('string', 'number', 'boolean', 'array'),
+        check(c['description'] and c['type'] in ('string', 'number', 'boolean', 'array', 'object'),
               'column %r' % c)
     eq(dict((c['column'], c['type']) for c in cols)['PID'], 'number', 'PID type')
     text = ok('--list-columns', d=None)
@@ -500,15 +615,15 @@ def t_filter_expr():
     eq(sel('RXQ > 100'), [(470, 12), (2000, 41)], 'numeric >')
     eq(sel('RXQ >= 12 and RXQ <= 12'), [(1510, 3)], 'numeric <=, >=')
     eq(sel('NAME =~ "^TCP .*ESTABLISHED$" and PID < 1000'), [(801, 13), (802, 13)], '=~')
-    eq(sel('TYPE == "SOCK" and STATE == LISTEN and LOCAL =~ ":80$"'),
-       [(800, 6), (800, 7), (801, 6), (801, 7), (802, 6), (802, 7), (4000, 3)], 'bare words')
+    eq(sel('TYPE == "SOCK" and STATE == "LISTEN" and LOCAL =~ ":80$"'),
+       [(800, 6), (800, 7), (801, 6), (801, 7), (802, 6), (802, 7), (4000, 3)], 'strings')
     eq(sel("COMMAND == 'redis-cli'"), [(1510, 0), (1510, 1), (1510, 2), (1510, 3)], "'string'")
-    eq(sel('not (TYPE != FIFO) and PID == 1300'), [(1300, 1)], 'not, !=')
+    eq(sel('not (TYPE != "FIFO") and PID == 1300'), [(1300, 1)], 'not, !=')
     eq(sel('! CLOEXEC == true and PID == 1'), [(1, 0), (1, 1), (1, 2)], '! and booleans')
-    eq(len(sel('STATE != LISTEN')), len(visible(SYS['files'])) -
-       sum(1 for s in visible(SYS['sockets']) if s['state'] == 'LISTEN'),
+    eq(len(sel('STATE != "LISTEN"')), len(visible(SYS['files'])) -
+       sum(1 for s in visible(SYS['sockets']) if s['state'] in ('LISTEN', 'listen')),
        'a value that does not apply satisfies !=')
-    eq(sel('STATE == LISTEN and PID eq 600'), [(600, 3), (600, 4)], 'eq')
+    eq(sel('STATE == "LISTEN" and PID eq 600'), [(600, 3), (600, 4)], 'eq')
     eq(sel('PATH !~ "^/" and PID == 1 and FD lt 10'),
        [(1, 4), (1, 5), (1, 6), (1, 7)], '!~ and lt')
     eq(sel('FD > 250', '-p', '1210'), [(1210, 255)], '-Q with -p')
@@ -522,12 +637,65 @@ def t_filter_errors():
     err1(['-Q', '(PID == 1'], r"missing '\)'")
     err1(['-Q', 'PID == 1)'], r"unexpected '\)'")
     err1(['-Q', 'NAME =~ "("'], r'bad regular expression')
-    err1(['-Q', 'PID < abc'], r'PID is a number column')
+    err1(['-Q', 'PID < abc'], r'abc is not a column, and PID column is a number')
     err1(['-Q', 'NAME == "x'], r'unterminated string')
     err1(['-Q', ''], r'empty expression')
     err1(['-Q', 'PID == 1 and'], r'expected a column name')
     err1(['-Q', '(' * 100 + 'PID == 1' + ')' * 100], r'nested too deeply')
-    err1(['-Q', 'PID == 1', '-Q', 'FD == 0'], r'-Q given twice')
+
+@test
+def t_filter_scols():
+    """-Q speaks scols-filter(5): columns are bare words, strings are quoted,
+    types are checked, and lsfd(1)'s FILTER EXAMPLES run unchanged."""
+    def sel(*exprs, extra=()):
+        args = []
+        for e in exprs:
+            args += ['-Q', e]
+        return sorted((r['pid'], r['fd']) for r in js(*args, *extra, '-o', 'PID,FD'))
+
+    files = visible(SYS['files'])
+
+    def want(fn):
+        return sorted((int(f['pid']), int(f['fd'])) for f in files if fn(f))
+
+    # lsfd(1) FILTER EXAMPLES with the columns fdscope has
+    pid12 = want(lambda f: f['pid'] in ('1', '2'))
+    eq(sel('(PID == 1) or (PID == 2)'), pid12, 'lsfd: or')
+    eq(sel('(PID == 1) || (PID == 2)'), pid12, 'lsfd: ||')
+    eq(sel('(PID == 1) and (FD == 1)'), [(1, 1)], 'lsfd: and')
+    eq(sel('(PID == 1) && (FD == 1)'), [(1, 1)], 'lsfd: &&')
+    eq(sel('DELETED'), [(1, 10), (1500, 11)], 'lsfd: a boolean column alone')
+    eq(sel('TYPE != "REG"'), want(lambda f: f['type'] != 'REG'), 'lsfd: TYPE != "REG"')
+    eq(sel('TYPE == "BLK"'), want(lambda f: f['type'] == 'BLK'), 'lsfd: TYPE == "BLK"')
+    eq(sel('NAME =~ ".*/nginx/.*"'), want(lambda f: '/nginx/' in (f['path'] or '')),
+       'lsfd: NAME =~')
+    eq(sel('(COMMAND =~ ".*redis.*") and (FD >= 0)'),
+       want(lambda f: 'redis' in (f['comm'] or '')), 'lsfd: COMMAND =~ and FD >= 0')
+    eq(sel('!DELETED and PID == 1500'),
+       want(lambda f: f['pid'] == '1500' and f['fd'] != '11'), '!BOOLEAN')
+    # columns compare with columns
+    rx = {(int(s['pid']), int(s['fd'])) for s in visible(SYS['sockets'])
+          if s['rxq'] and s['txq'] and int(s['rxq']) > int(s['txq'])}
+    eq(set(sel('RXQ > TXQ')), rx, 'column > column')
+    eq(sel('TID != PID'), [], 'TID != PID without -l')
+    eq(sorted({p for p, f in sel('TID != PID', extra=('-l',))}), [3000], 'TID != PID with -l')
+    # a second -Q is ANDed
+    eq(sel('PID == 1', 'FD < 2'), [(1, 0), (1, 1)], 'two -Q')
+    eq(sel('PID == 1 or PID == 2', 'FD == 0'), [(1, 0)], 'two -Q, each its own group')
+    # type errors name both sides; nothing is silently empty
+    err1(['-Q', 'PID == abc'], r'abc is not a column, and PID column is a number')
+    err1(['-Q', 'DELETED == maybe'], r'maybe is not a column, and DELETED column is a boolean')
+    err1(['-Q', 'TYPE == sock'], r'sock is not a column, and TYPE column is a string')
+    err1(['-Q', 'BACKLOG > 0'], r'BACKLOG > 0: BACKLOG column is a string and 0 is a number')
+    err1(['-Q', 'PID == "1"'], r'PID == "1": PID column is a number and "1" is a string')
+    err1(['-Q', 'PID > COMMAND'], r'PID column is a number and COMMAND column is a string')
+    err1(['-Q', 'PID'], r'PID column is a number, not a condition')
+    err1(['-Q', 'DELETED > 0'], r'booleans only compare with == and !=')
+    err1(['-Q', 'NAME =~ PATH'], r"=~ PATH: the right side must be a quoted regex")
+    err1(['-Q', 'FD == 99999999999999999999'], r'number out of range: 99999999999999999999$')
+    err1(['-Q', 'FD == 18446744073709551616'], r'number out of range')
+    eq(sel('INODE < 18446744073709551615 and PID == 1300'),
+       want(lambda f: f['pid'] == '1300' and f['ino'] is not None), 'the largest number')
 
 
 @test
@@ -596,19 +764,19 @@ def t_summary():
     types = {}
     for f in files:
         types[f['type']] = types.get(f['type'], 0) + 1
-    eq({t['type']: t['fds'] for t in doc['types']}, types, 'fds per type')
-    counts = [t['fds'] for t in doc['types']]
+    eq(doc['types'], types, 'fds per type')
+    counts = list(doc['types'].values())
     eq(counts, sorted(counts, reverse=True), 'types sorted by count')
     eq(len(doc['processes']), 10, 'top 10 processes')
     eq(doc['processes'][0], {'pid': 5000, 'command': 'fd-hog', 'user': username(1000),
-                             'fds': 220, 'types': 'CHR:3,FIFO:16,REG:200,SOCK:1'},
+                             'fds': 220, 'types': {'CHR': 3, 'FIFO': 16, 'REG': 200, 'SOCK': 1}},
        'top process')
     eq(doc['processes'][1]['pid'], 1, 'second process')
     st = {(s['proto'], s['state']): s['fds'] for s in doc['sockets']}
     vs = [s for s in visible(SYS['sockets'])]
     eq(st[('TCP', 'LISTEN')], sum(1 for s in vs if s['proto'] == 'tcp' and
                                   s['state'] == 'LISTEN'), 'TCP LISTEN')
-    eq(st[('UNIX', 'connected')], sum(1 for s in vs if s['family'] == 'unix' and
+    eq(st[('UNIX', 'ESTABLISHED')], sum(1 for s in vs if s['family'] == 'unix' and
                                       s['type'] == 'stream' and
                                       s['state'] == 'connected'), 'UNIX connected')
     eq(st[('vsock', None)], 1, 'an unnamed family')
@@ -634,9 +802,9 @@ def t_tasks():
        ('/dev/pts/0', 'pipe:[40001]', '/dev/pts/0'), 'where cat\'s 0, 1, 2 point')
     eq(r[(401,)]['stdout'], 'UNIX -> 312,systemd-journal,20', 'a socket on stdout')
     eq(r[(2,)]['stdin'], None, 'a kernel thread has no fd 0')
-    eq(r[(3100,)]['shared'], ['3101,supervise-log'], 'tasks sharing a table')
-    eq(r[(3101,)]['shared'], ['3100,supervise'], 'the other one')
-    eq(r[(2,)]['shared'], [None], 'kernel threads share an empty table: not listed')
+    eq(txt(r[(3100,)]['shared']), ['3101,supervise-log'], 'tasks sharing a table')
+    eq(txt(r[(3101,)]['shared']), ['3100,supervise'], 'the other one')
+    eq(r[(2,)]['shared'], [], 'kernel threads share an empty table: not listed')
     eq(r[(2,)]['table'], r[(3,)]['table'], 'kernel threads share one table')
     eq(r[(3100,)]['table'], r[(3101,)]['table'], 'same TABLE')
     eq(r[(1,)]['user'], 'root', 'USER')
@@ -647,17 +815,17 @@ def t_tasks():
        [801, 802, 901, 902, 4000], '--tasks -u')
     eq([x['pid'] for x in js('--tasks', '-t', 'PACKET', key='tasks')], [455],
        '--tasks with an fd filter')
-    err1(['--tasks', '-o', 'PID'], r'--output only applies to the fd list')
+    err1(['--tasks', '-o', 'PID,BOGUS'], r'^fdscope: unknown column for this view: BOGUS$')
 
 
 @test
 def t_endpoints():
     rows = js('--endpoints', key='endpoints')
-    got = {(r['pid'], r['fd']): r['endpoints'] for r in rows}
+    got = {(r['pid'], r['fd']): txt(r['endpoints']) for r in rows}
     pairs = {
-        (1300, 1): ['1301,grep,0r'], (1301, 0): ['1300,cat,1w'],         # pipe
-        (1201, 6): ['1205,sshd,5w'], (1205, 5): ['1201,sshd,6r'],        # pipe
-        (1320, 3): ['1321,tail,3r'], (1321, 3): ['1320,logger,3w'],      # FIFO
+        (1300, 1): ['1301,grep,0r-'], (1301, 0): ['1300,cat,1-w'],         # pipe
+        (1201, 6): ['1205,sshd,5-w'], (1205, 5): ['1201,sshd,6r-'],        # pipe
+        (1320, 3): ['1321,tail,3r-'], (1321, 3): ['1320,logger,3-w'],      # FIFO
         (801, 12): ['901,php-fpm8.2,5'], (901, 5): ['801,nginx,12'],     # connect/accept
         (800, 10): ['801,nginx,11'], (801, 11): ['800,nginx,10'],        # socketpair
         (3201, 3): ['3201,-,4'], (3201, 4): ['3201,-,3'],                # in one process
@@ -665,7 +833,7 @@ def t_endpoints():
         (401, 1): ['312,systemd-journal,20'],
         (1, 40): ['520,dbus-daemon,10'], (520, 10): ['1,systemd,40'],
         (1630, 3): ['socket:[15021]'],                                   # not accepted
-        (5000, 300): ['5000,fd-hog,301w'],
+        (5000, 300): ['5000,fd-hog,301-w'],
     }
     for k, v in pairs.items():
         eq(got.get(k), v, 'endpoints of pid %d fd %d' % k)
@@ -684,7 +852,7 @@ def t_endpoints():
     eq(rows_by(rows, 'pid', 'fd')[(801, 12)]['name'], 'UNIX -> /run/php/php-fpm.sock', 'NAME')
     # -p selects rows but the other ends are still found system-wide.
     rows = js('--endpoints', '-p', '1300', key='endpoints')
-    eq([(r['pid'], r['fd'], r['endpoints']) for r in rows], [(1300, 1, ['1301,grep,0r'])],
+    eq([(r['pid'], r['fd'], txt(r['endpoints'])) for r in rows], [(1300, 1, ['1301,grep,0r-'])],
        '--endpoints -p')
     text = ok('--endpoints', '-p', '312', '-Q', 'FD == 20')
     check('401,systemd-udevd,1 401,systemd-udevd,2' in text, 'text form %r' % text)
@@ -709,8 +877,8 @@ def t_endpoints_pairs_dump():
                          % (a, a, tab, ino, 0x100 + i, ino))
             files.append('%d - r%d 4 %s 0 r - 0 FIFO 0:13 %d %015x 1 0 pipe:[%d]'
                          % (b, b, tab, ino, 0x200 + i, ino))
-            want[(a, 3)] = ['%d,r%d,4r' % (b, b)]
-            want[(b, 4)] = ['%d,w%d,3w' % (a, a)]
+            want[(a, 3)] = ['%d,r%d,4r-' % (b, b)]
+            want[(b, 4)] = ['%d,w%d,3-w' % (a, a)]
         else:
             ia, ib = 8000 + 2 * i, 8001 + 2 * i
             for p, fd, ino, peer, fid in ((a, 3, ia, ib, 0x300 + i), (b, 4, ib, ia, 0x400 + i)):
@@ -724,7 +892,7 @@ def t_endpoints_pairs_dump():
     open(os.path.join(d, 'sockets'), 'w').write('\n'.join(socks) + '\n')
     rc, out, err = run('-J', '--endpoints', d=d)
     eq((rc, err), (0, ''), 'exit status and stderr (the tasks file is not needed)')
-    got = {(r['pid'], r['fd']): r['endpoints'] for r in json.loads(out)['endpoints']}
+    got = {(r['pid'], r['fd']): txt(r['endpoints']) for r in json.loads(out)['endpoints']}
     eq(got, want, 'endpoints')
 
 
@@ -739,11 +907,13 @@ def t_shared():
     eq(len(pts), 1, '/dev/pts/0 rows')
     n = sum(1 for f in files if f['path'] == '/dev/pts/0')
     eq((pts[0]['fds'], pts[0]['procs'], pts[0]['refs']), (n, 12, 38), '/dev/pts/0 counts')
-    eq(len(pts[0]['holders']), 33, 'HOLDERS is capped (32 and "+N more")')
-    eq(pts[0]['holders'][-1], '+%d more' % (n - 32), 'the last HOLDERS entry')
+    eq(len(pts[0]['holders']), n, 'HOLDERS in JSON is whole')
+    text = ok('--shared', '-r', '-o', 'NAME,HOLDERS')
+    check('\\x20+%d\\x20more\n' % (n - 32) in text,
+          'a table\'s HOLDERS is capped (32 and "+N more")')
     l80 = by_name['TCP 0.0.0.0:80 LISTEN'][0]
     eq((l80['fds'], l80['procs'], l80['refs'], l80['type']), (3, 3, 3, 'SOCK'), 'listener')
-    eq(l80['holders'], ['800,nginx,6rw', '801,nginx,6rw', '802,nginx,6rw'], 'holders')
+    eq(txt(l80['holders']), ['800,nginx,6rw', '801,nginx,6rw', '802,nginx,6rw'], 'holders')
     log = by_name['/var/log/supervise.log'][0]
     eq((log['fds'], log['procs'], log['refs']), (2, 2, 3),
        'CLONE_FILES: one table, two processes; REFS counts an fd in flight')
@@ -763,14 +933,14 @@ def t_live_dump():
     rows = js('-o', ','.join(all_columns()), d=d)
     eq(len(rows), len(visible(dump(d)['files'])), 'rows')
     r = rows_by(rows, 'pid', 'fd')
-    eq(r[(124, 3)]['endpoints'], ['124,python3,4'], 'socketpair')
+    eq(txt(r[(124, 3)]['endpoints']), ['124,python3,4'], 'socketpair')
     eq(r[(124, 4)]['name'], 'UNIX -> 124,python3,3', 'socketpair NAME')
     eq(r[(124, 6)]['name'], 'TCP 127.0.0.1:41602->127.0.0.1:5000 ESTABLISHED', 'TCP client')
     eq(r[(124, 7)]['name'], 'TCP 127.0.0.1:5000->127.0.0.1:41602 ESTABLISHED', 'TCP server')
-    eq(r[(124, 5)]['backlog'], '0/128', 'BACKLOG')
+    eq(r[(124, 5)]['backlog'], {'queued': 0, 'max': 128}, 'BACKLOG')
     eq(r[(124, 8)]['name'], 'TCP [::1]:5001 LISTEN', 'v6 listener')
-    eq(r[(122, 1)]['endpoints'], ['123,sleep,0r'], 'pipe cat -> sleep')
-    eq(r[(123, 0)]['endpoints'], ['122,cat,1w'], 'pipe sleep <- cat')
+    eq(txt(r[(122, 1)]['endpoints']), ['123,sleep,0r-'], 'pipe cat -> sleep')
+    eq(txt(r[(123, 0)]['endpoints']), ['122,cat,1-w'], 'pipe sleep <- cat')
     for view, key in (('--summary', None), ('--tasks', 'tasks'),
                       ('--endpoints', 'endpoints'), ('--shared', 'shared')):
         js(view, key=key, d=d)
@@ -809,14 +979,16 @@ def t_many_holders():
     t = time.monotonic()
     rows = js('--endpoints', '-p', '99,100,101', key='endpoints', d=d)
     r = rows_by(rows, 'pid', 'fd')
-    eq(r[(99, 3)]['endpoints'][:2], ['100,make,5', '101,make,5'], 'unix peer holders')
-    eq(r[(99, 3)]['endpoints'][-1], '+%d more' % (n - 32), 'unix: +N more')
-    eq(len(r[(100, 3)]['endpoints']), 33, 'pipe list capped')
-    eq(r[(100, 3)]['endpoints'][:2], ['100,make,4w', '101,make,4w'], 'pipe: the write ends')
-    eq(r[(100, 3)]['endpoints'][-1], '+%d more' % (n - 32), 'pipe: +N more')
-    eq(r[(101, 5)]['endpoints'], ['99,client,3'], 'the other way')
+    eq(txt(r[(99, 3)]['endpoints'][:2]), ['100,make,5', '101,make,5'], 'unix peer holders')
+    eq(len(r[(99, 3)]['endpoints']), n, 'unix: JSON lists every one')
+    eq(len(r[(100, 3)]['endpoints']), n, 'pipe: JSON lists every one')
+    eq(txt(r[(100, 3)]['endpoints'][:2]), ['100,make,4-w', '101,make,4-w'], 'pipe: the write ends')
+    eq(txt(r[(101, 5)]['endpoints']), ['99,client,3'], 'the other way')
+    text = ok('--endpoints', '-r', '-n', '-p', '99,100', '-o', 'ENDPOINTS', d=d)
+    eq([ln.split('\\x20')[-2:] for ln in text.splitlines() if '+' in ln],
+       [['+%d' % (n - 32), 'more']] * 3, 'a table\'s lists are capped')
     rows = js('--tasks', '-p', '101', key='tasks', d=d)
-    eq(rows[0]['shared'][-1], '+%d more' % (n // 2 - 1 - 32), 'SHARED capped')
+    eq(len(rows[0]['shared']), n // 2 - 1, 'SHARED whole')
     js('--shared', key='shared', d=d)
     rc, out, err = run('-r', '-o', 'PID,FD,ENDPOINTS,NAME', d=d, timeout=120)
     eq((rc, err), (0, ''), 'full list')
@@ -907,6 +1079,54 @@ def t_missing_optional_files():
     # Only the files the columns need are read.
     rc, out, err = run('-o', 'PID,FD,PATH', d=d)
     eq((rc, err), (0, ''), 'no warning when no column needs them')
+
+
+@test
+def t_save_dir():
+    """--save writes every file, the uid names, kernel, host and time; --dir
+    then shows the dump's names. A missing final newline is a warning, CRLF
+    an error, and a view says which column it needs."""
+    d = os.path.join(TMP, 'saved')
+    eq(ok('--save', d), '', '--save prints nothing')
+    eq(sorted(os.listdir(d)), ['files', 'meta', 'sockets', 'tasks', 'users'], 'saved files')
+    for k in ('files', 'sockets', 'tasks'):
+        eq(open(os.path.join(d, k)).read(), sysfile(k), 'saved %s' % k)
+    meta = dict(ln.split(' ', 1) for ln in open(os.path.join(d, 'meta')).read().splitlines()[1:])
+    eq(sorted(meta), ['hostname', 'release', 'time'], 'meta keys')
+    check(re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', meta['time']), 'time %r' % meta['time'])
+    users = open(os.path.join(d, 'users')).read().splitlines()
+    eq(users[0], '# fdscope-users 1 uid name', 'users header')
+    check('33 www-data' in users and '0 root' in users, 'users %r' % users)
+    # The dump's names, not this machine's.
+    with open(os.path.join(d, 'users'), 'w') as f:
+        f.write('# fdscope-users 1 uid name\n0 root\n1000 dump\\040user\n')
+    eq(row(js('-o', 'PID,FD,USER', d=d), 1210, 0)['user'], 'dump user', 'USER from the dump')
+    eq(row(js('-o', 'PID,FD,USER', d=d), 801, 0)['user'], '33', 'a uid the dump does not name')
+    eq(pids(js('-u', 'dump user', '-o', 'PID', d=d)), pids(js('-u', '1000', '-o', 'PID')),
+       '-u with a dump\'s name')
+    err1(['-u', 'www-data'], r'unknown user: www-data', d=d)
+    # A dump that lost its final newline is read, with a warning.
+    nd = bad_dump('nonl', files=sysfile('files').rstrip('\n'))
+    rc, out, err = run('-r', '-n', '-o', 'PID,FD', '-l', d=nd)
+    eq(rc, 0, 'no final newline: exit status')
+    check(re.fullmatch(r'fdscope: warning: .*/bad-nonl/files: no newline at end of file; '
+                       r'its last line was read\n', err), 'warning %r' % err)
+    eq(len(out.splitlines()), len(SYS['files']), 'every line read')
+    # CRLF is an error, never silently "-".
+    cd = bad_dump('crlf', files=sysfile('files').replace('\n', '\r\n'))
+    err1(['-o', 'PID,PATH'], r'files:1: CRLF line ends', d=cd)
+    # A view that needs a column the dump lacks says so.
+    def nofileid(kind, cols, rows):
+        if kind != 'files':
+            return cols, rows
+        i = cols.index('fileid')
+        return cols[:i] + cols[i + 1:], [r[:i] + r[i + 1:] for r in rows]
+    nf = os.path.join(TMP, 'nofileid')
+    rewrite(SYSTEM, nf, nofileid)
+    err1(['--shared'], r"^fdscope: --shared needs the 'fileid' column, which .*/nofileid/files lacks$",
+         d=nf)
+    os.makedirs(os.path.join(TMP, 'empty-d'))
+    err1(['--save', os.path.join(TMP, 'x')], r'no files to save', d=os.path.join(TMP, 'empty-d'))
 
 
 # --- errors --------------------------------------------------------------------------
@@ -1122,6 +1342,30 @@ STREAM_ARGS = ([], ['-r'], ['-n'], ['-r', '-n'], ['-l'], ['-o', 'PID'], ['-o', '
                ['-Q', 'FD > 2', '-o', 'FD,INODE,COMMAND'])
 
 
+BACKSLASH_PATHS = ('/tmp/a\\134xb', '/tmp/x\\134X', '/run/system-systemd\\134x2dfsck.slice',
+                   'end\\134', '\\134', '/a\\134\\134xb', '/b\\134\\134b', 'c\\134')
+
+
+def backslash_dump():
+    """live-6.1 with backslashes (and nothing else odd) in paths and names."""
+    d = os.path.join(TMP, 'backslash')
+    if os.path.isdir(d):
+        return d
+    paths = iter(BACKSLASH_PATHS * 4)
+
+    def edit(kind, cols, rows):
+        if kind == 'files':
+            p, c = cols.index('path'), cols.index('comm')
+            for r in rows:
+                if r[cols.index('pid')] in ('122', '123'):
+                    r[p] = next(paths)
+                    r[c] = 'c\\134x' if r[c] != '-' else r[c]
+        return cols, rows
+
+    rewrite(os.path.join(DUMPS, 'live-6.1'), d, edit)
+    return d
+
+
 def scols_printed(args, d, env):
     """Did this run print through libsmartcols? The dynamic linker binds
     scols_print_table lazily, on its first call, and LD_DEBUG shows it."""
@@ -1147,9 +1391,19 @@ def t_stream_same_bytes():
             check(scols_printed(args, d, scols), '%s: FDSCOPE_NO_STREAM=1 not honoured' % what)
     # live-6.1 is all printable ASCII: every list of it is streamed.
     check(streamed >= len(STREAM_ARGS), 'only %d of the runs streamed' % streamed)
+    # Backslashes and nothing else odd: streamed, and escaped as libsmartcols
+    # does (every one in raw form, one before 'x' in a table).
+    d = backslash_dump()
+    for args in STREAM_ARGS + (['-o', 'PATH,COMMAND'], ['-r', '-o', 'COMMAND,PATH']):
+        what = 'backslashes %s' % ' '.join(args)
+        eq(ok(*args, d=d), ok(*args, d=d, env=scols), what)
+        check(not scols_printed(args, d, ENV), '%s: not streamed' % what)
+    eq(ok('-r', '-n', '-o', 'PATH', '-p', '122', d=d).splitlines()[:2],
+       ['/tmp/a\\x5cxb', '/tmp/x\\x5cX'], 'raw: every backslash')
+    eq(ok('-n', '-o', 'PATH', '-p', '122', d=d).splitlines()[:2],
+       ['/tmp/a\\x5cxb', '/tmp/x\\X   '.rstrip()], 'table: a backslash before x')
     # A newline in a path needs libsmartcols' encoding.
     check(scols_printed(['-o', 'PATH'], SYSTEM, ENV), 'a path with a newline was streamed')
-    check(scols_printed(['-J'], os.path.join(DUMPS, 'live-6.1'), ENV), 'JSON was streamed')
     return '%d of %d runs streamed' % (streamed, 2 * len(STREAM_ARGS))
 
 

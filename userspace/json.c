@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fdscope: JSON values. Strings are escaped as RFC 8259 asks (quote,
+ * backslash, control characters); other bytes are copied, as libsmartcols
+ * does, so a path's bytes survive.
+ */
+#include <string.h>
+
+#include "fdscope.h"
+
+static const char hex[] = "0123456789abcdef";
+
+/* @s as a JSON string, or null. */
+void json_str(struct sbuf *b, const char *s)
+{
+	const char *run;
+
+	if (!s) {
+		sb_add(b, "null");
+		return;
+	}
+	sb_addc(b, '"');
+	for (run = s; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6] = { '\\', 'u', '0', '0' };
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		sb_addn(b, run, s - run);
+		run = s + 1;
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			sb_addn(b, esc, 2);
+			continue;
+		}
+		esc[4] = hex[c >> 4];
+		esc[5] = hex[c & 15];
+		sb_addn(b, esc, 6);
+	}
+	sb_addn(b, run, s - run);
+	sb_addc(b, '"');
+}
+
+/* A column name as its key: "PID" is "pid", as libsmartcols writes it. */
+void json_key(struct sbuf *b, const char *name)
+{
+	sb_addc(b, '"');
+	for (; *name; name++)
+		sb_addc(b, (*name >= 'A' && *name <= 'Z') ? *name - 'A' + 'a' : *name);
+	sb_add(b, "\": ");
+}
+
+/* Decimal digits only: anything else is written as a string. */
+static void json_num(struct sbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (n && i == n) {
+		sb_addn(b, s, n);
+	} else {
+		struct sbuf t = { 0 };
+
+		sb_addn(&t, s, n);
+		json_str(b, t.s);
+		sb_free(&t);
+	}
+}
+
+static void json_uint(struct sbuf *b, const char *key, u64 v, bool null)
+{
+	json_str(b, key);
+	sb_addc(b, ':');
+	if (null)
+		sb_add(b, "null");
+	else
+		sb_addu(b, v);
+}
+
+/* One list entry, with the same keys whatever it is. */
+static void json_holder(struct sbuf *b, const struct holder *e)
+{
+	bool none = !e->pid;
+
+	sb_addc(b, '{');
+	json_uint(b, "pid", (u64)e->pid, none);
+	if (e->tid) {
+		sb_addc(b, ',');
+		json_uint(b, "tid", (u64)e->tid, false);
+	}
+	sb_add(b, ",\"command\":");
+	json_str(b, none ? NULL : e->comm);
+	sb_addc(b, ',');
+	json_uint(b, "assoc", (u64)e->fd, e->fd < 0);
+	sb_add(b, ",\"mode\":");
+	json_str(b, e->mode ? mode_text(e->mode) : NULL);
+	if (none) {
+		sb_addc(b, ',');
+		json_uint(b, "inode", e->inode, false);
+	}
+	sb_addc(b, '}');
+}
+
+/* A list as an array of objects; an empty list is []. */
+void json_holders(struct sbuf *b, const struct holders *h)
+{
+	size_t i;
+
+	sb_addc(b, '[');
+	for (i = 0; i < h->n; i++) {
+		if (i)
+			sb_addc(b, ',');
+		json_holder(b, &h->v[i]);
+	}
+	sb_addc(b, ']');
+}
+
+/* "3/511" as {"queued": 3, "max": 511}; anything else as a string. */
+static void json_pair(struct sbuf *b, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : 0;
+
+	if (!slash || !n || strspn(s, "0123456789") != n || !slash[1] ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1)) {
+		json_str(b, s);
+		return;
+	}
+	sb_add(b, "{\"queued\":");
+	sb_addn(b, s, n);
+	sb_add(b, ",\"max\":");
+	sb_add(b, slash + 1);
+	sb_addc(b, '}');
+}
+
+/* "REG:200,SOCK:1" as {"REG": 200, "SOCK": 1}. */
+static void json_counts(struct sbuf *b, const char *s)
+{
+	struct sbuf key = { 0 };
+	bool first = true;
+
+	sb_addc(b, '{');
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		const char *colon = memrchr(s, ':', len);
+
+		if (!first)
+			sb_addc(b, ',');
+		first = false;
+		sb_reset(&key);
+		sb_addn(&key, s, colon ? (size_t)(colon - s) : len);
+		json_str(b, key.s);
+		sb_addc(b, ':');
+		if (colon)
+			json_num(b, colon + 1, len - (colon + 1 - s));
+		else
+			sb_add(b, "null");
+		s += len;
+		if (*s)
+			s++;
+	}
+	sb_addc(b, '}');
+	sb_free(&key);
+}
+
+/* Cell text @s of a column of type @type (J_*), or null. */
+void json_value(struct sbuf *b, int type, const char *s)
+{
+	/* An empty string is null, as libsmartcols writes it. */
+	if (!s || !*s) {
+		sb_add(b, "null");
+		return;
+	}
+	switch (type) {
+	case J_NUM:
+		json_num(b, s, strlen(s));
+		return;
+	case J_BOOL:
+		sb_add(b, *s == '1' ? "true" : "false");
+		return;
+	case J_PAIR:
+		json_pair(b, s);
+		return;
+	case J_COUNTS:
+		json_counts(b, s);
+		return;
+	}
+	json_str(b, s);
+}
