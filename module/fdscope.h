@@ -167,6 +167,7 @@ void fdscope_field_id(struct seq_file *m, u64 id);
 
 /* owner.c */
 void fdscope_field_owner(struct seq_file *m, struct fdscope_reader *r);
+void fdscope_field_start(struct seq_file *m, const struct fdscope_record *rec);
 
 /* names.c */
 const char *fdscope_mode_name(fmode_t mode);

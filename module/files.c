@@ -151,7 +151,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 	char flags[96];
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path\n",
+		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path start\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
@@ -172,6 +172,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 		fdscope_field_none(m);
 	fdscope_field_ull(m, file->f_pos);
 	fdscope_field_file(m, r, file);
+	fdscope_field_start(m, rec);
 	seq_putc(m, '\n');
 	return 0;
 }

@@ -218,6 +218,7 @@ static void fdscope_show_task_holder(struct seq_file *m, struct fdscope_reader *
 		fdscope_field_path(m, r, &rec->path);
 	else
 		fdscope_field_file(m, r, rec->file);
+	fdscope_field_start(m, rec);
 	seq_putc(m, '\n');
 }
 
@@ -246,6 +247,7 @@ static void fdscope_show_held(struct seq_file *m, struct fdscope_reader *r, bool
 		}
 		seq_puts(m, " - - - - - -");
 		fdscope_field_file(m, r, h->file);
+		fdscope_field_start(m, &r->walk.rec);
 		seq_putc(m, '\n');
 	}
 	if (!err && !c->more)
@@ -261,7 +263,9 @@ static void fdscope_show_held(struct seq_file *m, struct fdscope_reader *r, bool
 		fdscope_field_none(m);
 	else
 		fdscope_field_ull(m, err ? unread : c->more);
-	seq_puts(m, " - - - - - - -\n");
+	seq_puts(m, " - - - - - - -");
+	fdscope_field_start(m, &r->walk.rec);
+	seq_putc(m, '\n');
 }
 
 /* The files a unix socket or io_uring ring at the record's fd holds. */
@@ -292,7 +296,7 @@ int fdscope_holders_show(struct seq_file *m, void *v)
 	struct fdscope_reader *r = m->private;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-holders %d pid tid comm assoc fd via queue sender slot start end offset prot status count type dev ino fileid refs deleted path\n",
+		seq_printf(m, "# fdscope-holders %d pid tid comm assoc fd via queue sender slot map_start map_end map_offset map_prot status count type dev ino fileid refs deleted path start\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}

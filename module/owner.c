@@ -6,6 +6,9 @@
  */
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/time64.h>
+#include <linux/types.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 
@@ -30,6 +33,15 @@ static void fdscope_format_owner(struct fdscope_text *text,
 	len += fdscope_escape(text->owner + len, comm, strlen(comm));
 	text->owner_len = len;
 	text->owner_serial = rec->owner_serial;
+}
+
+/*
+ * When the owner started, in clock ticks since boot, as /proc/PID/stat's
+ * field 22 shows it: with the pid, it names a process even across pid reuse.
+ */
+void fdscope_field_start(struct seq_file *m, const struct fdscope_record *rec)
+{
+	fdscope_field_ull(m, div_u64(rec->start_time, NSEC_PER_SEC / USER_HZ));
 }
 
 void fdscope_field_owner(struct seq_file *m, struct fdscope_reader *r)

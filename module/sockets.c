@@ -139,7 +139,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	bool listening;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups\n",
+		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups start\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
@@ -195,6 +195,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 		fdscope_field_netlink_groups(m, len, &name);
 	else
 		fdscope_field_none(m);
+	fdscope_field_start(m, rec);
 	seq_putc(m, '\n');
 
 	if (peer)

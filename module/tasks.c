@@ -32,7 +32,7 @@ int fdscope_tasks_show(struct seq_file *m, void *v)
 	unsigned int netns;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-tasks %d pid tid comm uid table nfds maxfds pidns netns\n",
+		seq_printf(m, "# fdscope-tasks %d pid tid comm uid table nfds maxfds pidns netns start\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
@@ -60,6 +60,7 @@ int fdscope_tasks_show(struct seq_file *m, void *v)
 		fdscope_field_ull(m, netns);
 	else
 		fdscope_field_none(m);
+	fdscope_field_start(m, rec);
 	seq_putc(m, '\n');
 	return 0;
 }

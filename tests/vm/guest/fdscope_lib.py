@@ -26,12 +26,17 @@ FIXTURES = os.path.join(REPO, 'tests', 'fixtures')
 # Documented columns (docs/format.md, version 1).
 COLUMNS = {
     'files': ['pid', 'tid', 'comm', 'fd', 'table', 'cloexec', 'mode', 'flags',
-              'pos', 'type', 'dev', 'ino', 'fileid', 'refs', 'deleted', 'path'],
+              'pos', 'type', 'dev', 'ino', 'fileid', 'refs', 'deleted', 'path',
+              'start'],
     'tasks': ['pid', 'tid', 'comm', 'uid', 'table', 'nfds', 'maxfds', 'pidns',
-              'netns'],
+              'netns', 'start'],
     'sockets': ['pid', 'tid', 'comm', 'fd', 'fileid', 'ino', 'family', 'type',
                 'proto', 'state', 'local', 'remote', 'rxq', 'txq', 'drops',
-                'uid', 'netns', 'peer', 'inflight', 'backlog', 'groups'],
+                'uid', 'netns', 'peer', 'inflight', 'backlog', 'groups', 'start'],
+    'holders': ['pid', 'tid', 'comm', 'assoc', 'fd', 'via', 'queue', 'sender',
+                'slot', 'map_start', 'map_end', 'map_offset', 'map_prot',
+                'status', 'count', 'type', 'dev', 'ino', 'fileid', 'refs',
+                'deleted', 'path', 'start'],
 }
 
 # open flag bits (x86_64), in the documented output order.
