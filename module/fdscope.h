@@ -112,6 +112,7 @@ struct fdscope_walk {
 /* One file a socket's queue or a ring's table holds, as holders.c collects it. */
 struct fdscope_held {
 	struct file *file;		/* referenced */
+	unsigned long via;		/* in flight: the receiving socket's inode */
 	unsigned int slot;		/* io_uring: the fixed-file slot */
 	pid_t sender;			/* in flight: the sender's pid; 0 if gone */
 	bool embryo;			/* in flight to a connection not yet accepted */

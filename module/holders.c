@@ -4,7 +4,8 @@
  * directory, and so a mount) alive besides fd tables. Per owner, its cwd
  * and root, its executable, each mapping of a file; per unix socket, the
  * files in flight in its receive queue (and in those of its connections
- * not yet accepted); per io_uring ring, its registered files.
+ * not yet accepted, and of the unix sockets in flight in it); per io_uring
+ * ring, its registered files.
  *
  * Locks held while their owner may be copying to or from user memory (a
  * unix socket's iolock, a ring's uring_lock) are only ever tried: when
@@ -83,11 +84,12 @@ bool fdscope_holds_inflight(struct file *file)
 	       READ_ONCE(sk->sk_state) == TCP_LISTEN;
 }
 
-/* The files each message on @queue carries; its lock held. */
-static void fdscope_collect_queue(struct fdscope_collect *c, struct sk_buff_head *queue,
-				  bool embryo)
+/* The files each message on @sk's queue carries (@sk's, or an embryo's); its lock held. */
+static void fdscope_collect_queue(struct fdscope_collect *c, struct sock *sk,
+				  unsigned long via, bool embryo)
 {
-	struct fdscope_held h = { .embryo = embryo };
+	struct sk_buff_head *queue = &sk->sk_receive_queue;
+	struct fdscope_held h = { .via = via, .embryo = embryo };
 	struct scm_fp_list *fpl;
 	struct sk_buff *skb;
 	int i;
@@ -114,7 +116,8 @@ static void fdscope_collect_queue(struct fdscope_collect *c, struct sk_buff_head
  * listener's queue lock is held, so the embryo's queue lock suffices. All
  * unix queue locks share one lockdep class: the inner one is nested.
  */
-static int fdscope_collect_inflight(struct fdscope_collect *c, struct sock *sk)
+static int fdscope_collect_inflight(struct fdscope_collect *c, struct sock *sk,
+				    unsigned long via)
 {
 	struct sk_buff *skb;
 
@@ -126,7 +129,7 @@ static int fdscope_collect_inflight(struct fdscope_collect *c, struct sock *sk)
 			if (!embryo)
 				continue;
 			spin_lock_nested(&embryo->sk_receive_queue.lock, SINGLE_DEPTH_NESTING);
-			fdscope_collect_queue(c, &embryo->sk_receive_queue, true);
+			fdscope_collect_queue(c, embryo, via, true);
 			spin_unlock(&embryo->sk_receive_queue.lock);
 		}
 		spin_unlock(&sk->sk_receive_queue.lock);
@@ -135,10 +138,30 @@ static int fdscope_collect_inflight(struct fdscope_collect *c, struct sock *sk)
 	if (!mutex_trylock(&unix_sk(sk)->iolock))
 		return -EBUSY;
 	spin_lock(&sk->sk_receive_queue.lock);
-	fdscope_collect_queue(c, &sk->sk_receive_queue, false);
+	fdscope_collect_queue(c, sk, via, false);
 	spin_unlock(&sk->sk_receive_queue.lock);
 	mutex_unlock(&unix_sk(sk)->iolock);
 	return 0;
+}
+
+/*
+ * One level further: a unix socket in flight carries the files in flight
+ * to it (how the garbage collector's cycles form), and no fd table holds
+ * it, so nothing else lists them. Their via is that socket's inode. A
+ * socket whose reader is busy is skipped here; its own fd, if any, says so.
+ */
+static void fdscope_collect_nested(struct fdscope_collect *c, struct sock *outer)
+{
+	unsigned int i, n = c->n;
+	struct socket *sock;
+
+	for (i = 0; i < n; i++) {
+		sock = sock_from_file(c->held[i].file);
+		if (!sock || sock->sk == outer || sock->sk->sk_family != AF_UNIX ||
+		    !atomic_read(&unix_sk(sock->sk)->scm_stat.nr_fds))
+			continue;
+		fdscope_collect_inflight(c, sock->sk, SOCK_INODE(sock)->i_ino);
+	}
 }
 
 /*
@@ -234,7 +257,7 @@ static void fdscope_show_held(struct seq_file *m, struct fdscope_reader *r, bool
 
 		fdscope_field_holder(m, r, assoc);
 		if (inflight) {
-			fdscope_field_ull(m, via);
+			fdscope_field_ull(m, h->via);
 			fdscope_field_word(m, h->embryo ? "embryo" : "recv");
 			if (h->sender)
 				fdscope_field_ull(m, h->sender);
@@ -281,7 +304,9 @@ static void fdscope_show_fd_holder(struct seq_file *m, struct fdscope_reader *r)
 
 	if (sock) {
 		via = SOCK_INODE(sock)->i_ino;
-		err = fdscope_collect_inflight(&c, sock->sk);
+		err = fdscope_collect_inflight(&c, sock->sk, via);
+		if (!err)
+			fdscope_collect_nested(&c, sock->sk);
 		unread = atomic_read(&unix_sk(sock->sk)->scm_stat.nr_fds);
 	} else {
 		err = fdscope_collect_uring(&c, file);

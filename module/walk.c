@@ -36,6 +36,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 
 #include "compat.h"
 #include "fdscope.h"
@@ -339,6 +340,19 @@ static enum fdscope_lookup fdscope_read_exe(struct fdscope_walk *w)
 }
 
 /*
+ * Shared anonymous memory: backed by a kernel-internal shmem file
+ * (shmem_zero_setup() names it "dev/zero") that holds nothing a user can
+ * name, so it is not a holder.
+ */
+static bool fdscope_shared_anon(const struct vm_area_struct *vma)
+{
+	const struct file *file = vma->vm_file;
+
+	return IS_PRIVATE(file_inode(file)) &&
+	       !strcmp(file->f_path.dentry->d_name.name, "dev/zero");
+}
+
+/*
  * The first mapping of a file at or after w->addr, as /proc/PID/maps reads
  * it: under the mmap lock, taken for this one record (killable: a task
  * stuck holding it for write must not stall the walk for ever).
@@ -359,7 +373,7 @@ static enum fdscope_lookup fdscope_read_vma(struct fdscope_walk *w)
 		return FDSCOPE_END;
 	}
 	for (vma = find_vma(mm, w->addr); vma; vma = find_vma(mm, vma->vm_end)) {
-		if (vma->vm_file) {
+		if (vma->vm_file && !fdscope_shared_anon(vma)) {
 			rec->file = get_file(vma->vm_file);
 			rec->start = vma->vm_start;
 			rec->end = vma->vm_end;

@@ -16,7 +16,7 @@
 /* The debugfs directory and files fdscope_init() made: names and modes. */
 static void fdscope_debugfs_files_test(struct kunit *test)
 {
-	static const char *const names[] = { "files", "sockets", "tasks" };
+	static const char *const names[] = { "files", "sockets", "tasks", "holders" };
 	struct dentry *dir, *file;
 	unsigned int i;
 

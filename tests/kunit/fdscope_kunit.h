@@ -71,6 +71,19 @@ char *fdscope_kunit_id(struct kunit *test, const void *object);
 char *fdscope_kunit_file_id(struct kunit *test, const struct file *file);
 char *fdscope_kunit_own_filter(struct kunit *test);
 
+/* A socket the test made, and where it is in the test's table. */
+struct fdscope_kunit_sock {
+	struct socket *sock;
+	struct file *file;
+	int fd;
+};
+
+void fdscope_kunit_socket(struct kunit *test, int family, int type, int proto,
+			  struct fdscope_kunit_sock *s);
+void fdscope_kunit_sock_install(struct kunit *test, struct fdscope_kunit_sock *s);
+int fdscope_kunit_send(struct socket *sock, const char *data, size_t len,
+		       void *control, size_t controllen);
+
 void fdscope_kunit_own_table(struct kunit *test);
 int fdscope_kunit_install(struct kunit *test, struct file *file, bool cloexec);
 int fdscope_kunit_watch_init(struct kunit *test);

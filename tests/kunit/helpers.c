@@ -17,11 +17,14 @@
 #include <linux/kernel.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
+#include <linux/net.h>
 #include <linux/panic.h>
 #include <linux/path.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uio.h>
+#include <net/net_namespace.h>
 
 #include "fdscope_kunit.h"
 
@@ -32,6 +35,7 @@ static const char *const fdscope_kunit_names[] = {
 	[FDSCOPE_FILES] = "files",
 	[FDSCOPE_SOCKETS] = "sockets",
 	[FDSCOPE_TASKS] = "tasks",
+	[FDSCOPE_HOLDERS] = "holders",
 };
 
 struct fdscope_kunit_reader {
@@ -488,6 +492,35 @@ int fdscope_kunit_install(struct kunit *test, struct file *file, bool cloexec)
 	KUNIT_ASSERT_GE(test, fd, 0);
 	fd_install(fd, file);
 	return fd;
+}
+
+/* A kernel socket in init_net, not yet in any table. */
+void fdscope_kunit_socket(struct kunit *test, int family, int type, int proto,
+			  struct fdscope_kunit_sock *s)
+{
+	KUNIT_ASSERT_EQ_MSG(test, sock_create_kern(&init_net, family, type, proto, &s->sock),
+			    0, "socket(%d, %d, %d)", family, type, proto);
+}
+
+/* Give @s a file and an fd in the test's table; the table owns it then. */
+void fdscope_kunit_sock_install(struct kunit *test, struct fdscope_kunit_sock *s)
+{
+	s->file = sock_alloc_file(s->sock, 0, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s->file));
+	s->fd = fdscope_kunit_install(test, s->file, false);
+}
+
+/* sendmsg() of @len bytes, with @control (SCM_RIGHTS and the like) if any. */
+int fdscope_kunit_send(struct socket *sock, const char *data, size_t len,
+		       void *control, size_t controllen)
+{
+	struct kvec vec = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr msg = {
+		.msg_control = control,
+		.msg_controllen = controllen,
+	};
+
+	return kernel_sendmsg(sock, &msg, &vec, 1, len);
 }
 
 /*

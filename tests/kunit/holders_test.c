@@ -64,7 +64,7 @@ static unsigned int fdscope_holders_rows(struct kunit *test, struct fdscope_kuni
 static void fdscope_holders_cwd_root_test(struct kunit *test)
 {
 	struct fdscope_kunit_out out;
-	const char *assoc[] = { "cwd", "root" };
+	static const char *const assoc[] = { "cwd", "root" };
 	unsigned int i;
 	int row;
 
@@ -119,15 +119,18 @@ static void fdscope_holders_inflight_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fdscope_holders_rows(test, &out, "inflight", rows, 2), 2U);
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		row = rows[i];
-		fdscope_kunit_expect(test, &out, row, "fd", fdscope_kunit_sprintf(test, "%d", b[i].fd));
+		fdscope_kunit_expect(test, &out, row, "fd",
+				     fdscope_kunit_sprintf(test, "%d", b[i].fd));
 		fdscope_kunit_expect(test, &out, row, "via",
-				     fdscope_kunit_sprintf(test, "%lu", SOCK_INODE(b[i].sock)->i_ino));
+				     fdscope_kunit_sprintf(test, "%lu",
+							   SOCK_INODE(b[i].sock)->i_ino));
 		fdscope_kunit_expect(test, &out, row, "queue", "recv");
 		fdscope_kunit_expect(test, &out, row, "sender",
 				     fdscope_kunit_sprintf(test, "%d", task_tgid_vnr(current)));
 		fdscope_kunit_expect(test, &out, row, "status", "-");
 		fdscope_kunit_expect(test, &out, row, "type", "FIFO");
-		fdscope_kunit_expect(test, &out, row, "fileid", fdscope_kunit_file_id(test, pipe[i]));
+		fdscope_kunit_expect(test, &out, row, "fileid",
+				     fdscope_kunit_file_id(test, pipe[i]));
 		/* Only the message holds it: the walk's own reference is not counted. */
 		fdscope_kunit_expect(test, &out, row, "refs", "1");
 	}

@@ -32,27 +32,6 @@
 
 #include "fdscope_kunit.h"
 
-struct fdscope_kunit_sock {
-	struct socket *sock;
-	struct file *file;
-	int fd;
-};
-
-static void fdscope_kunit_socket(struct kunit *test, int family, int type, int proto,
-				 struct fdscope_kunit_sock *s)
-{
-	KUNIT_ASSERT_EQ_MSG(test, sock_create_kern(&init_net, family, type, proto, &s->sock),
-			    0, "socket(%d, %d, %d)", family, type, proto);
-}
-
-/* Give @s a file and an fd in the test's table; the table owns it then. */
-static void fdscope_kunit_sock_install(struct kunit *test, struct fdscope_kunit_sock *s)
-{
-	s->file = sock_alloc_file(s->sock, 0, NULL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(s->file));
-	s->fd = fdscope_kunit_install(test, s->file, false);
-}
-
 static void fdscope_kunit_loopback_up(struct kunit *test)
 {
 	struct net_device *lo = init_net.loopback_dev;
@@ -62,18 +41,6 @@ static void fdscope_kunit_loopback_up(struct kunit *test)
 	err = dev_change_flags(lo, lo->flags | IFF_UP, NULL);
 	rtnl_unlock();
 	KUNIT_ASSERT_EQ(test, err, 0);
-}
-
-static int fdscope_kunit_send(struct socket *sock, const char *data, size_t len,
-			      void *control, size_t controllen)
-{
-	struct kvec vec = { .iov_base = (void *)data, .iov_len = len };
-	struct msghdr msg = {
-		.msg_control = control,
-		.msg_controllen = controllen,
-	};
-
-	return kernel_sendmsg(sock, &msg, &vec, 1, len);
 }
 
 /* Loopback delivers from softirq context: poll for up to 5 s. */

@@ -25,6 +25,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/socket.h>
 #include <net/net_namespace.h>
 
 #include "fdscope_kunit.h"
@@ -62,14 +63,14 @@ static void fdscope_walk_expect_own(struct kunit *test, const struct fdscope_kun
 				    const struct fdscope_walk_own *own)
 {
 	char *pid = fdscope_kunit_sprintf(test, "%d", task_tgid_vnr(current));
-	unsigned int c_pid = fdscope_kunit_col(test, out, "pid"), n = 0, r;
+	unsigned int c_pid = fdscope_kunit_col(test, out, "pid"), n = 0, r, want;
 	const char *fd;
 
 	for (r = 0; r < out->nrows; r++) {
 		if (strcmp(out->rows[r][c_pid], pid))
 			continue;
 		n++;
-		if (out->kind == FDSCOPE_TASKS)
+		if (out->kind == FDSCOPE_TASKS || out->kind == FDSCOPE_HOLDERS)
 			continue;
 		fd = fdscope_kunit_field(test, out, r, "fd");
 		if (out->kind == FDSCOPE_FILES && !strcmp(fd, "0"))
@@ -79,8 +80,9 @@ static void fdscope_walk_expect_own(struct kunit *test, const struct fdscope_kun
 			KUNIT_EXPECT_STREQ(test, fdscope_kunit_field(test, out, r, "fileid"),
 					   fdscope_kunit_file_id(test, own->sock));
 	}
-	KUNIT_EXPECT_EQ_MSG(test, n, out->kind == FDSCOPE_FILES ? 2U : 1U,
-			    "records of the test thread (pid %s)", pid);
+	/* files: its pipe and socket; holders: its cwd and root. */
+	want = out->kind == FDSCOPE_FILES || out->kind == FDSCOPE_HOLDERS ? 2 : 1;
+	KUNIT_EXPECT_EQ_MSG(test, n, want, "records of the test thread (pid %s)", pid);
 }
 
 /* Up to @max thread-group ids of the system's processes, now. */
@@ -301,7 +303,22 @@ static int fdscope_churn_sock(struct fdscope_churn *c, int family, int type, int
 	return fdscope_churn_install(c, sock_alloc_file(sock, 0, NULL), fds, n);
 }
 
-/* Sockets in and out, and short-lived tasks with their own tables. */
+/* Put @fd in flight over @sock (to its peer, until both close): for the holders walk. */
+static void fdscope_churn_pass(struct socket *sock, int fd)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl = { };
+
+	ctl.hdr.cmsg_len = CMSG_LEN(sizeof(int));
+	ctl.hdr.cmsg_level = SOL_SOCKET;
+	ctl.hdr.cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(&ctl.hdr), &fd, sizeof(int));
+	fdscope_kunit_send(sock, "x", 1, &ctl, sizeof(ctl));
+}
+
+/* Sockets in and out, files in flight, and short-lived tasks with their own tables. */
 static int fdscope_churn_sockets(void *arg)
 {
 	struct fdscope_churn *c = arg;
@@ -323,7 +340,8 @@ static int fdscope_churn_sockets(void *arg)
 				a->ops->socketpair(a, b);
 				fdscope_churn_install(c, sock_alloc_file(b, 0, NULL), fds, &n);
 			}
-			fdscope_churn_install(c, sock_alloc_file(a, 0, NULL), fds, &n);
+			if (!fdscope_churn_install(c, sock_alloc_file(a, 0, NULL), fds, &n))
+				fdscope_churn_pass(a, fds[0]);
 		}
 		if (round % 4 == 0) {
 			t = kthread_run(fdscope_churn_short, NULL, "fdscope-short");
@@ -410,9 +428,10 @@ static void fdscope_walk_concurrent_test(struct kunit *test)
 	/* At least 6 passes and 10 s of walking; at most 60 s. */
 	start = jiffies;
 	for (pass = 0; pass < 6 || time_before(jiffies, start + 10 * HZ); pass++) {
-		for (kind = FDSCOPE_FILES; kind <= FDSCOPE_TASKS; kind++) {
+		for (kind = FDSCOPE_FILES; kind <= FDSCOPE_HOLDERS; kind++) {
 			fdscope_kunit_walk(test, kind, NULL, chunks[pass % 3], &out);
-			fdscope_kunit_check_order(test, &out);
+			if (kind != FDSCOPE_HOLDERS)
+				fdscope_kunit_check_order(test, &out);
 			fdscope_walk_expect_own(test, &out, &own);
 		}
 		if (time_after(jiffies, start + 60 * HZ))

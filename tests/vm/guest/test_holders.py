@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The holders file against ground truth.
+
+A fixture process makes one holder of each kind, most of them on a tmpfs of
+the test's own: an open fd, its cwd, a chrooted child's root, a mapping (and
+one of a deleted file), files in flight over a unix stream pair, a datagram
+pair, to a listener's connection not yet accepted and nested in a unix
+socket that is itself in flight, and a file registered in an io_uring ring
+whose own fd was closed. The checks:
+
+- cwd, root and exe match /proc/PID/cwd, root and exe; every mapping of a
+  file in /proc/PID/maps is a mem record, and nothing else is;
+- each file in flight and the registered file are listed, with the
+  receiving socket, the sender, the ring's fd and slot;
+- the umount story: while the records name anything on the mount, umount
+  fails with EBUSY; the holders are released one at a time, and umount
+  succeeds once nothing is named;
+- a unix stream reader stuck copying to user memory (a userfaultfd page)
+  holds its iolock: the walk says busy instead of waiting, and does not hang.
+"""
+
+import ctypes
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from fdscope_lib import Reporter, Table, read_file, require_root, unescape
+
+MOUNT = '/run/fdscope-holders'
+libc = ctypes.CDLL(None, use_errno=True)
+
+FIXTURE = r'''
+import ctypes, json, mmap, os, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+M = sys.argv[1]
+man, keep = {}, {}
+
+def make(name, size=4096):
+    fd = os.open(os.path.join(M, name), os.O_RDWR | os.O_CREAT, 0o600)
+    os.write(fd, b'x' * size)
+    man[name] = os.fstat(fd).st_ino
+    return fd
+
+keep['fd'] = make('plain')
+fd = make('mapped', 8192)
+keep['mem'] = mmap.mmap(fd, 8192, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+os.close(fd)
+fd = make('gone')
+keep['gone'] = mmap.mmap(fd, 4096, mmap.MAP_PRIVATE, mmap.PROT_READ)
+os.close(fd)
+os.unlink(os.path.join(M, 'gone'))
+keep['anon'] = mmap.mmap(-1, 4096, mmap.MAP_SHARED)
+
+def pass_fd(sock, name):
+    fd = make(name)
+    socket.send_fds(sock, [b'x'], [fd])
+    os.close(fd)
+
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+pass_fd(a, 'stream')
+c, d = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+pass_fd(c, 'dgram')
+listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+listener.bind('\0fdscope-holders-%d' % os.getpid())
+listener.listen(4)
+client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+client.connect('\0fdscope-holders-%d' % os.getpid())
+pass_fd(client, 'embryo')
+# A file in flight to q, and q itself in flight to f: nested.
+p, q = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+pass_fd(p, 'nested')
+e, f = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+socket.send_fds(e, [b'x'], [q.fileno()])
+man['nested_via'] = os.fstat(q.fileno()).st_ino
+q.close()
+p.close()
+keep['inflight'] = [a, b, c, d, listener, client, e, f]
+man['recv'] = {'stream': [b.fileno(), os.fstat(b.fileno()).st_ino],
+               'dgram': [d.fileno(), os.fstat(d.fileno()).st_ino],
+               'embryo': [listener.fileno(), os.fstat(listener.fileno()).st_ino],
+               'nested_outer': [f.fileno(), os.fstat(f.fileno()).st_ino]}
+
+# io_uring_setup(4, params) = 425, io_uring_register(fd, REGISTER_FILES=2, fds, 1) = 427
+params = ctypes.create_string_buffer(120)
+ring = libc.syscall(425, 4, params)
+if ring < 0:
+    sys.exit('io_uring_setup: %d' % ctypes.get_errno())
+fd = make('fixed')
+arr = (ctypes.c_int * 1)(fd)
+if libc.syscall(427, ring, 2, arr, 1) < 0:
+    sys.exit('io_uring_register: %d' % ctypes.get_errno())
+os.close(fd)
+man['ring'] = ring
+keep['uring'] = ring
+
+os.chdir(M)
+r, w = os.pipe()
+child = os.fork()
+if child == 0:
+    os.close(w)
+    os.chroot(M)
+    os.read(r, 1)
+    os._exit(0)
+os.close(r)
+keep['root'] = w
+man['root_pid'] = child
+print(json.dumps(man), flush=True)
+
+for line in sys.stdin:
+    what = line.strip()
+    if what == 'fd':
+        os.close(keep['fd'])
+    elif what == 'cwd':
+        os.chdir('/')
+    elif what == 'root':
+        os.close(keep['root'])
+        os.waitpid(child, 0)
+    elif what == 'mem':
+        keep['mem'].close()
+        keep['gone'].close()
+    elif what == 'inflight':
+        for s in keep['inflight']:
+            s.close()
+    elif what == 'uring':
+        os.close(keep['uring'])
+    print('ok', flush=True)
+'''
+
+
+def holders(pid=None):
+    spec = f'pid {pid}'.encode() if pid else None
+    return Table('holders', read_file('holders', spec))
+
+
+def on_mount(dev):
+    """What the files and holders records name on the filesystem @dev."""
+    named = []
+    for name in ('files', 'holders'):
+        t = Table(name, read_file(name))
+        named += [f'{name}: pid {r["pid"]} {r.get("assoc", "fd " + r["fd"])} '
+                  f'{unescape(r["path"]).decode("latin-1", "replace")}'
+                  for r in t.rows if r['dev'] == dev]
+    return named
+
+
+def dev_of(path):
+    st = os.stat(path)
+    return f'{os.major(st.st_dev)}:{os.minor(st.st_dev)}'
+
+
+def maps_truth(pid):
+    """(start, end, offset, ino) of every mapping of a file, as /proc/PID/maps shows it."""
+    out = set()
+    with open(f'/proc/{pid}/maps') as f:
+        for line in f:
+            parts = line.split()
+            addr, perms, off, _dev, ino = parts[:5]
+            path = ' '.join(parts[5:])
+            if ino == '0' or path.startswith('/dev/zero'):
+                continue
+            start, end = addr.split('-')
+            out.add((int(start, 16), int(end, 16), int(off, 16), ino, perms))
+    return out
+
+
+def check_task(rep, pid, t):
+    rows = [r for r in t.rows if r['pid'] == str(pid) and r['tid'] == '-']
+    problems = []
+    for assoc in ('cwd', 'root', 'exe'):
+        got = [unescape(r['path']) for r in rows if r['assoc'] == assoc]
+        want = os.readlink(f'/proc/{pid}/{assoc}').encode()
+        if got != [want]:
+            problems.append(f'{assoc}: {got}, /proc says {want}')
+    mem = {(int(r['map_start'], 16), int(r['map_end'], 16), int(r['map_offset'], 16),
+            r['ino'], r['map_prot']) for r in rows if r['assoc'] == 'mem'}
+    truth = maps_truth(pid)
+    if mem != truth:
+        problems.append(f'mem records not in maps: {sorted(mem - truth)[:4]}; '
+                        f'maps not in records: {sorted(truth - mem)[:4]}')
+    deleted = [r for r in rows if r['assoc'] == 'mem' and r['deleted'] == '1']
+    if not deleted:
+        problems.append('the mapping of a deleted file is not marked deleted')
+    rep.result('holders-task-vs-proc', problems,
+               note=f'{len(mem)} mappings, cwd, root, exe')
+
+
+def check_held(rep, pid, man, t):
+    rows = [r for r in t.rows if r['pid'] == str(pid)]
+    problems = []
+
+    def one(assoc, name):
+        got = [r for r in rows if r['assoc'] == assoc and r['ino'] == str(man[name])]
+        if len(got) != 1:
+            problems.append(f'{assoc} {name}: {len(got)} records')
+            return None
+        return got[0]
+
+    for name, queue in (('stream', 'recv'), ('dgram', 'recv'), ('embryo', 'embryo')):
+        r = one('inflight', name)
+        fd, ino = man['recv'][name]
+        if r and (r['fd'], r['via'], r['queue'], r['sender'], r['status']) != \
+                (str(fd), str(ino), queue, str(pid), '-'):
+            problems.append(f'{name}: fd/via/queue/sender/status '
+                            f'{r["fd"]} {r["via"]} {r["queue"]} {r["sender"]} {r["status"]}')
+    r = one('inflight', 'nested')
+    fd, ino = man['recv']['nested_outer']
+    if r and (r['fd'], r['via']) != (str(fd), str(man['nested_via'])):
+        problems.append(f'nested: fd {r["fd"]} via {r["via"]}, want fd {fd} via '
+                        f'{man["nested_via"]}')
+    r = one('uring', 'fixed')
+    if r and (r['fd'], r['slot'], r['refs']) != (str(man['ring']), '0', '1'):
+        problems.append(f'uring: fd {r["fd"]} slot {r["slot"]} refs {r["refs"]}')
+    rep.result('holders-inflight-uring', problems)
+
+
+def umount_story(rep, fixture, dev):
+    problems, steps = [], []
+    for what in ('fd', 'cwd', 'root', 'mem', 'inflight', 'uring'):
+        named = on_mount(dev)
+        busy = subprocess.run(['umount', MOUNT], capture_output=True).returncode != 0
+        steps.append(f'{len(named)} named')
+        if not named:
+            problems.append(f'before releasing {what}: nothing named, yet it holds the mount')
+        if not busy:
+            problems.append(f'umount succeeded while {len(named)} holders were named')
+            return rep.result('holders-umount-story', problems)
+        fixture.stdin.write(what + '\n')
+        fixture.stdin.flush()
+        fixture.stdout.readline()
+    # io_uring drops its files from a worker after the ring's last close.
+    deadline = time.monotonic() + 20
+    while True:
+        named = on_mount(dev)
+        ok = subprocess.run(['umount', MOUNT], capture_output=True).returncode == 0
+        if ok or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    if named:
+        problems.append(f'still named after every release: {named[:4]}')
+    if not ok:
+        problems.append('umount still fails with nothing named')
+    rep.result('holders-umount-story', problems, note=' -> '.join(steps))
+
+
+# userfaultfd(2) = 323; its ioctls (x86_64).
+UFFDIO_API = 0xc018aa3f
+UFFDIO_REGISTER = 0xc020aa00
+UFFDIO_ZEROPAGE = 0xc020aa04
+
+
+def busy_reader(rep):
+    """A stream reader blocked copying into a userfaultfd page holds iolock."""
+    import mmap
+    import socket
+    uffd = libc.syscall(323, os.O_CLOEXEC)
+    if uffd < 0:
+        return rep.skip('holders-busy-reader', f'userfaultfd: errno {ctypes.get_errno()}')
+    api = (ctypes.c_uint64 * 3)(0xAA, 0, 0)
+    if libc.ioctl(uffd, UFFDIO_API, api):
+        return rep.skip('holders-busy-reader', 'UFFDIO_API failed')
+    page = mmap.mmap(-1, 4096, mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    addr = ctypes.addressof(ctypes.c_char.from_buffer(page))
+    reg = (ctypes.c_uint64 * 4)(addr, 4096, 1, 0)     # range, MODE_MISSING
+    if libc.ioctl(uffd, UFFDIO_REGISTER, reg):
+        return rep.skip('holders-busy-reader', 'UFFDIO_REGISTER failed')
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    held = os.open('/etc/hostname', os.O_RDONLY)
+    socket.send_fds(a, [b'y' * 64], [held])
+    os.close(held)
+    # recv() straight into the registered page: the copy faults and waits.
+    reader = threading.Thread(target=libc.recv, args=(b.fileno(), ctypes.c_void_p(addr), 64, 0))
+    reader.start()
+    time.sleep(1)
+    start = time.monotonic()
+    t = holders(os.getpid())
+    took = time.monotonic() - start
+    rows = [r for r in t.rows if r['fd'] == str(b.fileno()) and r['assoc'] == 'inflight']
+    problems = []
+    if [(r['status'], r['count']) for r in rows] != [('busy', '1')]:
+        problems.append(f'records for the busy socket: {rows}')
+    zp = (ctypes.c_uint64 * 4)(addr, 4096, 0, 0)
+    libc.ioctl(uffd, UFFDIO_ZEROPAGE, zp)
+    reader.join(30)
+    if reader.is_alive():
+        problems.append('the reader never finished')
+    os.close(uffd)
+    a.close()
+    b.close()
+    rep.result('holders-busy-reader', problems, note=f'read in {took:.2f} s, no wait')
+
+
+def main():
+    rep = Reporter()
+    if not require_root(rep, 'holders'):
+        return 1
+    os.makedirs(MOUNT, exist_ok=True)
+    subprocess.run(['mount', '-t', 'tmpfs', 'fdscope-holders', MOUNT], check=True)
+    fixture = subprocess.Popen([sys.executable, '-c', FIXTURE, MOUNT], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        line = fixture.stdout.readline()
+        if not line:
+            rep.fail('holders-fixture', f'fixture exited {fixture.wait()}')
+            return 1
+        man = json.loads(line)
+        t = holders(fixture.pid)
+        rep.result('holders-format', t.problems)
+        check_task(rep, fixture.pid, t)
+        check_held(rep, fixture.pid, man, t)
+        umount_story(rep, fixture, dev_of(MOUNT) if os.path.ismount(MOUNT) else '')
+    finally:
+        fixture.stdin.close()
+        fixture.wait(30)
+        subprocess.run(['umount', '-l', MOUNT], capture_output=True)
+    busy_reader(rep)
+    return 1 if rep.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
