@@ -76,6 +76,7 @@ void holders_skip(struct holders *h, size_t n);
 bool holders_add_fd(struct holders *h, int pid, int tid, const char *comm, int fd,
 		    const char *mode);
 void holders_add_file(struct holders *h, const struct fds_file *f, bool mode);
+bool holders_add_sock(struct holders *h, const struct fds_sock *s);
 void holders_text(const struct holders *h, struct sbuf *b);
 void holders_free(struct holders *h);
 
@@ -166,6 +167,8 @@ struct model {
 	u32 *pipe_count;
 	struct idx fileid_idx;	/* fileid -> first files row */
 	u32 *fileid_next;
+	struct loopback *loopback;	/* loopback.c */
+	struct endpoint_index *endpoint_index;	/* endpoint_kinds.c */
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
@@ -183,6 +186,18 @@ const char *model_name(struct model *m, size_t row, struct sbuf *b);
 const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peers);
 bool model_endpoints(struct model *m, size_t row, struct holders *h);
 void model_index_fileids(struct model *m);
+u64 model_inode_key(const struct fds_file *f);
+bool model_same_inode(const struct fds_file *a, const struct fds_file *b);
+
+/* loopback.c: TCP and UDP connections with both ends here */
+u64 loopback_peer_ino(struct model *m, size_t sock_row);
+bool loopback_endpoints(struct model *m, size_t sock_row, struct holders *h);
+void loopback_free(struct model *m);
+
+/* endpoint_kinds.c: eventfds, message queues, unix datagram servers */
+bool model_is_mqueue(const struct fds_file *f);
+bool endpoint_kinds(struct model *m, size_t row, const struct fds_sock *s, struct holders *h);
+void endpoint_index_free(struct model *m);
 
 /* users.c */
 const char *user_name(u64 uid);

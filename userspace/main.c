@@ -83,7 +83,7 @@ static void usage(void)
 	      "                           only (the default), append (after the list), never\n"
 	      "      --top N              processes in --summary (default 10, 0 for all)\n"
 	      "      --tasks              per process: fds, table size, fds 0-2, sharing\n"
-	      "      --endpoints          other ends of pipes, FIFOs and unix sockets\n"
+	      "      --endpoints          other ends of pipes, sockets, eventfds, mqueues\n"
 	      "      --shared             open files held by several fds or processes\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"

@@ -548,7 +548,7 @@ def t_type():
     rows = js('-t', 'REG,dir', '-o', 'TYPE')
     eq({r['type'] for r in rows}, {'REG', 'DIR'}, '-t REG,dir')
     rows = js('-t', 'eventfd', '-o', 'PID,FD')
-    eq([(r['pid'], r['fd']) for r in rows], [(3000, 3)], '-t eventfd')
+    eq([(r['pid'], r['fd']) for r in rows], [(3000, 3), (6000, 5), (6001, 9), (6001, 10)], '-t eventfd')
     rows = js('-t', 'NETLINK_ROUTE', '-o', 'PID,FD')
     eq([(r['pid'], r['fd']) for r in rows], [(455, 3), (470, 13)], '-t NETLINK_ROUTE')
 
@@ -837,18 +837,22 @@ def t_endpoints():
     }
     for k, v in pairs.items():
         eq(got.get(k), v, 'endpoints of pid %d fd %d' % k)
-    for k in ((600, 3), (1, 13), (1, 17), (1500, 9), (1, 12)):
+    for k in ((600, 3), (1, 13), (1, 17), (1, 12)):
         check(k not in got, 'pid %d fd %d has no other end' % k)
-    # Every unix socket with a peer, every pipe or FIFO open the other way.
+    # Every unix socket with a peer or with clients, every pipe or FIFO open
+    # the other way (the other kinds: reader-more-endpoints).
     files = SYS['files']
-    want = sum(1 for s in visible(SYS['sockets']) if s['family'] == 'unix' and s['peer'])
+    socks = SYS['sockets']
+    want = sum(1 for s in visible(socks) if s['family'] == 'unix' and (
+        s['peer'] or any(o['peer'] == s['ino'] for o in socks)))
     for f in visible(files):
         if f['type'] == 'FIFO' and any(
                 g is not f and g['ino'] == f['ino'] and g['dev'] == f['dev'] and
                 (f['mode'] == 'rw' or g['mode'] == 'rw' or g['mode'] != f['mode'])
                 for g in files):
             want += 1
-    eq(len(rows), want, 'rows')
+    eq(len([r for r in rows if r['type'] == 'FIFO' or r['name'].startswith('UNIX')]), want,
+       'rows')
     eq(rows_by(rows, 'pid', 'fd')[(801, 12)]['name'], 'UNIX -> /run/php/php-fpm.sock', 'NAME')
     # -p selects rows but the other ends are still found system-wide.
     rows = js('--endpoints', '-p', '1300', key='endpoints')
@@ -856,6 +860,42 @@ def t_endpoints():
        '--endpoints -p')
     text = ok('--endpoints', '-p', '312', '-Q', 'FD == 20')
     check('401,systemd-udevd,1 401,systemd-udevd,2' in text, 'text form %r' % text)
+
+
+@test
+def t_more_endpoints():
+    """lsfd's other kinds: loopback TCP and UDP, eventfds, POSIX message
+    queues, the clients of a unix datagram server; never a pty master."""
+    rows = js('--endpoints', key='endpoints')
+    got = {(r['pid'], r['fd']): txt(r['endpoints']) for r in rows}
+    devlog = ['700,cron,3', '1250,sudo,3']
+    pairs = {
+        (1500, 9): ['1510,redis-cli,3'], (1510, 3): ['1500,redis-server,9'],   # TCP 127.0.0.1
+        (1620, 9): ['1610,psql,3'], (1610, 3): ['1620,postgres,9'],            # TCP ::1
+        (2000, 41): ['2010,curl,3'], (2010, 3): ['2000,java,41'],              # v4-mapped
+        (6020, 3): ['6021,udp-echo,3'], (6021, 3): ['6020,udp-ping,3'],        # UDP
+        (6000, 5): ['6001,qemu-system,9rw'], (6001, 9): ['6000,vhost-backend,5rw'],
+        (6010, 3): ['6011,mq-client,3-w'], (6011, 3): ['6010,mq-server,3r-'],  # mqueue
+        (1, 31): devlog, (312, 4): devlog,                                     # /dev/log
+        (700, 3): ['1,systemd,31', '312,systemd-journal,4'],
+    }
+    for k, v in pairs.items():
+        eq(got.get(k), v, 'endpoints of pid %d fd %d' % k)
+    for k, why in (((1600, 9), 'UDP connected to itself'),
+                   ((4000, 6), 'the same addresses in another network namespace'),
+                   ((6001, 10), 'an eventfd no other fd holds'),
+                   ((1500, 6), 'a listener'), ((1, 10), 'a memfd'),
+                   ((1201, 9), 'a pty master: the dump has no tty index'),
+                   ((1210, 0), 'a pty slave')):
+        check(k not in got, 'pid %d fd %d: %s has no other end' % (k + (why,)))
+    rows = js('-p', '6010', '-o', 'FD,ENDPOINTS')
+    eq([(r['fd'], txt(r['endpoints'])) for r in rows],
+       [(0, []), (1, []), (2, []), (3, ['6011,mq-client,3-w'])], 'the ENDPOINTS column')
+    rows = js('-p', '3000', '-l', '-t', 'eventfd', '-o', 'TID,FD,ENDPOINTS')
+    eq([(r['tid'], r['fd'], txt(r['endpoints'])) for r in rows],
+       [(3000, 3, ['3000,io-thread,3rw']), (3005, 3, ['3000,worker-pool,3rw'])],
+       'an eventfd a thread-owned table shares')
+    check(re.search(r'tty index', open(MAN).read()), 'the man page tells why ptys are not paired')
 
 
 @test
