@@ -98,6 +98,7 @@ enum view {
 	VIEW_TASKS,
 	VIEW_ENDPOINTS,
 	VIEW_SHARED,
+	VIEW_GRAPH,
 };
 
 /* -i [46][proto][@host][:port] */
@@ -188,6 +189,7 @@ bool model_endpoints(struct model *m, size_t row, struct holders *h);
 void model_index_fileids(struct model *m);
 u64 model_inode_key(const struct fds_file *f);
 bool model_same_inode(const struct fds_file *a, const struct fds_file *b);
+const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino);
 
 /* loopback.c: TCP and UDP connections with both ends here */
 u64 loopback_peer_ino(struct model *m, size_t sock_row);
@@ -285,5 +287,9 @@ int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);
 int view_endpoints(const struct opts *o, struct model *m);
 int view_shared(const struct opts *o, struct model *m);
+
+/* graph.c: --graph; dot.c: its strings */
+int view_graph(const struct opts *o, struct model *m);
+void dot_escape(struct sbuf *b, const char *s);
 
 #endif /* FDSCOPE_H */

@@ -273,6 +273,16 @@ static void index_pipes(struct model *m)
 	}
 }
 
+/* The first sockets row of socket inode @ino, or NULL. */
+const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino)
+{
+	u32 j;
+
+	index_sockets(m);
+	j = idx_get(&m->sock_ino, ino);
+	return j == IDX_NONE ? NULL : &m->socks[j];
+}
+
 static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct holders *h)
 {
 	size_t count, walked = 0;
