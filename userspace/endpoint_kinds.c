@@ -25,11 +25,6 @@ struct endpoint_index {
 	u32 *dgram_client_next;
 };
 
-static bool streq(const char *a, const char *b)
-{
-	return a && !strcmp(a, b);
-}
-
 /*
  * The dump names no filesystem. A message queue is a regular file named
  * "/NAME" (the root of the mqueue mount) on a device without a disk

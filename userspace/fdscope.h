@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #include "hash.h"
@@ -17,6 +18,12 @@
 #define FDSCOPE_DIR		DEBUGFS_MOUNT "/fdscope"
 #define KERNEL_FILTER_MAX	64	/* pids the module's write interface takes */
 #define LIST_MAX		32	/* entries in a table's ENDPOINTS or HOLDERS cell */
+
+/* Whether @a is set and equal to @b. */
+static inline bool streq(const char *a, const char *b)
+{
+	return a && !strcmp(a, b);
+}
 
 /* util.c */
 void *xmalloc(size_t size);
@@ -187,6 +194,7 @@ const char *model_name(struct model *m, size_t row, struct sbuf *b);
 const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peers);
 bool model_endpoints(struct model *m, size_t row, struct holders *h);
 void model_index_fileids(struct model *m);
+int model_fd_order(const struct fds_file *x, const struct fds_file *y);
 u64 model_inode_key(const struct fds_file *f);
 bool model_same_inode(const struct fds_file *a, const struct fds_file *b);
 const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino);

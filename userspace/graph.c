@@ -72,11 +72,6 @@ struct graph {
 	size_t boxes;
 };
 
-static bool streq(const char *a, const char *b)
-{
-	return a && !strcmp(a, b);
-}
-
 static unsigned char mode_role(const char *mode)
 {
 	if (streq(mode, "r"))
@@ -162,11 +157,7 @@ static int by_link(const void *a, const void *b, void *arg)
 		return x->kind < y->kind ? -1 : 1;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	if (fx->pid != fy->pid)
-		return fx->pid < fy->pid ? -1 : 1;
-	if (fx->tid != fy->tid)
-		return fx->tid < fy->tid ? -1 : 1;
-	return fx->fd < fy->fd ? -1 : fx->fd > fy->fd;
+	return model_fd_order(fx, fy);
 }
 
 /* By pid, a process's own command before its threads'. */

@@ -25,11 +25,6 @@ struct loopback {
 	u32 *next;
 };
 
-static bool streq(const char *a, const char *b)
-{
-	return a && !strcmp(a, b);
-}
-
 static bool parse_ends(const struct fds_sock *s, struct inet_ends *e)
 {
 	if (!streq(s->family, "inet") && !streq(s->family, "inet6"))

@@ -10,11 +10,6 @@
 
 #include "fdscope.h"
 
-static bool streq(const char *a, const char *b)
-{
-	return a && !strcmp(a, b);
-}
-
 static u64 task_key(int pid, int tid)
 {
 	return (u64)(u32)pid << 32 | (u32)tid;
@@ -117,6 +112,16 @@ void model_free(struct model *m)
 	loopback_free(m);
 	endpoint_index_free(m);
 	memset(m, 0, sizeof(*m));
+}
+
+/* Files rows in the order of the files file: by pid, tid, then fd. */
+int model_fd_order(const struct fds_file *x, const struct fds_file *y)
+{
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd;
 }
 
 /* Without -l only the processes' own tables are listed, as lsfd does. */
