@@ -87,7 +87,7 @@ const struct column columns[NCOLUMNS] = {
 	[COL_NETNS] = { "NETNS", NUM, R, 10, S,
 		"inode of the socket's network namespace" },
 	[COL_ENDPOINTS] = { "ENDPOINTS", ARR, 0, 0.2, S,
-		"processes on the other end of a pipe, FIFO or unix socket (PID,COMMAND,FD)" },
+		"processes on the other end of a pipe, FIFO, socket, eventfd or mqueue" },
 };
 
 static const int default_cols[] = {

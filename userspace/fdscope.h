@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #include "hash.h"
@@ -17,6 +18,12 @@
 #define FDSCOPE_DIR		DEBUGFS_MOUNT "/fdscope"
 #define KERNEL_FILTER_MAX	64	/* pids the module's write interface takes */
 #define LIST_MAX		32	/* entries in a table's ENDPOINTS or HOLDERS cell */
+
+/* Whether @a is set and equal to @b. */
+static inline bool streq(const char *a, const char *b)
+{
+	return a && !strcmp(a, b);
+}
 
 /* util.c */
 void *xmalloc(size_t size);
@@ -76,6 +83,7 @@ void holders_skip(struct holders *h, size_t n);
 bool holders_add_fd(struct holders *h, int pid, int tid, const char *comm, int fd,
 		    const char *mode);
 void holders_add_file(struct holders *h, const struct fds_file *f, bool mode);
+bool holders_add_sock(struct holders *h, const struct fds_sock *s);
 void holders_text(const struct holders *h, struct sbuf *b);
 void holders_free(struct holders *h);
 
@@ -97,6 +105,7 @@ enum view {
 	VIEW_TASKS,
 	VIEW_ENDPOINTS,
 	VIEW_SHARED,
+	VIEW_GRAPH,
 };
 
 /* -i [46][proto][@host][:port] */
@@ -166,6 +175,8 @@ struct model {
 	u32 *pipe_count;
 	struct idx fileid_idx;	/* fileid -> first files row */
 	u32 *fileid_next;
+	struct loopback *loopback;	/* loopback.c */
+	struct endpoint_index *endpoint_index;	/* endpoint_kinds.c */
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
@@ -183,6 +194,20 @@ const char *model_name(struct model *m, size_t row, struct sbuf *b);
 const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peers);
 bool model_endpoints(struct model *m, size_t row, struct holders *h);
 void model_index_fileids(struct model *m);
+int model_fd_order(const struct fds_file *x, const struct fds_file *y);
+u64 model_inode_key(const struct fds_file *f);
+bool model_same_inode(const struct fds_file *a, const struct fds_file *b);
+const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino);
+
+/* loopback.c: TCP and UDP connections with both ends here */
+u64 loopback_peer_ino(struct model *m, size_t sock_row);
+bool loopback_endpoints(struct model *m, size_t sock_row, struct holders *h);
+void loopback_free(struct model *m);
+
+/* endpoint_kinds.c: eventfds, message queues, unix datagram servers */
+bool model_is_mqueue(const struct fds_file *f);
+bool endpoint_kinds(struct model *m, size_t row, const struct fds_sock *s, struct holders *h);
+void endpoint_index_free(struct model *m);
 
 /* users.c */
 const char *user_name(u64 uid);
@@ -270,5 +295,9 @@ int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);
 int view_endpoints(const struct opts *o, struct model *m);
 int view_shared(const struct opts *o, struct model *m);
+
+/* graph.c: --graph; dot.c: its strings */
+int view_graph(const struct opts *o, struct model *m);
+void dot_escape(struct sbuf *b, const char *s);
 
 #endif /* FDSCOPE_H */

@@ -131,3 +131,12 @@ void idx_count(const struct idx *ix, const u32 *next, u32 *count)
 		count[ix->vals[i]] = n;
 	}
 }
+
+u64 hash_bytes(const void *p, size_t n, u64 h)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
+}

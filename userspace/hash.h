@@ -42,6 +42,10 @@ u32 *idx_new_next(size_t n);
 void idx_chain(struct idx *ix, u32 *next, size_t n,
 	       int (*key)(const void *ctx, size_t i, u64 *k), const void *ctx);
 
+/* FNV-1a of @n bytes at @p, continuing from @h (HASH_SEED to start). */
+#define HASH_SEED	0xcbf29ce484222325ULL
+u64 hash_bytes(const void *p, size_t n, u64 h);
+
 /* count[head] = the length of each chain of @ix, for every chain head. */
 void idx_count(const struct idx *ix, const u32 *next, u32 *count);
 

@@ -69,6 +69,12 @@ void holders_add_file(struct holders *h, const struct fds_file *f, bool mode)
 		       mode ? f->mode : NULL);
 }
 
+/* Sockets row @s as an entry: its process and fd; false when full. */
+bool holders_add_sock(struct holders *h, const struct fds_sock *s)
+{
+	return holders_add_fd(h, s->pid, HAVE(s, SC_TID) ? s->tid : 0, s->comm, s->fd, NULL);
+}
+
 /*
  * One entry as text: "PID,COMMAND,FD" and the mode ("1301,grep,0r-"),
  * "PID[/TID],COMMAND" for a task, "socket:[INODE]" for a socket no listed

@@ -169,7 +169,7 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	 * read-write would be overwritten.
 	 */
 	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
-		  o->view != VIEW_ENDPOINTS && on_debugfs(dir);
+		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && on_debugfs(dir);
 	if (load_one(m, o, FDS_FILES, kfilter))
 		return -1;
 	if ((need & NEED_SOCKS) && load_one(m, o, FDS_SOCKETS, kfilter))

@@ -48,6 +48,7 @@ static const struct option longopts[] = {
 	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "dir",		required_argument,	NULL, OPT_DIR },
 	{ "save",		required_argument,	NULL, OPT_SAVE },
+	{ "graph",		no_argument,		NULL, OPT_GRAPH },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -83,8 +84,9 @@ static void usage(void)
 	      "                           only (the default), append (after the list), never\n"
 	      "      --top N              processes in --summary (default 10, 0 for all)\n"
 	      "      --tasks              per process: fds, table size, fds 0-2, sharing\n"
-	      "      --endpoints          other ends of pipes, FIFOs and unix sockets\n"
+	      "      --endpoints          other ends of pipes, sockets, eventfds, mqueues\n"
 	      "      --shared             open files held by several fds or processes\n"
+	      "      --graph              who talks to whom, as a Graphviz DOT graph\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
 	      "      --save DIR           save the files, uid names, kernel, host and time\n"
@@ -142,6 +144,8 @@ static unsigned int view_need(const struct opts *o)
 		return need | NEED_SOCKS | NEED_TASKS;
 	case VIEW_ENDPOINTS:
 	case VIEW_SHARED:
+		return need | NEED_SOCKS;
+	case VIEW_GRAPH:
 		return need | NEED_SOCKS;
 	}
 	return need;
@@ -250,6 +254,10 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			if (set_view(o, VIEW_SHARED, "--shared"))
 				return -1;
 			break;
+		case OPT_GRAPH:
+			if (set_view(o, VIEW_GRAPH, "--graph"))
+				return -1;
+			break;
 		case OPT_TOP:
 			o->top = (int)strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || o->top < 0)
@@ -342,6 +350,9 @@ int main(int argc, char **argv)
 		break;
 	case VIEW_SHARED:
 		rc = view_shared(&o, &m);
+		break;
+	case VIEW_GRAPH:
+		rc = view_graph(&o, &m);
 		break;
 	}
 out:

@@ -10,11 +10,6 @@
 
 #include "fdscope.h"
 
-static bool streq(const char *a, const char *b)
-{
-	return a && !strcmp(a, b);
-}
-
 static u64 task_key(int pid, int tid)
 {
 	return (u64)(u32)pid << 32 | (u32)tid;
@@ -114,7 +109,19 @@ void model_free(struct model *m)
 	idx_free(&m->fileid_idx);
 	free(m->fileid_next);
 	holders_free(&m->eps);
+	loopback_free(m);
+	endpoint_index_free(m);
 	memset(m, 0, sizeof(*m));
+}
+
+/* Files rows in the order of the files file: by pid, tid, then fd. */
+int model_fd_order(const struct fds_file *x, const struct fds_file *y)
+{
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd;
 }
 
 /* Without -l only the processes' own tables are listed, as lsfd does. */
@@ -207,15 +214,12 @@ static int pipe_class(const char *mode)
 	return 2;
 }
 
-static u64 pipe_key(const struct fds_file *f)
+/* A key for an inode: its number, and a hash of the device it is on. */
+u64 model_inode_key(const struct fds_file *f)
 {
-	u64 h = 0xcbf29ce484222325ULL;
-	const char *p;
+	const char *dev = f->dev ? f->dev : "";
 
-	/* The inode, and an FNV-1a hash of the device it is on. */
-	for (p = f->dev ? f->dev : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	return f->ino ^ (h * 0x9e3779b97f4a7c15ULL);
+	return f->ino ^ (hash_bytes(dev, strlen(dev), HASH_SEED) * 0x9e3779b97f4a7c15ULL);
 }
 
 struct pipe_ctx {
@@ -230,7 +234,7 @@ static int pipe_ino_key(const void *ctx, size_t i, u64 *k)
 
 	if (!HAVE(f, FC_INO) || !streq(f->type, "FIFO") || pipe_class(f->mode) != c->class)
 		return 0;
-	*k = pipe_key(f);
+	*k = model_inode_key(f);
 	return 1;
 }
 
@@ -274,6 +278,16 @@ static void index_pipes(struct model *m)
 	}
 }
 
+/* The first sockets row of socket inode @ino, or NULL. */
+const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino)
+{
+	u32 j;
+
+	index_sockets(m);
+	j = idx_get(&m->sock_ino, ino);
+	return j == IDX_NONE ? NULL : &m->socks[j];
+}
+
 static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct holders *h)
 {
 	size_t count, walked = 0;
@@ -293,10 +307,8 @@ static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct hol
 	}
 	count = m->sock_ino_count[j];
 	for (; j != IDX_NONE; j = m->sock_ino_next[j]) {
-		const struct fds_sock *p = &m->socks[j];
-
 		walked++;
-		if (!holders_add_fd(h, p->pid, HAVE(p, SC_TID) ? p->tid : 0, p->comm, p->fd, NULL))
+		if (!holders_add_sock(h, &m->socks[j]))
 			break;
 	}
 	/* The rest are counted, not walked. */
@@ -304,7 +316,7 @@ static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct hol
 	return true;
 }
 
-static bool same_inode(const struct fds_file *a, const struct fds_file *b)
+bool model_same_inode(const struct fds_file *a, const struct fds_file *b)
 {
 	if (a->ino != b->ino)
 		return false;
@@ -325,7 +337,7 @@ static bool pipe_endpoints(struct model *m, size_t row, struct holders *h)
 	u32 j;
 
 	index_pipes(m);
-	key = pipe_key(f);
+	key = model_inode_key(f);
 	for (c = 0; c < 3; c++) {
 		size_t count, walked = 0;
 
@@ -338,7 +350,7 @@ static bool pipe_endpoints(struct model *m, size_t row, struct holders *h)
 		for (; j != IDX_NONE && walked < count; j = m->pipe_next[j]) {
 			const struct fds_file *p = &m->files[j];
 
-			if (j == row || !same_inode(p, f))
+			if (j == row || !model_same_inode(p, f))
 				continue;
 			if (h->n >= h->max)
 				break;
@@ -352,20 +364,21 @@ static bool pipe_endpoints(struct model *m, size_t row, struct holders *h)
 }
 
 /*
- * The processes on the other end of row's pipe, FIFO or unix socket, at
- * most h->max of them kept; a unix peer that no listed fd holds is an entry
- * with its inode. Returns false when there is no other end.
+ * The processes on the other end of row's pipe, FIFO, unix socket, or of
+ * the kinds in endpoint_kinds.c, at most h->max of them kept; a unix peer
+ * that no listed fd holds is an entry with its inode. Returns false when
+ * there is no other end.
  */
 bool model_endpoints(struct model *m, size_t row, struct holders *h)
 {
 	const struct fds_file *f = &m->files[row];
 	const struct fds_sock *s = model_sock(m, row);
 
-	if (s && streq(s->family, "unix"))
-		return unix_endpoints(m, s, h);
+	if (s && streq(s->family, "unix") && unix_endpoints(m, s, h))
+		return true;
 	if (!s && streq(f->type, "FIFO") && HAVE(f, FC_INO))
 		return pipe_endpoints(m, row, h);
-	return false;
+	return endpoint_kinds(m, row, s, h);
 }
 
 /*

@@ -34,13 +34,8 @@ static int by_slot(const void *a, const void *b, void *arg)
 static int by_pid(const void *a, const void *b, void *arg)
 {
 	const struct model *m = arg;
-	const struct fds_file *x = &m->files[*(const u32 *)a], *y = &m->files[*(const u32 *)b];
 
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	if (x->tid != y->tid)
-		return x->tid < y->tid ? -1 : 1;
-	return x->fd < y->fd ? -1 : x->fd > y->fd;
+	return model_fd_order(&m->files[*(const u32 *)a], &m->files[*(const u32 *)b]);
 }
 
 static int by_fds(const void *a, const void *b)

@@ -507,6 +507,43 @@ for i in range(8):
 # two reads): NAME falls back to the path.
 put(big, 400, File('SOCK', 'socket:[19999]', SOCKFS, 19999, 'rw'), 1)
 
+# --- more endpoints: eventfd, POSIX mqueue, /dev/log clients, loopback UDP --
+# An eventfd passed from a vhost-user backend to its client (SCM_RIGHTS):
+# one open file description in two processes.
+vh = task(6000, 'vhost-backend', 0)
+std(vh, devnull())
+kick = put(vh, 5, anon('eventfd', 'nonblock'), 1)
+vc = task(6001, 'qemu-system', 0)
+std(vc, devnull())
+put(vc, 9, kick, 1)
+put(vc, 10, anon('eventfd', 'nonblock'), 1)     # its own, not shared
+# A POSIX message queue opened by name in two processes: two open file
+# descriptions on one inode of the mqueue filesystem.
+MQUEUE = '0:19'
+mqs = task(6010, 'mq-server', 0)
+std(mqs, devnull())
+put(mqs, 3, File('REG', '/jobs', MQUEUE, 5001, 'r'), 1)
+mqc = task(6011, 'mq-client', 1000)
+std(mqc, devnull())
+put(mqc, 3, File('REG', '/jobs', MQUEUE, 5001, 'w'), 1)
+# Two clients of the /dev/log datagram server that journald was handed.
+for pid, comm in ((700, 'cron'), (1250, 'sudo')):
+    c = task(pid, comm, 0)
+    std(c, devnull())
+    put(c, 3, sockf(Sock(13500 + pid, 'unix', 'dgram', None, 'connected', None,
+                         '/run/systemd/journal/dev-log', peer=s_devlog.ino)), 1)
+# Two UDP sockets connected to each other over 127.0.0.1.
+up = task(6020, 'udp-ping', 1000)
+std(up, devnull())
+put(up, 3, sockf(udp(19101, '127.0.0.1:9001', '127.0.0.1:9000')), 1)
+ue = task(6021, 'udp-echo', 1000)
+std(ue, devnull())
+put(ue, 3, sockf(udp(19102, '127.0.0.1:9000', '127.0.0.1:9001')), 1)
+# The same socket in the container's network namespace: not the other end
+# of udp-echo's.
+put(ct, 6, sockf(udp(18004, '127.0.0.1:9001', '127.0.0.1:9000',
+                     netns=NETNS_CT)), 1)
+
 # --- write the files ------------------------------------------------------------
 FILES_COLS = ('pid tid comm fd table cloexec mode flags pos type dev ino '
               'fileid refs deleted path')

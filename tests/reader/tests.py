@@ -548,7 +548,7 @@ def t_type():
     rows = js('-t', 'REG,dir', '-o', 'TYPE')
     eq({r['type'] for r in rows}, {'REG', 'DIR'}, '-t REG,dir')
     rows = js('-t', 'eventfd', '-o', 'PID,FD')
-    eq([(r['pid'], r['fd']) for r in rows], [(3000, 3)], '-t eventfd')
+    eq([(r['pid'], r['fd']) for r in rows], [(3000, 3), (6000, 5), (6001, 9), (6001, 10)], '-t eventfd')
     rows = js('-t', 'NETLINK_ROUTE', '-o', 'PID,FD')
     eq([(r['pid'], r['fd']) for r in rows], [(455, 3), (470, 13)], '-t NETLINK_ROUTE')
 
@@ -837,18 +837,22 @@ def t_endpoints():
     }
     for k, v in pairs.items():
         eq(got.get(k), v, 'endpoints of pid %d fd %d' % k)
-    for k in ((600, 3), (1, 13), (1, 17), (1500, 9), (1, 12)):
+    for k in ((600, 3), (1, 13), (1, 17), (1, 12)):
         check(k not in got, 'pid %d fd %d has no other end' % k)
-    # Every unix socket with a peer, every pipe or FIFO open the other way.
+    # Every unix socket with a peer or with clients, every pipe or FIFO open
+    # the other way (the other kinds: reader-more-endpoints).
     files = SYS['files']
-    want = sum(1 for s in visible(SYS['sockets']) if s['family'] == 'unix' and s['peer'])
+    socks = SYS['sockets']
+    want = sum(1 for s in visible(socks) if s['family'] == 'unix' and (
+        s['peer'] or any(o['peer'] == s['ino'] for o in socks)))
     for f in visible(files):
         if f['type'] == 'FIFO' and any(
                 g is not f and g['ino'] == f['ino'] and g['dev'] == f['dev'] and
                 (f['mode'] == 'rw' or g['mode'] == 'rw' or g['mode'] != f['mode'])
                 for g in files):
             want += 1
-    eq(len(rows), want, 'rows')
+    eq(len([r for r in rows if r['type'] == 'FIFO' or r['name'].startswith('UNIX')]), want,
+       'rows')
     eq(rows_by(rows, 'pid', 'fd')[(801, 12)]['name'], 'UNIX -> /run/php/php-fpm.sock', 'NAME')
     # -p selects rows but the other ends are still found system-wide.
     rows = js('--endpoints', '-p', '1300', key='endpoints')
@@ -856,6 +860,42 @@ def t_endpoints():
        '--endpoints -p')
     text = ok('--endpoints', '-p', '312', '-Q', 'FD == 20')
     check('401,systemd-udevd,1 401,systemd-udevd,2' in text, 'text form %r' % text)
+
+
+@test
+def t_more_endpoints():
+    """lsfd's other kinds: loopback TCP and UDP, eventfds, POSIX message
+    queues, the clients of a unix datagram server; never a pty master."""
+    rows = js('--endpoints', key='endpoints')
+    got = {(r['pid'], r['fd']): txt(r['endpoints']) for r in rows}
+    devlog = ['700,cron,3', '1250,sudo,3']
+    pairs = {
+        (1500, 9): ['1510,redis-cli,3'], (1510, 3): ['1500,redis-server,9'],   # TCP 127.0.0.1
+        (1620, 9): ['1610,psql,3'], (1610, 3): ['1620,postgres,9'],            # TCP ::1
+        (2000, 41): ['2010,curl,3'], (2010, 3): ['2000,java,41'],              # v4-mapped
+        (6020, 3): ['6021,udp-echo,3'], (6021, 3): ['6020,udp-ping,3'],        # UDP
+        (6000, 5): ['6001,qemu-system,9rw'], (6001, 9): ['6000,vhost-backend,5rw'],
+        (6010, 3): ['6011,mq-client,3-w'], (6011, 3): ['6010,mq-server,3r-'],  # mqueue
+        (1, 31): devlog, (312, 4): devlog,                                     # /dev/log
+        (700, 3): ['1,systemd,31', '312,systemd-journal,4'],
+    }
+    for k, v in pairs.items():
+        eq(got.get(k), v, 'endpoints of pid %d fd %d' % k)
+    for k, why in (((1600, 9), 'UDP connected to itself'),
+                   ((4000, 6), 'the same addresses in another network namespace'),
+                   ((6001, 10), 'an eventfd no other fd holds'),
+                   ((1500, 6), 'a listener'), ((1, 10), 'a memfd'),
+                   ((1201, 9), 'a pty master: the dump has no tty index'),
+                   ((1210, 0), 'a pty slave')):
+        check(k not in got, 'pid %d fd %d: %s has no other end' % (k + (why,)))
+    rows = js('-p', '6010', '-o', 'FD,ENDPOINTS')
+    eq([(r['fd'], txt(r['endpoints'])) for r in rows],
+       [(0, []), (1, []), (2, []), (3, ['6011,mq-client,3-w'])], 'the ENDPOINTS column')
+    rows = js('-p', '3000', '-l', '-t', 'eventfd', '-o', 'TID,FD,ENDPOINTS')
+    eq([(r['tid'], r['fd'], txt(r['endpoints'])) for r in rows],
+       [(3000, 3, ['3000,io-thread,3rw']), (3005, 3, ['3000,worker-pool,3rw'])],
+       'an eventfd a thread-owned table shares')
+    check(re.search(r'tty index', open(MAN).read()), 'the man page tells why ptys are not paired')
 
 
 @test
@@ -894,6 +934,101 @@ def t_endpoints_pairs_dump():
     eq((rc, err), (0, ''), 'exit status and stderr (the tasks file is not needed)')
     got = {(r['pid'], r['fd']): txt(r['endpoints']) for r in json.loads(out)['endpoints']}
     eq(got, want, 'endpoints')
+
+
+def svg_graph(*args, d=SYSTEM):
+    """Render --graph with dot -Tsvg: {node: label lines}, {(tail, head): [label lines]}."""
+    import xml.etree.ElementTree as ET
+    if not shutil.which('dot'):
+        raise Skip('graphviz is not installed (scripts/deps.sh)')
+    text = ok('--graph', *args, d=d)
+    p = subprocess.run(['dot', '-Tsvg'], input=text.encode(), capture_output=True)
+    eq((p.returncode, p.stderr.decode()), (0, ''), 'dot -Tsvg: exit status and stderr')
+    ns = '{http://www.w3.org/2000/svg}'
+    nodes, edges = {}, {}
+    for g in ET.fromstring(p.stdout).iter(ns + 'g'):
+        title = g.find(ns + 'title').text if g.find(ns + 'title') is not None else None
+        lines = [t.text or '' for t in g.iter(ns + 'text')]
+        if g.get('class') == 'node':
+            nodes[title] = lines
+        elif g.get('class') == 'edge':
+            tail, head = title.split('->')
+            edges.setdefault((tail, head), []).append(lines)
+    return nodes, edges
+
+
+@test
+def t_graph():
+    nodes, edges = svg_graph()
+    boxes = {n: v for n, v in nodes.items() if n.startswith('l')}
+    devlog = [n for n, v in boxes.items() if v[0] == 'unix' and 'dev-log' in v[1]]
+    eq(len(devlog), 1, 'one box for the /dev/log server %r' % boxes)
+    want = {
+        ('p1300', 'p1301'): ['pipe', '1300:1 1301:0'],          # writer -> reader
+        ('p1205', 'p1201'): ['pipe', '1205:5 1201:6'],
+        ('p1320', 'p1321'): ['FIFO', '1320:3 1321:3'],
+        ('p800', 'p801'): ['unix', '800:10 801:11'],            # socketpair
+        ('p801', 'p901'): ['unix', '801:12 901:5'],             # connect/accept
+        ('p312', 'p401'): ['unix', '312:20 401:1,2'],
+        ('p1500', 'p1510'): ['TCP', '1500:9 1510:3'],           # 127.0.0.1
+        ('p1610', 'p1620'): ['TCP', '1610:3 1620:9'],           # ::1
+        ('p2000', 'p2010'): ['TCP', '2000:41 2010:3'],          # v4-mapped
+        ('p6020', 'p6021'): ['UDP', '6020:3 6021:3'],
+        ('p6011', 'p6010'): ['mqueue', '6011:3 6010:3'],
+        ('p6000', 'p6001'): ['eventfd', '6000:5 6001:9'],
+        ('p3100', 'p3101'): ['shared', '3100:1,2 3101:1,2'],    # one description
+        ('p700', devlog[0]): ['3'], ('p1250', devlog[0]): ['3'],
+        (devlog[0], 'p1'): ['31'], (devlog[0], 'p312'): ['4'],
+    }
+    for k, v in want.items():
+        check(v in edges.get(k, []), 'edge %s -> %s %r: got %r' % (k + (v, edges.get(k))))
+    eq(nodes['p1300'], ['cat', '1300'], 'a node is a process')
+    eq(nodes['p3200'], ['3200'], 'an empty command (dot draws no empty line)')
+    pts = [n for n, v in boxes.items() if v == ['shared', '/dev/pts/0']]
+    eq(len(pts), 1, 'a description held by more than two processes is one box')
+    eq(sum(1 for (t, h) in edges if h == pts[0]), 12, 'an edge per process holding /dev/pts/0')
+    check(not any(k for k, v in edges.items() if k == ('p1', 'p520') and ['unix', '1:33 520:3'] in v),
+          'a listener two processes share is no unix connection')
+    for pid in (4000, 5000, 1600):
+        check('p%d' % pid not in nodes, 'pid %d has no link to another process' % pid)
+
+    nodes, edges = svg_graph('-p', '6010')
+    eq((sorted(nodes), list(edges)), (['p6010', 'p6011'], [('p6011', 'p6010')]), '-p')
+    nodes, edges = svg_graph('-Q', 'TYPE == "FIFO"')
+    eq(sorted(v[0] for lines in edges.values() for v in lines),
+       ['FIFO', 'pipe', 'pipe'], '-Q selects the links drawn')
+    # The workers' unix fds: the channels to their master, the connections to
+    # php-fpm, the php-fpm listener its workers share (one box).
+    nodes, edges = svg_graph('-u', 'www-data', '-t', 'unix')
+    eq(sorted(edges), [('p800', 'p801'), ('p800', 'p802'), ('p801', 'p901'), ('p802', 'p902'),
+                       ('p900', 'l0'), ('p901', 'l0'), ('p902', 'l0')], '-u and -t')
+    eq(nodes['l0'], ['shared', 'UNIX /run/php/php-fpm.sock LISTEN'], 'the box')
+    err1(['--graph', '-J'], r'--graph prints DOT')
+    check('--graph' in ok('--help', d=None), '--help mentions --graph')
+    check('.B \\-\\-graph\n' in open(MAN).read(), 'the man page describes --graph')
+    err1(['--graph', '--shared'], r'--graph and --shared cannot be used together|'
+         r'--shared and --graph cannot be used together')
+
+
+@test
+def t_graph_odd_names():
+    """Command names with quotes, backslashes, '&', control bytes, broken UTF-8."""
+    d = os.path.join(TMP, 'graph-names')
+    os.makedirs(d)
+    comm = {100: 'a"b\\134c&d', 101: '\\377\\033<\xc3\xa9>'}
+    files = ['# fdscope-files 1 pid tid comm fd table cloexec mode flags pos type dev '
+             'ino fileid refs deleted path',
+             '100 - %s 3 %015x 0 w - 0 FIFO 0:13 77 %015x 1 0 pipe:[77]' % (comm[100], 1, 2),
+             '101 - %s 4 %015x 0 r - 0 FIFO 0:13 77 %015x 1 0 pipe:[77]' % (comm[101], 3, 4)]
+    with open(os.path.join(d, 'files'), 'wb') as f:
+        f.write(('\n'.join(files) + '\n').encode('latin-1'))
+    open(os.path.join(d, 'sockets'), 'w').write(
+        '# fdscope-sockets 1 pid tid comm fd fileid ino family type proto state local '
+        'remote rxq txq drops uid netns peer inflight backlog groups\n')
+    nodes, edges = svg_graph(d=d)
+    eq(nodes['p100'], ['a"b\\c&d', '100'], 'quote, backslash and ampersand')
+    eq(nodes['p101'], ['\\xff\\x1b<\u00e9>', '101'], 'bytes that are not UTF-8 text')
+    eq(edges, {('p100', 'p101'): [['pipe', '100:3 101:4']]}, 'edges')
 
 
 @test
