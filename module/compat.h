@@ -8,6 +8,10 @@
 #define _FDSCOPE_COMPAT_H
 
 #include <linux/fs.h>
+#ifdef FDSCOPE_HAVE_FILE_LOCK_CORE
+#include <linux/filelock.h>
+#endif
+#include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -67,5 +71,53 @@ static inline struct file *fdscope_get_file_rcu(struct file __rcu **slot)
 	return get_file_rcu(slot);
 #endif
 }
+
+/*
+ * A file lock, as locks.c reads it under the inode's flc_lock. 6.12 split
+ * struct file_lock into a common struct file_lock_core (what the lease
+ * list holds) and the byte range, which only POSIX and flock locks have.
+ */
+struct fdscope_lock_info {
+	const struct file *file;
+	const void *owner;
+	unsigned int flags;		/* FL_* */
+	unsigned char type;		/* F_RDLCK, F_WRLCK, F_UNLCK */
+	int pid;			/* in the initial pid namespace; -1 for OFD */
+	loff_t start;			/* POSIX, flock: the range */
+	loff_t end;
+	bool blocking;			/* some request waits on it */
+};
+
+#ifdef FDSCOPE_HAVE_FILE_LOCK_CORE
+static inline void fdscope_lock_info(const struct list_head *pos, bool ranged,
+				     struct fdscope_lock_info *li)
+{
+	const struct file_lock_core *c = list_entry(pos, struct file_lock_core, flc_list);
+
+	li->file = c->flc_file;
+	li->owner = c->flc_owner;
+	li->flags = c->flc_flags;
+	li->type = c->flc_type;
+	li->pid = c->flc_pid;
+	li->blocking = !list_empty(&c->flc_blocked_requests);
+	li->start = ranged ? container_of(c, struct file_lock, c)->fl_start : 0;
+	li->end = ranged ? container_of(c, struct file_lock, c)->fl_end : OFFSET_MAX;
+}
+#else
+static inline void fdscope_lock_info(const struct list_head *pos, bool ranged,
+				     struct fdscope_lock_info *li)
+{
+	const struct file_lock *fl = list_entry(pos, struct file_lock, fl_list);
+
+	li->file = fl->fl_file;
+	li->owner = fl->fl_owner;
+	li->flags = fl->fl_flags;
+	li->type = fl->fl_type;
+	li->pid = fl->fl_pid;
+	li->blocking = !list_empty(&fl->fl_blocked_requests);
+	li->start = ranged ? fl->fl_start : 0;
+	li->end = ranged ? fl->fl_end : OFFSET_MAX;
+}
+#endif
 
 #endif /* _FDSCOPE_COMPAT_H */

@@ -7,6 +7,7 @@
  *	/sys/kernel/debug/fdscope/sockets	0400	one record per socket fd
  *	/sys/kernel/debug/fdscope/tasks		0400	one record per fd table
  *	/sys/kernel/debug/fdscope/holders	0400	what else keeps files alive
+ *	/sys/kernel/debug/fdscope/locks		0400	file locks, leases, per fd
  *
  * Each open file walks on its own cursor and may carry its own pid filter,
  * set by writing "pid N[,N...]" (docs/format.md).
@@ -20,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "fdscope.h"
 
 /*
@@ -82,11 +84,19 @@ static const struct seq_operations fdscope_holders_ops = {
 	.show = fdscope_holders_show,
 };
 
+static const struct seq_operations fdscope_locks_ops = {
+	.start = fdscope_seq_start,
+	.next = fdscope_seq_next,
+	.stop = fdscope_seq_stop,
+	.show = fdscope_locks_show,
+};
+
 static const struct seq_operations *const fdscope_ops[] = {
 	[FDSCOPE_FILES] = &fdscope_files_ops,
 	[FDSCOPE_SOCKETS] = &fdscope_sockets_ops,
 	[FDSCOPE_TASKS] = &fdscope_tasks_ops,
 	[FDSCOPE_HOLDERS] = &fdscope_holders_ops,
+	[FDSCOPE_LOCKS] = &fdscope_locks_ops,
 };
 
 static int fdscope_open(struct inode *inode, struct file *file)
@@ -110,6 +120,11 @@ static int fdscope_open(struct inode *inode, struct file *file)
 		if (!r->text.held)
 			goto nomem;
 	}
+	if (kind == FDSCOPE_LOCKS) {
+		r->text.locks = kmalloc_array(FDSCOPE_HELD_MAX, sizeof(*r->text.locks), GFP_KERNEL);
+		if (!r->text.locks)
+			goto nomem;
+	}
 	r->walk.ns = get_pid_ns(task_active_pid_ns(current));
 	/* seq_read() allocates PAGE_SIZE itself if this fails; seq_release() frees it. */
 	m = file->private_data;
@@ -131,6 +146,7 @@ static int fdscope_release(struct inode *inode, struct file *file)
 	put_pid_ns(r->walk.ns);
 	kfree(r->text.pathbuf);
 	kfree(r->text.held);
+	kfree(r->text.locks);
 	return seq_release_private(inode, file);
 }
 
@@ -185,6 +201,7 @@ int fdscope_debugfs_init(void)
 		[FDSCOPE_SOCKETS] = "sockets",
 		[FDSCOPE_TASKS] = "tasks",
 		[FDSCOPE_HOLDERS] = "holders",
+		[FDSCOPE_LOCKS] = "locks",
 	};
 	struct dentry *dir;
 	uintptr_t kind;

@@ -28,6 +28,7 @@ enum fdscope_kind {
 	FDSCOPE_SOCKETS,
 	FDSCOPE_TASKS,
 	FDSCOPE_HOLDERS,
+	FDSCOPE_LOCKS,
 };
 
 /*
@@ -109,6 +110,8 @@ struct fdscope_walk {
 	struct fdscope_record rec;	/* the record at the cursor */
 };
 
+struct fdscope_lock_info;
+
 /* One file a socket's queue or a ring's table holds, as holders.c collects it. */
 struct fdscope_held {
 	struct file *file;		/* referenced */
@@ -128,6 +131,7 @@ struct fdscope_text {
 	unsigned int owner_len;
 	char *pathbuf;			/* files, holders: PATH_MAX for d_path() */
 	struct fdscope_held *held;	/* holders: FDSCOPE_HELD_MAX of them */
+	struct fdscope_lock_info *locks;	/* locks: FDSCOPE_HELD_MAX of them */
 };
 
 /* What one open debugfs file keeps: its seq_file's private data. */
@@ -190,6 +194,8 @@ int fdscope_files_show(struct seq_file *m, void *v);
 int fdscope_tasks_show(struct seq_file *m, void *v);
 int fdscope_sockets_show(struct seq_file *m, void *v);
 int fdscope_holders_show(struct seq_file *m, void *v);
+int fdscope_locks_show(struct seq_file *m, void *v);
+bool fdscope_has_locks(struct file *file);
 bool fdscope_is_io_uring(struct file *file);
 bool fdscope_holds_inflight(struct file *file);
 

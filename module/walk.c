@@ -227,6 +227,8 @@ static bool fdscope_wanted(struct fdscope_walk *w, struct file *file)
 		return sock_from_file(file);
 	case FDSCOPE_HOLDERS:
 		return fdscope_holds_inflight(file) || fdscope_is_io_uring(file);
+	case FDSCOPE_LOCKS:
+		return fdscope_has_locks(file);
 	default:
 		return true;
 	}
