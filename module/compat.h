@@ -120,4 +120,30 @@ static inline void fdscope_lock_info(const struct list_head *pos, bool ranged,
 }
 #endif
 
+/*
+ * For the KUnit suite: a lock request as fcntl() and flock() fill it in,
+ * by @current, to pass to posix_lock_file() or locks_lock_file_wait().
+ */
+static inline void fdscope_lock_request(struct file_lock *fl, unsigned int flags,
+					unsigned char type, struct file *file, void *owner,
+					loff_t start, loff_t end)
+{
+	locks_init_lock(fl);
+#ifdef FDSCOPE_HAVE_FILE_LOCK_CORE
+	fl->c.flc_flags = flags;
+	fl->c.flc_type = type;
+	fl->c.flc_file = file;
+	fl->c.flc_owner = owner;
+	fl->c.flc_pid = current->tgid;
+#else
+	fl->fl_flags = flags;
+	fl->fl_type = type;
+	fl->fl_file = file;
+	fl->fl_owner = owner;
+	fl->fl_pid = current->tgid;
+#endif
+	fl->fl_start = start;
+	fl->fl_end = end;
+}
+
 #endif /* _FDSCOPE_COMPAT_H */

@@ -29,6 +29,7 @@ enum fdscope_kind {
 	FDSCOPE_TASKS,
 	FDSCOPE_HOLDERS,
 	FDSCOPE_LOCKS,
+	FDSCOPE_EPOLL,
 };
 
 /*
@@ -132,6 +133,8 @@ struct fdscope_text {
 	char *pathbuf;			/* files, holders: PATH_MAX for d_path() */
 	struct fdscope_held *held;	/* holders: FDSCOPE_HELD_MAX of them */
 	struct fdscope_lock_info *locks;	/* locks: FDSCOPE_HELD_MAX of them */
+	char *scratch;			/* epoll: an eventpoll's fdinfo text */
+	size_t scratch_size;
 };
 
 /* What one open debugfs file keeps: its seq_file's private data. */
@@ -195,6 +198,9 @@ int fdscope_tasks_show(struct seq_file *m, void *v);
 int fdscope_sockets_show(struct seq_file *m, void *v);
 int fdscope_holders_show(struct seq_file *m, void *v);
 int fdscope_locks_show(struct seq_file *m, void *v);
+int fdscope_epoll_show(struct seq_file *m, void *v);
+bool fdscope_is_eventpoll(struct file *file);
+unsigned int fdscope_epoll_watchers(struct file *file);
 bool fdscope_has_locks(struct file *file);
 bool fdscope_is_io_uring(struct file *file);
 bool fdscope_holds_inflight(struct file *file);

@@ -151,7 +151,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 	char flags[96];
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path start\n",
+		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path start epolls\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
@@ -173,6 +173,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 	fdscope_field_ull(m, file->f_pos);
 	fdscope_field_file(m, r, file);
 	fdscope_field_start(m, rec);
+	fdscope_field_ull(m, fdscope_epoll_watchers(file));
 	seq_putc(m, '\n');
 	return 0;
 }

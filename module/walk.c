@@ -229,6 +229,8 @@ static bool fdscope_wanted(struct fdscope_walk *w, struct file *file)
 		return fdscope_holds_inflight(file) || fdscope_is_io_uring(file);
 	case FDSCOPE_LOCKS:
 		return fdscope_has_locks(file);
+	case FDSCOPE_EPOLL:
+		return fdscope_is_eventpoll(file);
 	default:
 		return true;
 	}

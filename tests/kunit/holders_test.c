@@ -6,14 +6,19 @@
  * than one record lists, and behind a reader that holds iolock), read
  * under KASAN and lockdep.
  */
+#include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/un.h>
 #include <net/af_unix.h>
@@ -205,13 +210,64 @@ static void fdscope_holders_more_test(struct kunit *test)
 	fdscope_kunit_expect(test, &out, row, "path", "-");
 }
 
+/* A thread that holds a mutex until told to let go, as a busy reader holds iolock. */
+struct fdscope_holders_locker {
+	struct mutex *lock;		/* the lock held, not owned here */
+	struct completion locked;
+	struct completion release;
+	struct task_struct *task;
+};
+
+static int fdscope_holders_hold(void *arg)
+{
+	struct fdscope_holders_locker *l = arg;
+
+	mutex_lock(l->lock);
+	complete(&l->locked);
+	wait_for_completion(&l->release);
+	mutex_unlock(l->lock);
+	return 0;
+}
+
+static int fdscope_holders_locker_init(struct kunit_resource *res, void *lock)
+{
+	struct fdscope_holders_locker *l = kzalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return -ENOMEM;
+	l->lock = lock;
+	init_completion(&l->locked);
+	init_completion(&l->release);
+	l->task = kthread_run(fdscope_holders_hold, l, "fdscope-locker");
+	if (IS_ERR(l->task)) {
+		kfree(l);
+		return -ENOMEM;
+	}
+	get_task_struct(l->task);
+	wait_for_completion(&l->locked);
+	res->data = l;
+	return 0;
+}
+
+/* Let go, also after a failed assertion: KUnit frees the resource then. */
+static void fdscope_holders_locker_free(struct kunit_resource *res)
+{
+	struct fdscope_holders_locker *l = res->data;
+
+	complete(&l->release);
+	kthread_stop(l->task);
+	put_task_struct(l->task);
+	kfree(l);
+}
+
 /*
- * A reader holding the receiver's iolock (as one copying to user memory
- * does): the walk neither waits nor lists a queue it cannot read safely,
- * but says "busy" with the count of files in flight.
+ * Another thread holding the receiver's iolock (as a reader does while it
+ * copies to user memory): the walk neither waits nor lists a queue it
+ * cannot read safely, but says "busy" with the count of files in flight.
  */
 static void fdscope_holders_busy_test(struct kunit *test)
 {
+	struct fdscope_holders_locker *locker;
 	struct fdscope_kunit_sock a, b;
 	struct fdscope_kunit_out out;
 	int fd, row;
@@ -220,10 +276,11 @@ static void fdscope_holders_busy_test(struct kunit *test)
 	fdscope_holders_pipe(test, &fd);
 	fdscope_holders_send(test, a.sock, &fd, 1);
 
-	mutex_lock(&unix_sk(b.sock->sk)->iolock);
+	locker = kunit_alloc_resource(test, fdscope_holders_locker_init,
+				      fdscope_holders_locker_free, GFP_KERNEL,
+				      &unix_sk(b.sock->sk)->iolock);
+	KUNIT_ASSERT_NOT_NULL(test, locker);
 	fdscope_kunit_walk(test, FDSCOPE_HOLDERS, fdscope_kunit_own_filter(test), 4096, &out);
-	mutex_unlock(&unix_sk(b.sock->sk)->iolock);
-
 	KUNIT_EXPECT_EQ(test, fdscope_kunit_count(test, &out, "assoc", "inflight"), 1U);
 	row = fdscope_kunit_find(test, &out, "status", "busy");
 	KUNIT_ASSERT_GE(test, row, 0);

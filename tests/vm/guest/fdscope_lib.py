@@ -27,7 +27,7 @@ FIXTURES = os.path.join(REPO, 'tests', 'fixtures')
 COLUMNS = {
     'files': ['pid', 'tid', 'comm', 'fd', 'table', 'cloexec', 'mode', 'flags',
               'pos', 'type', 'dev', 'ino', 'fileid', 'refs', 'deleted', 'path',
-              'start'],
+              'start', 'epolls'],
     'tasks': ['pid', 'tid', 'comm', 'uid', 'table', 'nfds', 'maxfds', 'pidns',
               'netns', 'start'],
     'sockets': ['pid', 'tid', 'comm', 'fd', 'fileid', 'ino', 'family', 'type',
