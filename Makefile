@@ -93,7 +93,7 @@ dkms-install:
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)/module
 	cp Kbuild $(DKMS_SRC)/
-	cp module/Kbuild module/*.[ch] $(DKMS_SRC)/module/
+	cp module/Kbuild module/compat.mk module/*.[ch] $(DKMS_SRC)/module/
 	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 	dkms add -m fdscope -v $(VERSION)
 	dkms install -m fdscope -v $(VERSION) -k $(KVER)

@@ -17,7 +17,7 @@ ln -sfn "$top/Kbuild" "$out/Kbuild"
 # modpost's fdscope.mod.c is generated per kernel: never share it, or one
 # kernel's symbol CRCs end up in another's module.
 rm -f "$out/module/fdscope.mod.c"
-for f in "$top"/module/*.[ch] "$top"/module/Kbuild; do
+for f in "$top"/module/*.[ch] "$top"/module/Kbuild "$top"/module/compat.mk; do
 	case $f in *.mod.c) continue ;; esac
 	ln -sfn "$f" "$out/module/$(basename "$f")"
 done

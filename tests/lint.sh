@@ -90,7 +90,7 @@ lint_build() {
 	rm -rf "$out"
 	mkdir -p "$out/module"
 	ln -s "$top/Kbuild" "$out/Kbuild"
-	for f in "$top"/module/*.[ch] "$top"/module/Kbuild; do
+	for f in "$top"/module/*.[ch] "$top"/module/Kbuild "$top"/module/compat.mk; do
 		ln -s "$f" "$out/module/$(basename "$f")"
 	done
 	# Findings name module/FILE, not the link in the build directory.
