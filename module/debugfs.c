@@ -58,55 +58,21 @@ static void fdscope_seq_stop(struct seq_file *m, void *v)
 	fdscope_walk_stop(fdscope_seq_walk(m));
 }
 
-static const struct seq_operations fdscope_files_ops = {
-	.start = fdscope_seq_start,
-	.next = fdscope_seq_next,
-	.stop = fdscope_seq_stop,
-	.show = fdscope_files_show,
-};
+/* Every file walks the same way; only the records differ. */
+#define FDSCOPE_SEQ_OPS(show_fn) {	\
+	.start = fdscope_seq_start,	\
+	.next = fdscope_seq_next,	\
+	.stop = fdscope_seq_stop,	\
+	.show = show_fn,		\
+}
 
-static const struct seq_operations fdscope_sockets_ops = {
-	.start = fdscope_seq_start,
-	.next = fdscope_seq_next,
-	.stop = fdscope_seq_stop,
-	.show = fdscope_sockets_show,
-};
-
-static const struct seq_operations fdscope_tasks_ops = {
-	.start = fdscope_seq_start,
-	.next = fdscope_seq_next,
-	.stop = fdscope_seq_stop,
-	.show = fdscope_tasks_show,
-};
-
-static const struct seq_operations fdscope_holders_ops = {
-	.start = fdscope_seq_start,
-	.next = fdscope_seq_next,
-	.stop = fdscope_seq_stop,
-	.show = fdscope_holders_show,
-};
-
-static const struct seq_operations fdscope_locks_ops = {
-	.start = fdscope_seq_start,
-	.next = fdscope_seq_next,
-	.stop = fdscope_seq_stop,
-	.show = fdscope_locks_show,
-};
-
-static const struct seq_operations fdscope_epoll_ops = {
-	.start = fdscope_seq_start,
-	.next = fdscope_seq_next,
-	.stop = fdscope_seq_stop,
-	.show = fdscope_epoll_show,
-};
-
-static const struct seq_operations *const fdscope_ops[] = {
-	[FDSCOPE_FILES] = &fdscope_files_ops,
-	[FDSCOPE_SOCKETS] = &fdscope_sockets_ops,
-	[FDSCOPE_TASKS] = &fdscope_tasks_ops,
-	[FDSCOPE_HOLDERS] = &fdscope_holders_ops,
-	[FDSCOPE_LOCKS] = &fdscope_locks_ops,
-	[FDSCOPE_EPOLL] = &fdscope_epoll_ops,
+static const struct seq_operations fdscope_ops[] = {
+	[FDSCOPE_FILES] = FDSCOPE_SEQ_OPS(fdscope_files_show),
+	[FDSCOPE_SOCKETS] = FDSCOPE_SEQ_OPS(fdscope_sockets_show),
+	[FDSCOPE_TASKS] = FDSCOPE_SEQ_OPS(fdscope_tasks_show),
+	[FDSCOPE_HOLDERS] = FDSCOPE_SEQ_OPS(fdscope_holders_show),
+	[FDSCOPE_LOCKS] = FDSCOPE_SEQ_OPS(fdscope_locks_show),
+	[FDSCOPE_EPOLL] = FDSCOPE_SEQ_OPS(fdscope_epoll_show),
 };
 
 static int fdscope_open(struct inode *inode, struct file *file)
@@ -115,7 +81,7 @@ static int fdscope_open(struct inode *inode, struct file *file)
 	struct fdscope_reader *r;
 	struct seq_file *m;
 
-	r = __seq_open_private(file, fdscope_ops[kind], sizeof(*r));
+	r = __seq_open_private(file, &fdscope_ops[kind], sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	r->walk.kind = kind;
