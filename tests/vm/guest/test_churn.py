@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Churn storm: tests/stress/churn (threads and processes opening, closing,
 dup2()ing over live fds, passing fds, connecting sockets, forking, exec'ing,
-unsharing their tables) runs for CHURN_SECONDS (default 45) while eight
+unsharing their tables) runs for CHURN_SECONDS (default 45) while eleven
 tests/stress/reader processes read files, sockets and tasks, whole and
 pid-filtered, with read sizes from 1 byte to random, rewinding by lseek,
 reopen, filter rewrite, and reading random ranges with pread().
@@ -115,6 +115,9 @@ def main():
         h.Reader(t + ['-b', '7', '-m', 'reopen', 'tasks'], 'tasks-7-reopen'),
         h.Reader(t + ['-b', '64', '-m', 'seek', '-p', pids, 'tasks'], 'tasks-64-filtered'),
         h.Reader(t + ['-B', '-m', 'pread', 'files'], 'files-pread'),
+        h.Reader(t + ['-b', '512', '-m', 'mix', 'holders'], 'holders-512-mix'),
+        h.Reader(t + ['-B', '-m', 'filter', '-p', pids, 'locks'], 'locks-random-filtered'),
+        h.Reader(t + ['-b', '333', '-m', 'seek', 'epoll'], 'epoll-333-seek'),
     ]
 
     # A storm still running 2 minutes past its time is likely stuck: note
