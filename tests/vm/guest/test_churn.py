@@ -3,7 +3,7 @@
 """Churn storm: tests/stress/churn (threads and processes opening, closing,
 dup2()ing over live fds, passing fds, connecting sockets, forking, exec'ing,
 unsharing their tables) runs for CHURN_SECONDS (default 45) while eleven
-tests/stress/reader processes read files, sockets and tasks, whole and
+tests/stress/reader processes read files, sockets, tasks, holders, locks and epoll, whole and
 pid-filtered, with read sizes from 1 byte to random, rewinding by lseek,
 reopen, filter rewrite, and reading random ranges with pread().
 
