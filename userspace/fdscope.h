@@ -16,6 +16,8 @@
 #define FDSCOPE_VERSION		"0.1"
 #define DEBUGFS_MOUNT		"/sys/kernel/debug"
 #define FDSCOPE_DIR		DEBUGFS_MOUNT "/fdscope"
+#define PROC_LOCKS		"/proc/locks"
+#define PROC_LOCKS_SAVED	"proc-locks"	/* its copy in a dump */
 #define KERNEL_FILTER_MAX	64	/* pids the module's write interface takes */
 #define LIST_MAX		32	/* entries in a table's ENDPOINTS or HOLDERS cell */
 
@@ -97,6 +99,8 @@ void json_value(struct sbuf *b, int type, const char *s);
 enum {
 	NEED_SOCKS = 1 << 0,
 	NEED_TASKS = 1 << 1,
+	NEED_LOCKS = 1 << 2,
+	NEED_EPOLL = 1 << 3,
 };
 
 enum view {
@@ -163,6 +167,10 @@ struct model {
 	size_t nsocks;
 	const struct fds_task *tasks;
 	size_t ntasks;
+	const struct fds_lock *locks;
+	size_t nlocks;
+	const struct fds_epoll *epolls;
+	size_t nepolls;
 	bool threads;		/* -l: thread-owned tables are listed */
 	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
@@ -177,6 +185,8 @@ struct model {
 	u32 *fileid_next;
 	struct loopback *loopback;	/* loopback.c */
 	struct endpoint_index *endpoint_index;	/* endpoint_kinds.c */
+	struct lock_index *lock_index;		/* locks.c */
+	struct epoll_index *epoll_index;	/* epoll.c */
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
@@ -196,8 +206,24 @@ bool model_endpoints(struct model *m, size_t row, struct holders *h);
 void model_index_fileids(struct model *m);
 int model_fd_order(const struct fds_file *x, const struct fds_file *y);
 u64 model_inode_key(const struct fds_file *f);
+u64 model_dev_ino_key(const char *dev, u64 ino);
 bool model_same_inode(const struct fds_file *a, const struct fds_file *b);
 const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino);
+u64 model_fd_key(int pid, int tid, int fd);
+
+/* locks.c: the locks held through each fd */
+const struct fds_lock *locks_of_fd(struct model *m, size_t row, size_t *n);
+bool lock_is_more(const struct fds_lock *l);
+char locks_xmode(struct model *m, size_t row);
+void lock_text(struct sbuf *b, const struct fds_lock *l);
+const char *locks_column(struct model *m, size_t row, struct sbuf *b);
+void lock_index_free(struct model *m);
+
+/* epoll.c: what each eventpoll watches, and who watches each file */
+const char *epoll_tfds(struct model *m, size_t row, struct sbuf *b);
+bool epoll_targets(struct model *m, size_t row, struct holders *h);
+bool epoll_watchers(struct model *m, size_t row, struct holders *h);
+void epoll_index_free(struct model *m);
 
 /* loopback.c: TCP and UDP connections with both ends here */
 u64 loopback_peer_ino(struct model *m, size_t sock_row);
