@@ -59,6 +59,7 @@ enum {
 	J_LIST,			/* an array of objects (struct holders) */
 	J_PAIR,			/* "3/511" as {"queued": 3, "max": 511} */
 	J_COUNTS,		/* "REG:3,SOCK:1" as {"REG": 3, "SOCK": 1} */
+	J_LOCKS,		/* "posix:W:0-EOF,flock:R" as an array of objects */
 };
 
 /* holders.c: the fds or tasks in an ENDPOINTS, HOLDERS or SHARED cell */
@@ -94,6 +95,7 @@ void json_str(struct sbuf *b, const char *s);
 void json_key(struct sbuf *b, const char *name);
 void json_holders(struct sbuf *b, const struct holders *h);
 void json_value(struct sbuf *b, int type, const char *s);
+void json_locks(struct sbuf *b, const char *s);
 
 /* Which of the optional files a run needs. */
 enum {
@@ -250,7 +252,7 @@ enum {
 	COL_FILEID, COL_REFS, COL_TABLE, COL_CLOEXEC, COL_DELETED, COL_FAMILY,
 	COL_SOCKTYPE, COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RXQ,
 	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
-	COL_NETNS, COL_ENDPOINTS, NCOLUMNS,
+	COL_NETNS, COL_ENDPOINTS, COL_XMODE, COL_LOCKS, NCOLUMNS,
 };
 
 struct column {
@@ -271,6 +273,10 @@ unsigned int columns_need(const int *cols, size_t n);
 const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
 const char *json_type_name(int type);
 const char *mode_text(const char *mode);
+bool column_list(struct model *m, size_t row, int col, struct holders *h);
+
+/* xmode.c */
+const char *xmode_text(struct model *m, size_t row, struct sbuf *b);
 int columns_list(const struct opts *o);
 
 /* filter.c: -Q */

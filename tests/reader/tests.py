@@ -322,6 +322,73 @@ def t_deleted():
         eq(r['deleted'], True, 'DELETED')
 
 
+LOCKS = load(os.path.join(SYSTEM, 'locks'))[1]
+
+
+@test
+def t_xmode():
+    """lsfd's XMODE: MODE's rwx, D deleted, L/l a write/read lock held
+    through the fd, m watched by an eventpoll; - where the dump cannot tell."""
+    rows = js('-o', 'PID,FD,MODE,XMODE,DELETED')
+    got = {(r['pid'], r['fd']): r['xmode'] for r in rows}
+    for k, v in (((7000, 3), 'rw--L-'), ((7001, 4), 'rw--L-'), ((7001, 3), 'r-----'),
+                 ((7020, 3), 'r---l-'), ((7021, 3), 'r---l-'), ((7030, 3), 'rw--L-'),
+                 ((7040, 3), 'r---l-'), ((1, 10), 'rw-D--'), ((1, 5), 'rw---m'),
+                 ((800, 6), 'rw---m'), ((6001, 12), 'r----m'), ((6000, 8), '-w----'),
+                 ((1, 11), '------')):
+        eq(got[k], v, 'XMODE of pid %d fd %d' % k)
+    held = {(int(lk['pid']), int(lk['fd'])) for lk in LOCKS}
+    files = {(int(f['pid']), int(f['fd'])): f for f in visible(SYS['files'])}
+    for r in rows:
+        f = files[(r['pid'], r['fd'])]
+        x = r['xmode']
+        eq(x[:3], r['mode'], 'XMODE starts with MODE')
+        eq(x[3] == 'D', r['deleted'], 'D is DELETED')
+        eq(x[4] != '-', (r['pid'], r['fd']) in held, 'L/l where a lock is held')
+        eq(x[5] == 'm', f['epolls'] != '0', 'm where epolls > 0')
+    eq(len(js('-Q', 'XMODE =~ "m$"', '-o', 'PID')),
+       sum(1 for f in files.values() if f['epolls'] != '0'), '-Q on XMODE')
+    # A dump from a module without locks, epoll or epolls: no L, l or m.
+    rc, out, err = run('-J', '-o', 'PID,FD,XMODE', d=os.path.join(DUMPS, 'live-6.1'))
+    eq(rc, 0, 'old dump: exit status')
+    check(re.search(r'live-6.1/locks: No such file or directory; its columns show -', err),
+          'old dump: warning %r' % err)
+    check(all(re.fullmatch(r'[r-][w-]-[D-]--', r['xmode'])
+              for r in json.loads(out)['fdscope']), 'old dump: XMODE')
+    check(re.search(r'^\.B XMODE', open(MAN).read(), re.M), 'man page')
+
+
+@test
+def t_locks_column():
+    """LOCKS: every lock held through an fd, POSIX under its table's fd,
+    flock, OFD and leases under every fd of the description; JSON objects."""
+    rows = js('-o', 'PID,FD,LOCKS')
+    got = {(r['pid'], r['fd']): r['locks'] for r in rows}
+    eq(ok('-r', '-n', '-o', 'LOCKS', '-p', '7000', '-Q', 'FD == 3'),
+       'posix:W:0-99,posix:R:100-EOF\n', 'text')
+    eq(got[(7000, 3)], [{'class': 'posix', 'type': 'W', 'start': 0, 'end': 99, 'breaking': False},
+                        {'class': 'posix', 'type': 'R', 'start': 100, 'end': None,
+                         'breaking': False}], 'JSON of a POSIX range to EOF')
+    for k in ((7020, 3), (7021, 3)):
+        eq(got[k], [{'class': 'flock', 'type': 'R', 'start': None, 'end': None,
+                     'breaking': False}], 'a flock on a shared description, pid %d' % k[0])
+    eq(got[(7030, 3)][0]['class'], 'ofdlck', 'OFD lock')
+    eq(got[(7040, 3)][0]['class'], 'lease', 'lease')
+    eq(got[(1, 0)], [], 'an fd without locks: []')
+    want = {}
+    for lk in LOCKS:
+        want.setdefault((int(lk['pid']), int(lk['fd'])), []).append(lk['class'].lower())
+    eq({k: [x['class'] for x in v] for k, v in got.items() if v}, want, 'every lock, once')
+    # A garbled locks file is an error naming the line and field.
+    d = os.path.join(TMP, 'badlocks')
+    shutil.copytree(SYSTEM, d)
+    with open(os.path.join(d, 'locks'), 'a') as f:
+        f.write('7000 - db-writer 3 f6d5cc3df72fa0e POSIX WRITE 0 EOX 7000 1 - - - 8:1 1310721\n')
+    err1(['-o', 'PID,LOCKS'], r"locks:%d: field 'lock_end': not a number or EOF: 'EOX'$"
+         % (len(LOCKS) + 2), d=d)
+    eq(ok('-o', 'PID,PATH', d=d), ok('-o', 'PID,PATH'), 'read only when a column needs it')
+
+
 @test
 def t_json_types():
     rows = js('-o', 'PID,FD,INODE,CLOEXEC,RXQ,NAME,ENDPOINTS', '-p', '1300,1500')
