@@ -94,6 +94,10 @@ const struct column columns[NCOLUMNS] = {
 		"MODE and more, as lsfd: rwx, D deleted, L/l write/read lock held, m epoll" },
 	[COL_LOCKS] = { "LOCKS", J_LOCKS, 0, 0.1, L,
 		"locks held through the fd: CLASS:R|W[:START-END], e.g. posix:W:0-EOF" },
+	[COL_EVENTPOLL_TFDS] = { "EVENTPOLL.TFDS", J_NUMS, 0, 0.1, E,
+		"fd numbers of the files an eventpoll watches, as they were added" },
+	[COL_WATCHED_BY] = { "WATCHED-BY", ARR, 0, 0.2, E,
+		"eventpolls watching the open file (PID,COMMAND,FD)" },
 };
 
 static const int default_cols[] = {
@@ -284,7 +288,10 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 		return xmode_text(m, row, b);
 	case COL_LOCKS:
 		return locks_column(m, row, b);
+	case COL_EVENTPOLL_TFDS:
+		return epoll_tfds(m, row, b);
 	case COL_ENDPOINTS:
+	case COL_WATCHED_BY:
 		holders_reset(&m->eps, LIST_MAX);
 		if (!column_list(m, row, col, &m->eps))
 			return NULL;
@@ -298,9 +305,9 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 /* The entries of list column @col; false if none apply. */
 bool column_list(struct model *m, size_t row, int col, struct holders *h)
 {
-	if (col == COL_ENDPOINTS)
-		return model_endpoints(m, row, h);
-	return false;
+	if (col == COL_WATCHED_BY)
+		return epoll_watchers(m, row, h);
+	return model_endpoints(m, row, h);
 }
 
 const char *json_type_name(int type)
@@ -311,6 +318,7 @@ const char *json_type_name(int type)
 	case J_BOOL:
 		return "boolean";
 	case J_LOCKS:
+	case J_NUMS:
 	case J_LIST:
 		return "array";
 	case J_PAIR:

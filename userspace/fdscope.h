@@ -60,6 +60,7 @@ enum {
 	J_PAIR,			/* "3/511" as {"queued": 3, "max": 511} */
 	J_COUNTS,		/* "REG:3,SOCK:1" as {"REG": 3, "SOCK": 1} */
 	J_LOCKS,		/* "posix:W:0-EOF,flock:R" as an array of objects */
+	J_NUMS,			/* "3,5,7" as [3, 5, 7] */
 };
 
 /* holders.c: the fds or tasks in an ENDPOINTS, HOLDERS or SHARED cell */
@@ -252,7 +253,8 @@ enum {
 	COL_FILEID, COL_REFS, COL_TABLE, COL_CLOEXEC, COL_DELETED, COL_FAMILY,
 	COL_SOCKTYPE, COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RXQ,
 	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
-	COL_NETNS, COL_ENDPOINTS, COL_XMODE, COL_LOCKS, NCOLUMNS,
+	COL_NETNS, COL_ENDPOINTS, COL_XMODE, COL_LOCKS,
+	COL_EVENTPOLL_TFDS, COL_WATCHED_BY, NCOLUMNS,
 };
 
 struct column {

@@ -164,6 +164,23 @@ static void json_counts(struct sbuf *b, const char *s)
 	sb_free(&key);
 }
 
+/* "3,5,7" as [3,5,7]. */
+static void json_nums(struct sbuf *b, const char *s)
+{
+	sb_addc(b, '[');
+	while (*s) {
+		size_t len = strcspn(s, ",");
+
+		json_num(b, s, len);
+		s += len;
+		if (*s) {
+			sb_addc(b, ',');
+			s++;
+		}
+	}
+	sb_addc(b, ']');
+}
+
 /* "0-EOF" as "start":0,"end":null; "0-99" as "start":0,"end":99. */
 static void json_lock_range(struct sbuf *b, const char *s, size_t n)
 {
@@ -241,7 +258,7 @@ void json_locks(struct sbuf *b, const char *s)
 void json_value(struct sbuf *b, int type, const char *s)
 {
 	/* An fd that holds no lock holds an empty list. */
-	if ((!s || !*s) && type == J_LOCKS) {
+	if ((!s || !*s) && (type == J_LOCKS || type == J_NUMS)) {
 		sb_add(b, "[]");
 		return;
 	}
@@ -265,6 +282,9 @@ void json_value(struct sbuf *b, int type, const char *s)
 		return;
 	case J_LOCKS:
 		json_locks(b, s);
+		return;
+	case J_NUMS:
+		json_nums(b, s);
 		return;
 	}
 	json_str(b, s);

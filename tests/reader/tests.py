@@ -389,6 +389,38 @@ def t_locks_column():
     eq(ok('-o', 'PID,PATH', d=d), ok('-o', 'PID,PATH'), 'read only when a column needs it')
 
 
+EPOLL = load(os.path.join(SYSTEM, 'epoll'))[1]
+
+
+@test
+def t_epoll_columns():
+    """EVENTPOLL.TFDS as lsfd has it, and WATCHED-BY built from the
+    interest lists: by open file description, or by inode for a target
+    closed since it was added."""
+    rows = js('-o', 'PID,FD,EVENTPOLL.TFDS,WATCHED-BY')
+    got = {(r['pid'], r['fd']): r for r in rows}
+    eq(got[(1, 4)]['eventpoll.tfds'], [5, 6, 7, 14], 'JSON numbers')
+    eq(ok('-r', '-n', '-o', 'EVENTPOLL.TFDS', '-p', '1500', '-Q', 'FD == 8'), '7,9,12\n',
+       'text, a closed target included')
+    eq(got[(1, 5)]['eventpoll.tfds'], [], 'no eventpoll: []')
+    watched = {k: txt(r['watched-by']) for k, r in got.items() if r['watched-by']}
+    both = ['801,nginx,8', '802,nginx,8']
+    eq(watched[(800, 6)], both, 'a listener shared after fork: each worker watches it')
+    eq(watched[(801, 6)], both, 'the same description in a worker')
+    eq(watched[(801, 11)], ['801,nginx,8'], 'a socket one worker watches')
+    eq(watched[(6001, 12)], ['6000,vhost-backend,6'], 'a target found by its inode')
+    check((6000, 8) not in watched, 'the pipe\'s write end is not watched')
+    check((1500, 12) not in got, 'a closed target open nowhere')
+    # Every watched fd has an epolls count, and only those.
+    files = {(int(f['pid']), int(f['fd'])): f for f in visible(SYS['files'])}
+    eq(sorted(watched), sorted(k for k, f in files.items() if f['epolls'] != '0'),
+       'WATCHED-BY where epolls > 0')
+    eq(sum(len(r['eventpoll.tfds']) for r in rows),
+       sum(1 for e in EPOLL if e['tid'] is None), 'every interest line')
+    man = open(MAN).read()
+    check(re.search(r'^\.B EVENTPOLL.TFDS', man, re.M) and 'inode' in man, 'man page')
+
+
 @test
 def t_json_types():
     rows = js('-o', 'PID,FD,INODE,CLOEXEC,RXQ,NAME,ENDPOINTS', '-p', '1300,1500')
