@@ -126,6 +126,12 @@ static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, b
 	if (fd < 0) {
 		int e = errno;
 
+		/* Files newer than the dump's module are no news: silent. */
+		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL) &&
+		    optional_file(o, kind)) {
+			free(path);
+			return 0;
+		}
 		if (e == ENOENT && optional_file(o, kind)) {
 			fds_warn("%s: %s; its columns show -", path, strerror(e));
 			free(path);

@@ -84,7 +84,8 @@ static void usage(void)
 	      "                           only (the default), append (after the list), never\n"
 	      "      --top N              processes in --summary (default 10, 0 for all)\n"
 	      "      --tasks              per process: fds, table size, fds 0-2, sharing\n"
-	      "      --endpoints          other ends of pipes, sockets, eventfds, mqueues\n"
+	      "      --endpoints          other ends of pipes, sockets, eventfds, mqueues,\n"
+	      "                           epolls and what they watch\n"
 	      "      --shared             open files held by several fds or processes\n"
 	      "      --graph              who talks to whom, as a Graphviz DOT graph\n"
 	      "\n"
@@ -143,6 +144,7 @@ static unsigned int view_need(const struct opts *o)
 	case VIEW_TASKS:
 		return need | NEED_SOCKS | NEED_TASKS;
 	case VIEW_ENDPOINTS:
+		return need | NEED_SOCKS | NEED_EPOLL;
 	case VIEW_SHARED:
 		return need | NEED_SOCKS;
 	case VIEW_GRAPH:
