@@ -113,6 +113,7 @@ enum view {
 	VIEW_ENDPOINTS,
 	VIEW_SHARED,
 	VIEW_GRAPH,
+	VIEW_LOCKS,
 };
 
 /* -i [46][proto][@host][:port] */
@@ -276,6 +277,25 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
 const char *json_type_name(int type);
 const char *mode_text(const char *mode);
 bool column_list(struct model *m, size_t row, int col, struct holders *h);
+
+/* proclocks.c: a line of /proc/locks */
+struct proc_lock {
+	u64 id;			/* the lock's number; its waiters have it too */
+	int level;		/* 0 for a lock, else a waiting request */
+	int pid;		/* -1 for OFD */
+	char class[8];		/* POSIX, OFDLCK, ACCESS, FLOCK, LEASE, DELEG */
+	char type[8];		/* READ, WRITE, UNLCK */
+	char dev[24];		/* "8:1", as the module writes it */
+	u64 ino;
+	u64 start;
+	u64 end;		/* FDS_LOCK_EOF for EOF */
+};
+
+int proc_locks_parse(char *buf, size_t len, const char *name, struct proc_lock **locks,
+		     size_t *n);
+
+/* lockwait.c: --locks */
+int view_locks(const struct opts *o, struct model *m);
 
 /* xmode.c */
 const char *xmode_text(struct model *m, size_t row, struct sbuf *b);

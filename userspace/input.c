@@ -89,6 +89,8 @@ static int open_filtered(const char *path, const struct selection *s)
  */
 static bool optional_file(const struct opts *o, enum fds_kind kind)
 {
+	if (kind == FDS_LOCKS && o->view == VIEW_LOCKS)
+		return false;
 	if (kind == FDS_LOCKS || kind == FDS_EPOLL)
 		return true;
 	return o->dir && kind != FDS_FILES;
@@ -187,7 +189,8 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	 * read-write would be overwritten.
 	 */
 	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
-		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && on_debugfs(dir);
+		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && o->view != VIEW_LOCKS &&
+		  on_debugfs(dir);
 	if (load_one(m, o, FDS_FILES, kfilter))
 		return -1;
 	if ((need & NEED_SOCKS) && load_one(m, o, FDS_SOCKETS, kfilter))

@@ -23,6 +23,7 @@ enum {
 	OPT_NOTRUNCATE,
 	OPT_SAVE,
 	OPT_GRAPH,
+	OPT_LOCKS,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +50,7 @@ static const struct option longopts[] = {
 	{ "dir",		required_argument,	NULL, OPT_DIR },
 	{ "save",		required_argument,	NULL, OPT_SAVE },
 	{ "graph",		no_argument,		NULL, OPT_GRAPH },
+	{ "locks",		no_argument,		NULL, OPT_LOCKS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -88,6 +90,7 @@ static void usage(void)
 	      "                           epolls and what they watch\n"
 	      "      --shared             open files held by several fds or processes\n"
 	      "      --graph              who talks to whom, as a Graphviz DOT graph\n"
+	      "      --locks              locks held, who waits, BLOCKED-BY chains, deadlocks\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
 	      "      --save DIR           save the files, uid names, kernel, host and time\n"
@@ -149,6 +152,8 @@ static unsigned int view_need(const struct opts *o)
 		return need | NEED_SOCKS;
 	case VIEW_GRAPH:
 		return need | NEED_SOCKS;
+	case VIEW_LOCKS:
+		return need | NEED_TASKS | NEED_LOCKS;
 	}
 	return need;
 }
@@ -260,6 +265,10 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			if (set_view(o, VIEW_GRAPH, "--graph"))
 				return -1;
 			break;
+		case OPT_LOCKS:
+			if (set_view(o, VIEW_LOCKS, "--locks"))
+				return -1;
+			break;
 		case OPT_TOP:
 			o->top = (int)strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || o->top < 0)
@@ -356,6 +365,10 @@ int main(int argc, char **argv)
 	case VIEW_GRAPH:
 		rc = view_graph(&o, &m);
 		break;
+	case VIEW_LOCKS:
+		/* 2: a deadlock, reported as such. */
+		rc = view_locks(&o, &m);
+		break;
 	}
 out:
 	model_free(&m);
@@ -364,5 +377,5 @@ out:
 	free(o.cols);
 	free(o.outputs);
 	free(o.users);
-	return rc ? 1 : 0;
+	return rc == 2 ? 2 : rc ? 1 : 0;
 }

@@ -7,7 +7,7 @@
  * 3 a `files` and a `sockets` file separated by two NUL bytes, parsed,
  * joined, and every row's columns computed (NAME, ENDPOINTS, ...), as the
  * reader does; 6 the same with `locks` and `epoll` files after two more
- * separators.
+ * separators; 7 a copy of /proc/locks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +150,21 @@ out:
 	model_free(&m);
 }
 
+static void proc_locks(const u8 *data, size_t size)
+{
+	struct proc_lock *locks;
+	char *buf = malloc(size ? size : 1);
+	size_t n;
+
+	if (!buf)
+		return;
+	memcpy(buf, data, size);
+	if (!proc_locks_parse(buf, size, "proc-locks", &locks, &n) && n && !locks[n - 1].dev[0])
+		abort();	/* every line read has its device */
+	free(locks);
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct model m = { 0 };
@@ -173,6 +188,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	case 6:
 		joined(data + 1, size - 1, true);
+		break;
+	case 7:
+		proc_locks(data + 1, size - 1);
 		break;
 	}
 	model_free(&m);

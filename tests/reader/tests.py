@@ -418,6 +418,74 @@ def t_epoll_columns():
     check(re.search(r'^\.B EVENTPOLL.TFDS', man, re.M) and 'inode' in man, 'man page')
 
 
+def locks_dump(name, edit=None, drop=()):
+    """A copy of the system dump, its proc-locks edited, files dropped."""
+    d = os.path.join(TMP, 'locks-' + name)
+    shutil.copytree(SYSTEM, d)
+    for k in drop:
+        os.unlink(os.path.join(d, k))
+    if edit:
+        p = os.path.join(d, 'proc-locks')
+        text = edit(open(p).read())
+        open(p, 'w').write(text)
+    return d
+
+
+@test
+def t_locks_view():
+    """--locks: one row per lock with its holder, the waiters /proc/locks
+    lists (joined on dev:ino, class, type, pid and range), the BLOCKED-BY
+    chain of its holder; a cycle is a deadlock, reported, status 2."""
+    rows = js('--locks', key='locks')
+    eq(len(rows), len({(lk['class'], lk['type'], lk['lock_start'], lk['lock_end'],
+                        lk['lock_pid'], lk['ino']) for lk in LOCKS}), 'one row per lock')
+    by = {(r['pid'], r['fd'], r['type']): r for r in rows}
+    w = by[(7000, 3, 'WRITE')]
+    eq((w['class'], w['range'], w['path']), ('POSIX', '0-99', '/var/lib/app/app.db'), 'holder')
+    eq(txt(w['waiters']), ['7001,db-reader'], 'the waiter F_SETLKW blocks')
+    eq(txt(by[(7000, 3, 'READ')]['waiters']), [], 'a lock nobody waits for')
+    j = by[(7001, 4, 'WRITE')]
+    eq((txt(j['waiters']), txt(j['blocked-by']), j['deadlock']),
+       (['7002,db-migrate'], ['7000,db-writer'], False),
+       'a chain: db-migrate waits for db-reader, which waits for db-writer')
+    eq(by[(7020, 3, 'READ')]['range'], None, 'a flock has no range')
+    eq(len([r for r in rows if r['path'] == '/srv/backup/state']), 1,
+       'a flock two processes share is one lock')
+    text = ok('--locks', '-p', '7001')
+    check(re.search(r'^ *7001 db-reader +4 POSIX +WRITE 0-EOF .*7002,db-migrate +7000,db-writer',
+                    text, re.M), 'text %r' % text)
+    # Two jobs waiting for each other's flock: a deadlock.
+    def cross(text):
+        out = []
+        for ln in text.splitlines(True):
+            out.append(ln)
+            if ' 7010 00:19:1000201 ' in ln:
+                out.append(ln.split(':')[0] + ':  -> FLOCK  ADVISORY  WRITE 7011 00:19:1000201 0 EOF\n')
+            if ' 7011 00:19:1000202 ' in ln:
+                out.append(ln.split(':')[0] + ': -> FLOCK  ADVISORY  WRITE 7010 00:19:1000202 0 EOF\n')
+        return ''.join(out)
+    d = locks_dump('deadlock', cross)
+    rc, out, err = run('-J', '--locks', d=d)
+    eq(rc, 2, 'a deadlock: exit status')
+    eq(err, 'fdscope: warning: deadlock: 7010,job-a -> 7011,job-b -> 7010,job-a\n', 'stderr')
+    doc = json.loads(out)
+    eq([txt(c['cycle']) for c in doc['deadlocks']], [['7010,job-a', '7011,job-b']], 'the cycle')
+    a = [r for r in doc['locks'] if r['pid'] == 7010][0]
+    eq((txt(a['waiters']), txt(a['blocked-by']), a['deadlock']),
+       (['7011,job-b'], ['7011,job-b', '7010,job-a'], True), 'the chain comes back')
+    rc, out, err = run('--locks', d=d)
+    eq(rc, 2, 'table: exit status')
+    check('CYCLE' in out and '7010,job-a 7011,job-b' in out, 'table %r' % out)
+    # No proc-locks in the dump: the waiters are unknown, not none.
+    rows = js('--locks', key='locks', d=locks_dump('noproc', drop=('proc-locks',)))
+    check(all(r['waiters'] is None for r in rows), 'waiters without proc-locks')
+    err1(['--locks'], r'locks-nolocks/locks: No such file or directory$',
+         d=locks_dump('nolocks', drop=('locks',)))
+    err1(['--locks'], r'locks-bad/proc-locks:2: not a /proc/locks line$',
+         d=locks_dump('bad', lambda t: t.replace('LEASE  ACTIVE    READ 7040', 'LEASE 7040')))
+    check(re.search(r'\\-\\-locks', open(MAN).read()), 'man page')
+
+
 @test
 def t_json_types():
     rows = js('-o', 'PID,FD,INODE,CLOEXEC,RXQ,NAME,ENDPOINTS', '-p', '1300,1500')
