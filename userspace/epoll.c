@@ -20,7 +20,6 @@
 
 struct epoll_index {
 	struct idx first;	/* eventpoll fd key -> first epoll row */
-	struct idx file_fd;	/* fd key -> files row */
 	u32 *target;		/* epoll row -> files row of a target still at its fd */
 	struct idx by_fileid;	/* target fileid -> first epoll row */
 	struct idx by_inode;	/* dev:ino of a target no longer at its fd -> epoll row */
@@ -28,16 +27,6 @@ struct epoll_index {
 	struct idx file_ino;	/* dev:ino -> first files row */
 	u32 *file_ino_next;
 };
-
-static int epoll_tid(const struct fds_epoll *e)
-{
-	return HAVE(e, EC_TID) ? e->tid : 0;
-}
-
-static int file_tid(const struct fds_file *f)
-{
-	return HAVE(f, FC_TID) ? f->tid : 0;
-}
 
 /* A line that names a target, not a `more` line. */
 static bool epoll_has_target(const struct fds_epoll *e)
@@ -51,13 +40,13 @@ static bool target_is(const struct fds_epoll *e, const struct fds_file *f)
 }
 
 /* The files row at fd @tfd of the eventpoll owner's table, if it is still the target. */
-static u32 target_at_fd(struct model *m, struct epoll_index *ei, const struct fds_epoll *e)
+static u32 target_at_fd(struct model *m, const struct fds_epoll *e)
 {
 	u32 j;
 
 	if (!HAVE(e, EC_MATCH) || !e->match)
 		return IDX_NONE;
-	j = idx_get(&ei->file_fd, model_fd_key(e->pid, epoll_tid(e), e->tfd));
+	j = model_fd_row(m, e->pid, e->tid, e->tfd);
 	if (j == IDX_NONE || !target_is(e, &m->files[j]) || !HAVE(&m->files[j], FC_FILEID))
 		return IDX_NONE;
 	return j;
@@ -106,26 +95,15 @@ static struct epoll_index *epoll_index(struct model *m)
 	idx_init(&ei->first, m->nepolls);
 	for (i = 0; i < m->nepolls; i++) {
 		const struct fds_epoll *e = &m->epolls[i];
-		u32 *slot = idx_slot(&ei->first, model_fd_key(e->pid, epoll_tid(e), e->fd));
+		u32 *slot = idx_slot(&ei->first, model_fd_key(e->pid, e->tid, e->fd));
 
-		if (*slot == IDX_NONE)
-			*slot = (u32)i;
-	}
-	idx_init(&ei->file_fd, m->nfiles);
-	for (i = 0; i < m->nfiles; i++) {
-		const struct fds_file *f = &m->files[i];
-		u32 *slot;
-
-		if (!HAVE(f, FC_FD))
-			continue;
-		slot = idx_slot(&ei->file_fd, model_fd_key(f->pid, file_tid(f), f->fd));
 		if (*slot == IDX_NONE)
 			*slot = (u32)i;
 	}
 	ei->target = xmalloc((m->nepolls ? m->nepolls : 1) * sizeof(*ei->target));
 	for (i = 0; i < m->nepolls; i++)
 		ei->target[i] = epoll_has_target(&m->epolls[i]) ?
-				target_at_fd(m, ei, &m->epolls[i]) : IDX_NONE;
+				target_at_fd(m, &m->epolls[i]) : IDX_NONE;
 	c.target = ei->target;
 	ei->next = idx_new_next(m->nepolls);
 	idx_chain(&ei->by_fileid, ei->next, m->nepolls, target_key, &c);
@@ -144,7 +122,6 @@ void epoll_index_free(struct model *m)
 	if (!ei)
 		return;
 	idx_free(&ei->first);
-	idx_free(&ei->file_fd);
 	idx_free(&ei->by_fileid);
 	idx_free(&ei->by_inode);
 	idx_free(&ei->file_ino);
@@ -158,7 +135,7 @@ void epoll_index_free(struct model *m)
 /* Whether epoll row @e is a line of the eventpoll at files row @f. */
 static bool epoll_of_file(const struct fds_epoll *e, const struct fds_file *f)
 {
-	if (e->pid != f->pid || epoll_tid(e) != file_tid(f) || e->fd != f->fd)
+	if (e->pid != f->pid || e->tid != f->tid || e->fd != f->fd)
 		return false;
 	return !HAVE(e, EC_FILEID) || !HAVE(f, FC_FILEID) || e->fileid == f->fileid;
 }
@@ -171,7 +148,7 @@ static u32 epoll_first(struct model *m, size_t row)
 
 	if (!m->nepolls || !HAVE(f, FC_FD))
 		return IDX_NONE;
-	j = idx_get(&epoll_index(m)->first, model_fd_key(f->pid, file_tid(f), f->fd));
+	j = idx_get(&epoll_index(m)->first, model_fd_key(f->pid, f->tid, f->fd));
 	return j != IDX_NONE && epoll_of_file(&m->epolls[j], f) ? j : IDX_NONE;
 }
 
@@ -238,13 +215,13 @@ static bool listed_last(const struct holders *h, size_t start, const struct fds_
 	if (h->total == start || !h->n)
 		return false;
 	last = &h->v[h->n - 1];
-	return last->pid == e->pid && last->tid == epoll_tid(e) && last->fd == e->fd;
+	return last->pid == e->pid && last->tid == e->tid && last->fd == e->fd;
 }
 
 static void add_watcher(struct holders *h, size_t start, const struct fds_epoll *e)
 {
 	if (!listed_last(h, start, e))
-		holders_add_fd(h, e->pid, epoll_tid(e), e->comm, e->fd, NULL);
+		holders_add_fd(h, e->pid, e->tid, e->comm, e->fd, NULL);
 }
 
 /* The eventpolls watching the open file at files row @row (WATCHED-BY). */

@@ -186,6 +186,8 @@ struct model {
 	u32 *pipe_next;
 	u32 *pipe_count;
 	struct idx fileid_idx;	/* fileid -> first files row */
+	struct idx fd_idx;	/* pid+tid+fd -> files row, built on first use */
+	bool fd_indexed;
 	u32 *fileid_next;
 	struct loopback *loopback;	/* loopback.c */
 	struct endpoint_index *endpoint_index;	/* endpoint_kinds.c */
@@ -214,10 +216,13 @@ u64 model_dev_ino_key(const char *dev, u64 ino);
 bool model_same_inode(const struct fds_file *a, const struct fds_file *b);
 const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino);
 u64 model_fd_key(int pid, int tid, int fd);
+u32 model_fd_row(struct model *m, int pid, int tid, int fd);
 
 /* locks.c: the locks held through each fd */
 const struct fds_lock *locks_of_fd(struct model *m, size_t row, size_t *n);
 bool lock_is_more(const struct fds_lock *l);
+
+void lock_range(struct sbuf *b, const struct fds_lock *l);
 char locks_xmode(struct model *m, size_t row);
 void lock_text(struct sbuf *b, const struct fds_lock *l);
 const char *locks_column(struct model *m, size_t row, struct sbuf *b);

@@ -16,16 +16,6 @@ struct lock_index {
 	struct idx first;	/* fd key -> first locks row */
 };
 
-static int lock_tid(const struct fds_lock *l)
-{
-	return HAVE(l, LC_TID) ? l->tid : 0;
-}
-
-static int file_tid(const struct fds_file *f)
-{
-	return HAVE(f, FC_TID) ? f->tid : 0;
-}
-
 static struct lock_index *lock_index(struct model *m)
 {
 	struct lock_index *li = m->lock_index;
@@ -37,7 +27,7 @@ static struct lock_index *lock_index(struct model *m)
 	idx_init(&li->first, m->nlocks);
 	for (i = 0; i < m->nlocks; i++) {
 		const struct fds_lock *l = &m->locks[i];
-		u32 *slot = idx_slot(&li->first, model_fd_key(l->pid, lock_tid(l), l->fd));
+		u32 *slot = idx_slot(&li->first, model_fd_key(l->pid, l->tid, l->fd));
 
 		if (*slot == IDX_NONE)
 			*slot = (u32)i;
@@ -61,7 +51,7 @@ void lock_index_free(struct model *m)
  */
 static bool lock_of_file(const struct fds_lock *l, const struct fds_file *f)
 {
-	if (l->pid != f->pid || lock_tid(l) != file_tid(f) || l->fd != f->fd)
+	if (l->pid != f->pid || l->tid != f->tid || l->fd != f->fd)
 		return false;
 	return !HAVE(l, LC_FILEID) || !HAVE(f, FC_FILEID) || l->fileid == f->fileid;
 }
@@ -75,7 +65,7 @@ const struct fds_lock *locks_of_fd(struct model *m, size_t row, size_t *n)
 	*n = 0;
 	if (!m->nlocks || !HAVE(f, FC_FD))
 		return NULL;
-	j = idx_get(&lock_index(m)->first, model_fd_key(f->pid, file_tid(f), f->fd));
+	j = idx_get(&lock_index(m)->first, model_fd_key(f->pid, f->tid, f->fd));
 	if (j == IDX_NONE || !lock_of_file(&m->locks[j], f))
 		return NULL;
 	while (j + *n < m->nlocks && lock_of_file(&m->locks[j + *n], f))
@@ -106,6 +96,17 @@ char locks_xmode(struct model *m, size_t row)
 	return c;
 }
 
+/* Append the byte range of a POSIX or OFD lock: "0-99", "100-EOF". */
+void lock_range(struct sbuf *b, const struct fds_lock *l)
+{
+	sb_addu(b, l->lock_start);
+	sb_addc(b, '-');
+	if (l->lock_end == FDS_LOCK_EOF)
+		sb_add(b, "EOF");
+	else
+		sb_addu(b, l->lock_end);
+}
+
 /* A class as the LOCKS column shows it: "posix", "flock", ... */
 static void lock_class_text(struct sbuf *b, const char *class)
 {
@@ -121,12 +122,7 @@ void lock_text(struct sbuf *b, const struct fds_lock *l)
 	sb_addc(b, l->type ? l->type[0] : '?');
 	if (HAVE(l, LC_LOCK_START)) {
 		sb_addc(b, ':');
-		sb_addu(b, l->lock_start);
-		sb_addc(b, '-');
-		if (l->lock_end == FDS_LOCK_EOF)
-			sb_add(b, "EOF");
-		else
-			sb_addu(b, l->lock_end);
+		lock_range(b, l);
 	}
 	if (HAVE(l, LC_BREAKING) && l->breaking)
 		sb_add(b, ":breaking");

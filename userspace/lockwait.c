@@ -41,7 +41,6 @@ struct lockwait {
 	size_t n;
 	struct wait_edge *edges;
 	size_t nedges;
-	struct idx file_fd;	/* fd key -> files row, for the path */
 	char **cycles;		/* the deadlocks seen, "pid pid ..." from the lowest */
 	size_t ncycles;
 };
@@ -49,11 +48,6 @@ struct lockwait {
 static bool posix_owned(const struct fds_lock *l)
 {
 	return streq(l->class, "POSIX") || streq(l->class, "ACCESS");
-}
-
-static int lock_tid(const struct fds_lock *l)
-{
-	return HAVE(l, LC_TID) ? l->tid : 0;
 }
 
 /*
@@ -67,7 +61,7 @@ static bool same_lock(const struct fds_lock *a, const struct fds_lock *b)
 	    a->lock_start != b->lock_start || a->lock_end != b->lock_end)
 		return false;
 	if (posix_owned(a))
-		return a->pid == b->pid && lock_tid(a) == lock_tid(b);
+		return a->pid == b->pid && a->tid == b->tid;
 	return HAVE(a, LC_FILEID) && HAVE(b, LC_FILEID) && a->fileid == b->fileid;
 }
 
@@ -98,7 +92,7 @@ static void group_locks(struct lockwait *w)
 			key = hash_bytes(l->type, strlen(l->type), key);
 		key = hash_bytes(&l->lock_start, sizeof(l->lock_start), key);
 		key = hash_bytes(&l->lock_end, sizeof(l->lock_end), key);
-		key ^= posix_owned(l) ? model_fd_key(l->pid, lock_tid(l), 0) : l->fileid;
+		key ^= posix_owned(l) ? model_fd_key(l->pid, l->tid, 0) : l->fileid;
 		slot = idx_slot(&seen, key);
 		g = *slot;
 		if (g == IDX_NONE || !same_lock(&m->locks[w->v[g].first], l)) {
@@ -326,19 +320,6 @@ static int load_proc_locks(const struct opts *o, struct proc_lock **p, size_t *n
 	return rc;
 }
 
-static void lock_range(struct sbuf *b, const struct fds_lock *l)
-{
-	sb_reset(b);
-	if (!HAVE(l, LC_LOCK_START))
-		return;
-	sb_addu(b, l->lock_start);
-	sb_addc(b, '-');
-	if (l->lock_end == FDS_LOCK_EOF)
-		sb_add(b, "EOF");
-	else
-		sb_addu(b, l->lock_end);
-}
-
 /* The line naming the holder: the fd of the process the kernel names. */
 static const struct fds_lock *main_line(const struct lockwait *w, const struct held *h)
 {
@@ -354,27 +335,9 @@ static const struct fds_lock *main_line(const struct lockwait *w, const struct h
 
 static const char *lock_path(struct lockwait *w, const struct fds_lock *l)
 {
-	u32 j = idx_get(&w->file_fd, model_fd_key(l->pid, lock_tid(l), l->fd));
+	u32 j = model_fd_row(w->m, l->pid, l->tid, l->fd);
 
 	return j == IDX_NONE ? NULL : w->m->files[j].path;
-}
-
-static void index_files(struct lockwait *w)
-{
-	size_t i;
-
-	idx_init(&w->file_fd, w->m->nfiles);
-	for (i = 0; i < w->m->nfiles; i++) {
-		const struct fds_file *f = &w->m->files[i];
-		int tid = HAVE(f, FC_TID) ? f->tid : 0;
-		u32 *slot;
-
-		if (!HAVE(f, FC_FD))
-			continue;
-		slot = idx_slot(&w->file_fd, model_fd_key(f->pid, tid, f->fd));
-		if (*slot == IDX_NONE)
-			*slot = (u32)i;
-	}
 }
 
 static bool held_selected(const struct opts *o, const struct lockwait *w, const struct held *h)
@@ -406,14 +369,16 @@ static void locks_rows(const struct opts *o, struct lockwait *w, struct out *t, 
 		out_cell_u(t, 2, (u64)l->fd);
 		out_cell(t, 3, l->class);
 		out_cell(t, 4, l->type);
-		lock_range(&b, l);
+		sb_reset(&b);
+		if (HAVE(l, LC_LOCK_START))
+			lock_range(&b, l);
 		out_cell(t, 5, b.len ? b.s : NULL);
 		out_cell(t, 6, lock_path(w, l));
 		holders_reset(&list, out_list_max(o));
 		for (i = 0; i < h->nrows; i++) {
 			const struct fds_lock *r = &w->m->locks[h->rows[i]];
 
-			holders_add_fd(&list, r->pid, lock_tid(r), r->comm, r->fd, NULL);
+			holders_add_fd(&list, r->pid, r->tid, r->comm, r->fd, NULL);
 		}
 		out_cell_list(t, 7, &list);
 		holders_reset(&list, out_list_max(o));
@@ -491,7 +456,6 @@ int view_locks(const struct opts *o, struct model *m)
 		path[0] = w.edges[i].from;
 		find_cycles(&w, path, 1, HOLDERS_MAX);
 	}
-	index_files(&w);
 	tbs[0] = out_new(o, "locks", NULL);
 	out_column(tbs[0], "PID", J_NUM, SCOLS_FL_RIGHT);
 	out_column(tbs[0], "COMMAND", J_STR, 0);
@@ -517,7 +481,6 @@ int view_locks(const struct opts *o, struct model *m)
 	}
 	free(w.v);
 	free(w.edges);
-	idx_free(&w.file_fd);
 	rc = rc ? -1 : w.ncycles ? 2 : 0;
 	for (i = 0; i < w.ncycles; i++)
 		free(w.cycles[i]);

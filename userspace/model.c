@@ -111,6 +111,7 @@ void model_free(struct model *m)
 	free(m->pipe_next);
 	free(m->pipe_count);
 	idx_free(&m->fileid_idx);
+	idx_free(&m->fd_idx);
 	free(m->fileid_next);
 	holders_free(&m->eps);
 	loopback_free(m);
@@ -126,6 +127,34 @@ u64 model_fd_key(int pid, int tid, int fd)
 	int v[3] = { pid, tid, fd };
 
 	return hash_bytes(v, sizeof(v), HASH_SEED);
+}
+
+/* The files row of fd @fd of the table of @pid and @tid, or IDX_NONE. */
+u32 model_fd_row(struct model *m, int pid, int tid, int fd)
+{
+	const struct fds_file *f;
+	size_t i;
+	u32 j;
+
+	if (!m->fd_indexed) {
+		idx_init(&m->fd_idx, m->nfiles);
+		for (i = 0; i < m->nfiles; i++) {
+			u32 *slot;
+
+			f = &m->files[i];
+			if (!HAVE(f, FC_FD))
+				continue;
+			slot = idx_slot(&m->fd_idx, model_fd_key(f->pid, f->tid, f->fd));
+			if (*slot == IDX_NONE)
+				*slot = (u32)i;
+		}
+		m->fd_indexed = true;
+	}
+	j = idx_get(&m->fd_idx, model_fd_key(pid, tid, fd));
+	if (j == IDX_NONE)
+		return IDX_NONE;
+	f = &m->files[j];
+	return f->pid == pid && f->tid == tid && f->fd == fd ? j : IDX_NONE;
 }
 
 /* Files rows in the order of the files file: by pid, tid, then fd. */

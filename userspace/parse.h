@@ -124,7 +124,7 @@ struct fds_task {
 	u64 netns;
 };
 
-/* One line of `locks`: a lock held through the fd pid+tid+fd. */
+/* One line of `locks`: a lock held through the fd pid+tid+fd (tid 0: '-'). */
 struct fds_lock {
 	u32 have;
 	int pid;
@@ -145,7 +145,7 @@ struct fds_lock {
 	u64 ino;
 };
 
-/* One line of `epoll`: a file the eventpoll at pid+tid+fd watches. */
+/* One line of `epoll`: a file the eventpoll at pid+tid+fd watches (tid 0: '-'). */
 struct fds_epoll {
 	u32 have;
 	int pid;
