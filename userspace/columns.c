@@ -18,6 +18,8 @@
 #define R	SCOLS_FL_RIGHT
 #define S	NEED_SOCKS
 #define T	NEED_TASKS
+#define L	NEED_LOCKS
+#define E	NEED_EPOLL
 
 const struct column columns[NCOLUMNS] = {
 	[COL_COMMAND] = { "COMMAND", STR, 0, 0.1, 0,
@@ -88,6 +90,14 @@ const struct column columns[NCOLUMNS] = {
 		"inode of the socket's network namespace" },
 	[COL_ENDPOINTS] = { "ENDPOINTS", ARR, 0, 0.2, S,
 		"processes on the other end of a pipe, FIFO, socket, eventfd or mqueue" },
+	[COL_XMODE] = { "XMODE", STR, 0, 6, L,
+		"MODE and more, as lsfd: rwx, D deleted, L/l write/read lock held, m epoll" },
+	[COL_LOCKS] = { "LOCKS", J_LOCKS, 0, 0.1, L,
+		"locks held through the fd: CLASS:R|W[:START-END], e.g. posix:W:0-EOF" },
+	[COL_EVENTPOLL_TFDS] = { "EVENTPOLL.TFDS", J_NUMS, 0, 0.1, E,
+		"fd numbers of the files an eventpoll watches, as they were added" },
+	[COL_WATCHED_BY] = { "WATCHED-BY", ARR, 0, 0.2, E,
+		"eventpolls watching the open file (PID,COMMAND,FD)" },
 };
 
 static const int default_cols[] = {
@@ -274,15 +284,30 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 		return flag(HAVE(f, FC_CLOEXEC), f->cloexec);
 	case COL_DELETED:
 		return flag(HAVE(f, FC_DELETED), f->deleted);
+	case COL_XMODE:
+		return xmode_text(m, row, b);
+	case COL_LOCKS:
+		return locks_column(m, row, b);
+	case COL_EVENTPOLL_TFDS:
+		return epoll_tfds(m, row, b);
 	case COL_ENDPOINTS:
+	case COL_WATCHED_BY:
 		holders_reset(&m->eps, LIST_MAX);
-		if (!model_endpoints(m, row, &m->eps))
+		if (!column_list(m, row, col, &m->eps))
 			return NULL;
 		sb_reset(b);
 		holders_text(&m->eps, b);
 		return b->s;
 	}
 	return sock_value(m, row, col, b);
+}
+
+/* The entries of list column @col; false if none apply. */
+bool column_list(struct model *m, size_t row, int col, struct holders *h)
+{
+	if (col == COL_WATCHED_BY)
+		return epoll_watchers(m, row, h);
+	return model_endpoints(m, row, h);
 }
 
 const char *json_type_name(int type)
@@ -292,6 +317,8 @@ const char *json_type_name(int type)
 		return "number";
 	case J_BOOL:
 		return "boolean";
+	case J_LOCKS:
+	case J_NUMS:
 	case J_LIST:
 		return "array";
 	case J_PAIR:

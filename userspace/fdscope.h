@@ -16,6 +16,8 @@
 #define FDSCOPE_VERSION		"0.1"
 #define DEBUGFS_MOUNT		"/sys/kernel/debug"
 #define FDSCOPE_DIR		DEBUGFS_MOUNT "/fdscope"
+#define PROC_LOCKS		"/proc/locks"
+#define PROC_LOCKS_SAVED	"proc-locks"	/* its copy in a dump */
 #define KERNEL_FILTER_MAX	64	/* pids the module's write interface takes */
 #define LIST_MAX		32	/* entries in a table's ENDPOINTS or HOLDERS cell */
 
@@ -57,6 +59,8 @@ enum {
 	J_LIST,			/* an array of objects (struct holders) */
 	J_PAIR,			/* "3/511" as {"queued": 3, "max": 511} */
 	J_COUNTS,		/* "REG:3,SOCK:1" as {"REG": 3, "SOCK": 1} */
+	J_LOCKS,		/* "posix:W:0-EOF,flock:R" as an array of objects */
+	J_NUMS,			/* "3,5,7" as [3, 5, 7] */
 };
 
 /* holders.c: the fds or tasks in an ENDPOINTS, HOLDERS or SHARED cell */
@@ -92,11 +96,14 @@ void json_str(struct sbuf *b, const char *s);
 void json_key(struct sbuf *b, const char *name);
 void json_holders(struct sbuf *b, const struct holders *h);
 void json_value(struct sbuf *b, int type, const char *s);
+void json_locks(struct sbuf *b, const char *s);
 
 /* Which of the optional files a run needs. */
 enum {
 	NEED_SOCKS = 1 << 0,
 	NEED_TASKS = 1 << 1,
+	NEED_LOCKS = 1 << 2,
+	NEED_EPOLL = 1 << 3,
 };
 
 enum view {
@@ -106,6 +113,7 @@ enum view {
 	VIEW_ENDPOINTS,
 	VIEW_SHARED,
 	VIEW_GRAPH,
+	VIEW_LOCKS,
 };
 
 /* -i [46][proto][@host][:port] */
@@ -163,6 +171,10 @@ struct model {
 	size_t nsocks;
 	const struct fds_task *tasks;
 	size_t ntasks;
+	const struct fds_lock *locks;
+	size_t nlocks;
+	const struct fds_epoll *epolls;
+	size_t nepolls;
 	bool threads;		/* -l: thread-owned tables are listed */
 	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
@@ -174,9 +186,13 @@ struct model {
 	u32 *pipe_next;
 	u32 *pipe_count;
 	struct idx fileid_idx;	/* fileid -> first files row */
+	struct idx fd_idx;	/* pid+tid+fd -> files row, built on first use */
+	bool fd_indexed;
 	u32 *fileid_next;
 	struct loopback *loopback;	/* loopback.c */
 	struct endpoint_index *endpoint_index;	/* endpoint_kinds.c */
+	struct lock_index *lock_index;		/* locks.c */
+	struct epoll_index *epoll_index;	/* epoll.c */
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
@@ -196,8 +212,27 @@ bool model_endpoints(struct model *m, size_t row, struct holders *h);
 void model_index_fileids(struct model *m);
 int model_fd_order(const struct fds_file *x, const struct fds_file *y);
 u64 model_inode_key(const struct fds_file *f);
+u64 model_dev_ino_key(const char *dev, u64 ino);
 bool model_same_inode(const struct fds_file *a, const struct fds_file *b);
 const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino);
+u64 model_fd_key(int pid, int tid, int fd);
+u32 model_fd_row(struct model *m, int pid, int tid, int fd);
+
+/* locks.c: the locks held through each fd */
+const struct fds_lock *locks_of_fd(struct model *m, size_t row, size_t *n);
+bool lock_is_more(const struct fds_lock *l);
+
+void lock_range(struct sbuf *b, const struct fds_lock *l);
+char locks_xmode(struct model *m, size_t row);
+void lock_text(struct sbuf *b, const struct fds_lock *l);
+const char *locks_column(struct model *m, size_t row, struct sbuf *b);
+void lock_index_free(struct model *m);
+
+/* epoll.c: what each eventpoll watches, and who watches each file */
+const char *epoll_tfds(struct model *m, size_t row, struct sbuf *b);
+bool epoll_targets(struct model *m, size_t row, struct holders *h);
+bool epoll_watchers(struct model *m, size_t row, struct holders *h);
+void epoll_index_free(struct model *m);
 
 /* loopback.c: TCP and UDP connections with both ends here */
 u64 loopback_peer_ino(struct model *m, size_t sock_row);
@@ -224,7 +259,8 @@ enum {
 	COL_FILEID, COL_REFS, COL_TABLE, COL_CLOEXEC, COL_DELETED, COL_FAMILY,
 	COL_SOCKTYPE, COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RXQ,
 	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
-	COL_NETNS, COL_ENDPOINTS, NCOLUMNS,
+	COL_NETNS, COL_ENDPOINTS, COL_XMODE, COL_LOCKS,
+	COL_EVENTPOLL_TFDS, COL_WATCHED_BY, NCOLUMNS,
 };
 
 struct column {
@@ -245,6 +281,29 @@ unsigned int columns_need(const int *cols, size_t n);
 const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
 const char *json_type_name(int type);
 const char *mode_text(const char *mode);
+bool column_list(struct model *m, size_t row, int col, struct holders *h);
+
+/* proclocks.c: a line of /proc/locks */
+struct proc_lock {
+	u64 id;			/* the lock's number; its waiters have it too */
+	int level;		/* 0 for a lock, else a waiting request */
+	int pid;		/* -1 for OFD */
+	char class[8];		/* POSIX, OFDLCK, ACCESS, FLOCK, LEASE, DELEG */
+	char type[8];		/* READ, WRITE, UNLCK */
+	char dev[24];		/* "8:1", as the module writes it */
+	u64 ino;
+	u64 start;
+	u64 end;		/* FDS_LOCK_EOF for EOF */
+};
+
+int proc_locks_parse(char *buf, size_t len, const char *name, struct proc_lock **locks,
+		     size_t *n);
+
+/* lockwait.c: --locks */
+int view_locks(const struct opts *o, struct model *m);
+
+/* xmode.c */
+const char *xmode_text(struct model *m, size_t row, struct sbuf *b);
 int columns_list(const struct opts *o);
 
 /* filter.c: -Q */

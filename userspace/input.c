@@ -83,6 +83,20 @@ static int open_filtered(const char *path, const struct selection *s)
 }
 
 /*
+ * Whether a missing @kind leaves its columns "-" rather than failing: any
+ * file but `files` in a saved dump, and live the files that a module older
+ * than the reader lacks, unless the view is made of them.
+ */
+static bool optional_file(const struct opts *o, enum fds_kind kind)
+{
+	if (kind == FDS_LOCKS && o->view == VIEW_LOCKS)
+		return false;
+	if (kind == FDS_LOCKS || kind == FDS_EPOLL)
+		return true;
+	return o->dir && kind != FDS_FILES;
+}
+
+/*
  * Read and parse one file into m->tab[kind]. A missing optional file in a
  * saved directory is a warning and leaves the table empty.
  */
@@ -114,7 +128,13 @@ static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, b
 	if (fd < 0) {
 		int e = errno;
 
-		if (o->dir && e == ENOENT && kind != FDS_FILES) {
+		/* Files newer than the dump's module are no news: silent. */
+		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL) &&
+		    optional_file(o, kind)) {
+			free(path);
+			return 0;
+		}
+		if (e == ENOENT && optional_file(o, kind)) {
 			fds_warn("%s: %s; its columns show -", path, strerror(e));
 			free(path);
 			return 0;
@@ -169,12 +189,18 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	 * read-write would be overwritten.
 	 */
 	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
-		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && on_debugfs(dir);
+		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && o->view != VIEW_LOCKS &&
+		  on_debugfs(dir);
 	if (load_one(m, o, FDS_FILES, kfilter))
 		return -1;
 	if ((need & NEED_SOCKS) && load_one(m, o, FDS_SOCKETS, kfilter))
 		return -1;
 	if ((need & NEED_TASKS) && load_one(m, o, FDS_TASKS, kfilter))
+		return -1;
+	/* The module takes no pid filter on these. */
+	if ((need & NEED_LOCKS) && load_one(m, o, FDS_LOCKS, false))
+		return -1;
+	if ((need & NEED_EPOLL) && load_one(m, o, FDS_EPOLL, false))
 		return -1;
 	/* Warned after every file is read: an error stays the only line. */
 	for (kind = 0; kind < FDS_NKINDS; kind++) {

@@ -164,9 +164,104 @@ static void json_counts(struct sbuf *b, const char *s)
 	sb_free(&key);
 }
 
+/* "3,5,7" as [3,5,7]. */
+static void json_nums(struct sbuf *b, const char *s)
+{
+	sb_addc(b, '[');
+	while (*s) {
+		size_t len = strcspn(s, ",");
+
+		json_num(b, s, len);
+		s += len;
+		if (*s) {
+			sb_addc(b, ',');
+			s++;
+		}
+	}
+	sb_addc(b, ']');
+}
+
+/* "0-EOF" as "start":0,"end":null; "0-99" as "start":0,"end":99. */
+static void json_lock_range(struct sbuf *b, const char *s, size_t n)
+{
+	const char *dash = memchr(s, '-', n);
+
+	sb_add(b, ",\"start\":");
+	if (!dash) {
+		sb_add(b, "null,\"end\":null");
+		return;
+	}
+	json_num(b, s, dash - s);
+	sb_add(b, ",\"end\":");
+	if (n - (dash + 1 - s) == 3 && !memcmp(dash + 1, "EOF", 3))
+		sb_add(b, "null");
+	else
+		json_num(b, dash + 1, n - (dash + 1 - s));
+}
+
+/*
+ * A LOCKS cell, "posix:W:0-EOF,lease:R:breaking,+3 more", as objects:
+ * {"class":"posix","type":"W","start":0,"end":null,"breaking":false},
+ * end null for "to the end of the file", start and end null without a
+ * range; "+N more" as {"more":N}.
+ */
+void json_locks(struct sbuf *b, const char *s)
+{
+	struct sbuf field = { 0 };
+	bool first = true;
+
+	sb_addc(b, '[');
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		const char *c1 = memchr(s, ':', len);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (c1 + 1 - s)) : NULL;
+		const char *end = s + len;
+
+		if (!first)
+			sb_addc(b, ',');
+		first = false;
+		if (*s == '+') {
+			sb_add(b, "{\"more\":");
+			json_num(b, s + 1, strspn(s + 1, "0123456789"));
+			sb_addc(b, '}');
+		} else {
+			sb_reset(&field);
+			sb_addn(&field, s, c1 ? (size_t)(c1 - s) : len);
+			sb_add(b, "{\"class\":");
+			json_str(b, field.s);
+			sb_reset(&field);
+			if (c1)
+				sb_addn(&field, c1 + 1, (c2 ? c2 : end) - (c1 + 1));
+			sb_add(b, ",\"type\":");
+			json_str(b, c1 ? field.s : NULL);
+			if (c2 && c2[1] >= '0' && c2[1] <= '9') {
+				const char *c3 = memchr(c2 + 1, ':', end - (c2 + 1));
+
+				json_lock_range(b, c2 + 1, (c3 ? c3 : end) - (c2 + 1));
+				c2 = c3;
+			} else {
+				json_lock_range(b, "", 0);
+			}
+			sb_add(b, ",\"breaking\":");
+			sb_add(b, c2 ? "true" : "false");
+			sb_addc(b, '}');
+		}
+		s = end;
+		if (*s)
+			s++;
+	}
+	sb_addc(b, ']');
+	sb_free(&field);
+}
+
 /* Cell text @s of a column of type @type (J_*), or null. */
 void json_value(struct sbuf *b, int type, const char *s)
 {
+	/* An fd that holds no lock holds an empty list. */
+	if ((!s || !*s) && (type == J_LOCKS || type == J_NUMS)) {
+		sb_add(b, "[]");
+		return;
+	}
 	/* An empty string is null, as libsmartcols writes it. */
 	if (!s || !*s) {
 		sb_add(b, "null");
@@ -184,6 +279,12 @@ void json_value(struct sbuf *b, int type, const char *s)
 		return;
 	case J_COUNTS:
 		json_counts(b, s);
+		return;
+	case J_LOCKS:
+		json_locks(b, s);
+		return;
+	case J_NUMS:
+		json_nums(b, s);
 		return;
 	}
 	json_str(b, s);

@@ -23,6 +23,7 @@ enum {
 	OPT_NOTRUNCATE,
 	OPT_SAVE,
 	OPT_GRAPH,
+	OPT_LOCKS,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +50,7 @@ static const struct option longopts[] = {
 	{ "dir",		required_argument,	NULL, OPT_DIR },
 	{ "save",		required_argument,	NULL, OPT_SAVE },
 	{ "graph",		no_argument,		NULL, OPT_GRAPH },
+	{ "locks",		no_argument,		NULL, OPT_LOCKS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -84,9 +86,11 @@ static void usage(void)
 	      "                           only (the default), append (after the list), never\n"
 	      "      --top N              processes in --summary (default 10, 0 for all)\n"
 	      "      --tasks              per process: fds, table size, fds 0-2, sharing\n"
-	      "      --endpoints          other ends of pipes, sockets, eventfds, mqueues\n"
+	      "      --endpoints          other ends of pipes, sockets, eventfds, mqueues,\n"
+	      "                           epolls and what they watch\n"
 	      "      --shared             open files held by several fds or processes\n"
 	      "      --graph              who talks to whom, as a Graphviz DOT graph\n"
+	      "      --locks              locks held, who waits, BLOCKED-BY chains, deadlocks\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
 	      "      --save DIR           save the files, uid names, kernel, host and time\n"
@@ -143,10 +147,13 @@ static unsigned int view_need(const struct opts *o)
 	case VIEW_TASKS:
 		return need | NEED_SOCKS | NEED_TASKS;
 	case VIEW_ENDPOINTS:
+		return need | NEED_SOCKS | NEED_EPOLL;
 	case VIEW_SHARED:
 		return need | NEED_SOCKS;
 	case VIEW_GRAPH:
 		return need | NEED_SOCKS;
+	case VIEW_LOCKS:
+		return need | NEED_TASKS | NEED_LOCKS;
 	}
 	return need;
 }
@@ -258,6 +265,10 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			if (set_view(o, VIEW_GRAPH, "--graph"))
 				return -1;
 			break;
+		case OPT_LOCKS:
+			if (set_view(o, VIEW_LOCKS, "--locks"))
+				return -1;
+			break;
 		case OPT_TOP:
 			o->top = (int)strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || o->top < 0)
@@ -354,6 +365,10 @@ int main(int argc, char **argv)
 	case VIEW_GRAPH:
 		rc = view_graph(&o, &m);
 		break;
+	case VIEW_LOCKS:
+		/* 2: a deadlock, reported as such. */
+		rc = view_locks(&o, &m);
+		break;
 	}
 out:
 	model_free(&m);
@@ -362,5 +377,5 @@ out:
 	free(o.cols);
 	free(o.outputs);
 	free(o.users);
-	return rc ? 1 : 0;
+	return rc == 2 ? 2 : rc ? 1 : 0;
 }

@@ -57,6 +57,10 @@ void model_init(struct model *m, const struct opts *o)
 	m->nsocks = m->tab[FDS_SOCKETS].nrecs;
 	m->tasks = m->tab[FDS_TASKS].recs;
 	m->ntasks = m->tab[FDS_TASKS].nrecs;
+	m->locks = m->tab[FDS_LOCKS].recs;
+	m->nlocks = m->tab[FDS_LOCKS].nrecs;
+	m->epolls = m->tab[FDS_EPOLL].recs;
+	m->nepolls = m->tab[FDS_EPOLL].nrecs;
 	m->threads = o->threads;
 	unix_states(m->tab[FDS_SOCKETS].recs, m->nsocks);
 
@@ -107,11 +111,50 @@ void model_free(struct model *m)
 	free(m->pipe_next);
 	free(m->pipe_count);
 	idx_free(&m->fileid_idx);
+	idx_free(&m->fd_idx);
 	free(m->fileid_next);
 	holders_free(&m->eps);
 	loopback_free(m);
 	endpoint_index_free(m);
+	lock_index_free(m);
+	epoll_index_free(m);
 	memset(m, 0, sizeof(*m));
+}
+
+/* A key for fd @fd of the table of @pid and @tid (0: the process's own). */
+u64 model_fd_key(int pid, int tid, int fd)
+{
+	int v[3] = { pid, tid, fd };
+
+	return hash_bytes(v, sizeof(v), HASH_SEED);
+}
+
+/* The files row of fd @fd of the table of @pid and @tid, or IDX_NONE. */
+u32 model_fd_row(struct model *m, int pid, int tid, int fd)
+{
+	const struct fds_file *f;
+	size_t i;
+	u32 j;
+
+	if (!m->fd_indexed) {
+		idx_init(&m->fd_idx, m->nfiles);
+		for (i = 0; i < m->nfiles; i++) {
+			u32 *slot;
+
+			f = &m->files[i];
+			if (!HAVE(f, FC_FD))
+				continue;
+			slot = idx_slot(&m->fd_idx, model_fd_key(f->pid, f->tid, f->fd));
+			if (*slot == IDX_NONE)
+				*slot = (u32)i;
+		}
+		m->fd_indexed = true;
+	}
+	j = idx_get(&m->fd_idx, model_fd_key(pid, tid, fd));
+	if (j == IDX_NONE)
+		return IDX_NONE;
+	f = &m->files[j];
+	return f->pid == pid && f->tid == tid && f->fd == fd ? j : IDX_NONE;
 }
 
 /* Files rows in the order of the files file: by pid, tid, then fd. */
@@ -214,12 +257,17 @@ static int pipe_class(const char *mode)
 	return 2;
 }
 
-/* A key for an inode: its number, and a hash of the device it is on. */
+/* A key for inode @ino of device @dev: its number, and a hash of the device. */
+u64 model_dev_ino_key(const char *dev, u64 ino)
+{
+	if (!dev)
+		dev = "";
+	return ino ^ (hash_bytes(dev, strlen(dev), HASH_SEED) * 0x9e3779b97f4a7c15ULL);
+}
+
 u64 model_inode_key(const struct fds_file *f)
 {
-	const char *dev = f->dev ? f->dev : "";
-
-	return f->ino ^ (hash_bytes(dev, strlen(dev), HASH_SEED) * 0x9e3779b97f4a7c15ULL);
+	return model_dev_ino_key(f->dev, f->ino);
 }
 
 struct pipe_ctx {

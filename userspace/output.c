@@ -168,7 +168,7 @@ static int start(struct out *t)
 	 * choose; the other views declare all theirs.
 	 */
 	bool choose = o->view == VIEW_TASKS || o->view == VIEW_ENDPOINTS ||
-		      o->view == VIEW_SHARED;
+		      o->view == VIEW_SHARED || o->view == VIEW_LOCKS;
 
 	t->started = true;
 	if (select_columns(t, choose ? o->outputs : NULL, choose ? o->noutputs : 0))

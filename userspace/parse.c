@@ -18,7 +18,7 @@
 
 #include "parse.h"
 
-enum { K_STR, K_INT, K_U64, K_HEX, K_BOOL };
+enum { K_STR, K_INT, K_U64, K_HEX, K_BOOL, K_END };
 
 struct coldesc {
 	const char *name;
@@ -30,6 +30,8 @@ struct coldesc {
 #define FCOL(n, k, r, f) { n, k, r, offsetof(struct fds_file, f) }
 #define SCOL(n, k, r, f) { n, k, r, offsetof(struct fds_sock, f) }
 #define TCOL(n, k, r, f) { n, k, r, offsetof(struct fds_task, f) }
+#define LCOL(n, k, r, f) { n, k, r, offsetof(struct fds_lock, f) }
+#define ECOL(n, k, r, f) { n, k, r, offsetof(struct fds_epoll, f) }
 
 static const struct coldesc file_cols[FC_NCOLS] = {
 	[FC_PID]	= FCOL("pid", K_INT, 1, pid),
@@ -48,6 +50,7 @@ static const struct coldesc file_cols[FC_NCOLS] = {
 	[FC_REFS]	= FCOL("refs", K_U64, 0, refs),
 	[FC_DELETED]	= FCOL("deleted", K_BOOL, 0, deleted),
 	[FC_PATH]	= FCOL("path", K_STR, 0, path),
+	[FC_EPOLLS]	= FCOL("epolls", K_U64, 0, epolls),
 };
 
 static const struct coldesc sock_cols[SC_NCOLS] = {
@@ -86,6 +89,40 @@ static const struct coldesc task_cols[TC_NCOLS] = {
 	[TC_NETNS]	= TCOL("netns", K_U64, 0, netns),
 };
 
+static const struct coldesc lock_cols[LC_NCOLS] = {
+	[LC_PID]	= LCOL("pid", K_INT, 1, pid),
+	[LC_TID]	= LCOL("tid", K_INT, 0, tid),
+	[LC_COMM]	= LCOL("comm", K_STR, 0, comm),
+	[LC_FD]		= LCOL("fd", K_INT, 1, fd),
+	[LC_FILEID]	= LCOL("fileid", K_HEX, 0, fileid),
+	[LC_CLASS]	= LCOL("class", K_STR, 0, class),
+	[LC_TYPE]	= LCOL("type", K_STR, 0, type),
+	[LC_LOCK_START]	= LCOL("lock_start", K_U64, 0, lock_start),
+	[LC_LOCK_END]	= LCOL("lock_end", K_END, 0, lock_end),
+	[LC_LOCK_PID]	= LCOL("lock_pid", K_INT, 0, lock_pid),
+	[LC_BLOCKING]	= LCOL("blocking", K_BOOL, 0, blocking),
+	[LC_BREAKING]	= LCOL("breaking", K_BOOL, 0, breaking),
+	[LC_STATUS]	= LCOL("status", K_STR, 0, status),
+	[LC_COUNT]	= LCOL("count", K_U64, 0, count),
+	[LC_DEV]	= LCOL("dev", K_STR, 0, dev),
+	[LC_INO]	= LCOL("ino", K_U64, 0, ino),
+};
+
+static const struct coldesc epoll_cols[EC_NCOLS] = {
+	[EC_PID]	= ECOL("pid", K_INT, 1, pid),
+	[EC_TID]	= ECOL("tid", K_INT, 0, tid),
+	[EC_COMM]	= ECOL("comm", K_STR, 0, comm),
+	[EC_FD]		= ECOL("fd", K_INT, 1, fd),
+	[EC_FILEID]	= ECOL("fileid", K_HEX, 0, fileid),
+	[EC_TFD]	= ECOL("tfd", K_INT, 0, tfd),
+	[EC_EVENTS]	= ECOL("events", K_HEX, 0, events),
+	[EC_DATA]	= ECOL("data", K_HEX, 0, data),
+	[EC_TDEV]	= ECOL("tdev", K_STR, 0, tdev),
+	[EC_TINO]	= ECOL("tino", K_U64, 0, tino),
+	[EC_MATCH]	= ECOL("match", K_BOOL, 0, match),
+	[EC_STATUS]	= ECOL("status", K_STR, 0, status),
+};
+
 static const struct {
 	const char *name;
 	const struct coldesc *cols;
@@ -95,6 +132,8 @@ static const struct {
 	[FDS_FILES]	= { "files", file_cols, FC_NCOLS, sizeof(struct fds_file) },
 	[FDS_SOCKETS]	= { "sockets", sock_cols, SC_NCOLS, sizeof(struct fds_sock) },
 	[FDS_TASKS]	= { "tasks", task_cols, TC_NCOLS, sizeof(struct fds_task) },
+	[FDS_LOCKS]	= { "locks", lock_cols, LC_NCOLS, sizeof(struct fds_lock) },
+	[FDS_EPOLL]	= { "epoll", epoll_cols, EC_NCOLS, sizeof(struct fds_epoll) },
 };
 
 const char *fds_kind_name(enum fds_kind kind)
@@ -279,6 +318,16 @@ static int store(struct perr *e, size_t line, const struct coldesc *cd, int idx,
 	case K_HEX:
 		if (parse_hex(f, n, &v))
 			return fail(e, line, "field '%s': not an identity: '%s'",
+				    cd->name, shown(f, n, tmp));
+		*(u64 *)dst = v;
+		break;
+	case K_END:
+		if (n == 3 && !memcmp(f, "EOF", 3)) {
+			*(u64 *)dst = FDS_LOCK_EOF;
+			break;
+		}
+		if (parse_uint(f, n, FDS_LOCK_EOF - 1, &v))
+			return fail(e, line, "field '%s': not a number or EOF: '%s'",
 				    cd->name, shown(f, n, tmp));
 		*(u64 *)dst = v;
 		break;

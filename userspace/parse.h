@@ -19,6 +19,8 @@ enum fds_kind {
 	FDS_FILES,
 	FDS_SOCKETS,
 	FDS_TASKS,
+	FDS_LOCKS,
+	FDS_EPOLL,
 	FDS_NKINDS,
 };
 
@@ -29,7 +31,7 @@ enum fds_kind {
 enum {
 	FC_PID, FC_TID, FC_COMM, FC_FD, FC_TABLE, FC_CLOEXEC, FC_MODE,
 	FC_FLAGS, FC_POS, FC_TYPE, FC_DEV, FC_INO, FC_FILEID, FC_REFS,
-	FC_DELETED, FC_PATH, FC_NCOLS,
+	FC_DELETED, FC_PATH, FC_EPOLLS, FC_NCOLS,
 };
 
 enum {
@@ -43,6 +45,20 @@ enum {
 	TC_PID, TC_TID, TC_COMM, TC_UID, TC_TABLE, TC_NFDS, TC_MAXFDS,
 	TC_PIDNS, TC_NETNS, TC_NCOLS,
 };
+
+enum {
+	LC_PID, LC_TID, LC_COMM, LC_FD, LC_FILEID, LC_CLASS, LC_TYPE,
+	LC_LOCK_START, LC_LOCK_END, LC_LOCK_PID, LC_BLOCKING, LC_BREAKING,
+	LC_STATUS, LC_COUNT, LC_DEV, LC_INO, LC_NCOLS,
+};
+
+enum {
+	EC_PID, EC_TID, EC_COMM, EC_FD, EC_FILEID, EC_TFD, EC_EVENTS, EC_DATA,
+	EC_TDEV, EC_TINO, EC_MATCH, EC_STATUS, EC_NCOLS,
+};
+
+/* lock_end "EOF": the lock reaches to the end of the file. */
+#define FDS_LOCK_EOF	(~0ULL)
 
 #define HAVE(rec, col)	(((rec)->have >> (col)) & 1)
 
@@ -65,6 +81,7 @@ struct fds_file {
 	u64 pos;
 	u64 ino;
 	u64 refs;
+	u64 epolls;
 };
 
 /* One line of `sockets`. */
@@ -105,6 +122,44 @@ struct fds_task {
 	u64 maxfds;
 	u64 pidns;
 	u64 netns;
+};
+
+/* One line of `locks`: a lock held through the fd pid+tid+fd (tid 0: '-'). */
+struct fds_lock {
+	u32 have;
+	int pid;
+	int tid;
+	int fd;
+	int lock_pid;
+	signed char blocking;
+	signed char breaking;
+	const char *comm;
+	const char *class;
+	const char *type;
+	const char *status;
+	const char *dev;
+	u64 fileid;
+	u64 lock_start;
+	u64 lock_end;		/* FDS_LOCK_EOF for "EOF" */
+	u64 count;
+	u64 ino;
+};
+
+/* One line of `epoll`: a file the eventpoll at pid+tid+fd watches (tid 0: '-'). */
+struct fds_epoll {
+	u32 have;
+	int pid;
+	int tid;
+	int fd;
+	int tfd;
+	signed char match;
+	const char *comm;
+	const char *tdev;
+	const char *status;
+	u64 fileid;
+	u64 events;
+	u64 data;
+	u64 tino;
 };
 
 /* The records of one parsed file; recs is an array of the kind's struct. */

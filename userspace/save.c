@@ -2,7 +2,8 @@
 /*
  * fdscope: --save DIR, a dump that reads the same on any machine: every
  * file of the module's directory, the names of the uids its tasks run as
- * (`users`), and where and when it was taken (`meta`).
+ * (`users`), where and when it was taken (`meta`), and live the lock
+ * waiters that only /proc/locks lists (`proc-locks`).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -80,6 +81,30 @@ static int copy_files(const char *src, const char *dst, size_t *copied)
 	return rc;
 }
 
+/*
+ * `proc-locks`: /proc/locks as it is, for --locks to find the waiters in
+ * the dump. procfs reports no sizes either.
+ */
+static int save_proc_locks(const char *dst)
+{
+	size_t len;
+	char *buf;
+	int fd, rc;
+
+	fd = open(PROC_LOCKS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fds_err("%s: %s", PROC_LOCKS, strerror(errno));
+	if (read_all(fd, &buf, &len)) {
+		rc = fds_err("%s: read error: %s", PROC_LOCKS, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	close(fd);
+	rc = write_file(dst, PROC_LOCKS_SAVED, buf, len);
+	free(buf);
+	return rc;
+}
+
 /* `users`: "uid name" for each uid the tasks run as, names \ooo-escaped. */
 static int save_users(const struct model *m, const char *dst)
 {
@@ -154,6 +179,9 @@ int save_dump(const struct opts *o, const char *dst)
 		return -1;
 	if (!copied)
 		return fds_err("%s: no files to save", src);
+	/* A saved source brings its own copy, if it has one. */
+	if (!o->dir && save_proc_locks(dst))
+		return -1;
 	/* The names come from this machine, unless the source has its own. */
 	if (o->dir)
 		users_load(o->dir);

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Write tests/dumps/system/{files,sockets,tasks}: a hand-described machine in
-fdscope's debugfs format (docs/format.md, version 1).
+"""Write tests/dumps/system/{files,sockets,tasks,locks,epoll}: a hand-described
+machine in fdscope's debugfs format (docs/format.md, version 1), and the
+/proc/locks of that machine as `proc-locks`, as fdscope --save keeps it.
 
 The machine is written down below as processes, open file descriptions and
 sockets; this script only keeps the three files consistent with each other
-(fileids, refcounts, nfds, peer inodes) and escapes the fields. Rerun it after
+(fileids, refcounts, nfds, peer inodes, who holds each lock, what each eventpoll
+watches and how many watch each file) and escapes the fields. Rerun it after
 editing and commit its output:  python3 tests/dumps/gen-system.py
 """
 import hashlib
@@ -55,6 +57,8 @@ class File:
         self.deleted, self.sock = deleted, sock
         self.extra_refs = extra_refs
         self.holders = []
+        self.locks = []         # Lock, held through every fd of this file
+        self.epolls = set()     # the eventpoll Files watching this one
 
 
 class Sock:
@@ -127,6 +131,33 @@ def udp(ino, local, remote=None, v6=False, **kw):
         state = 'ESTABLISHED'
     return Sock(ino, 'inet6' if v6 else 'inet', 'dgram', 'udp', state,
                 local, remote, **kw)
+
+
+class Lock:
+    """A lock, lease or delegation; POSIX ones belong to a table (owner)."""
+    def __init__(self, cls, type, start=None, end=None, pid=None, owner=None,
+                 breaking=None):
+        self.__dict__.update(locals())
+        del self.__dict__['self']
+        self.waiters = []       # (pid, type, start, end) as /proc/locks has them
+
+
+def lock(f, *a, **kw):
+    lk = Lock(*a, **kw)
+    f.locks.append(lk)
+    return lk
+
+
+# Eventpoll File -> [(tfd, events, target File, still at tfd in the owner's table)]
+interest = {}
+
+
+def watch(t, epfd, tfd, events=0x19, target=None, match=True):
+    """t's eventpoll at epfd watches target, added as tfd."""
+    ep = t.fds[epfd][0]
+    target = target or t.fds[tfd][0]
+    interest.setdefault(ep, []).append((tfd, events, target, match))
+    target.epolls.add(ep)
 
 
 def std(t, f0, f1=None, f2=None):
@@ -544,9 +575,111 @@ put(ue, 3, sockf(udp(19102, '127.0.0.1:9000', '127.0.0.1:9001')), 1)
 put(ct, 6, sockf(udp(18004, '127.0.0.1:9001', '127.0.0.1:9000',
                      netns=NETNS_CT)), 1)
 
+# --- locks: a writer and its waiters, a chain, shared and OFD locks ----------
+APPDB = File('REG', '/var/lib/app/app.db', '8:1', 1310721, 'rw')
+dbw = task(7000, 'db-writer', 1000)
+std(dbw, devnull())
+put(dbw, 3, APPDB, 1)
+w_lock = lock(APPDB, 'POSIX', 'WRITE', 0, 99, pid=7000, owner=dbw)
+lock(APPDB, 'POSIX', 'READ', 100, 'EOF', pid=7000, owner=dbw)
+# Another open of the database, by a reader blocked in F_SETLKW behind the
+# writer; it holds the journal that a migration waits for.
+dbr = task(7001, 'db-reader', 1000)
+std(dbr, devnull())
+put(dbr, 3, File('REG', '/var/lib/app/app.db', '8:1', 1310721, 'r'), 1)
+journal = put(dbr, 4, File('REG', '/var/lib/app/app.db-journal', '8:1', 1310722,
+                           'rw'), 1)
+j_lock = lock(journal, 'POSIX', 'WRITE', 0, 'EOF', pid=7001, owner=dbr)
+w_lock.waiters.append((7001, 'READ', 0, 99))
+dbm = task(7002, 'db-migrate', 1000)
+std(dbm, devnull())
+put(dbm, 3, File('REG', '/var/lib/app/app.db-journal', '8:1', 1310722, 'rw'), 1)
+j_lock.waiters.append((7002, 'WRITE', 0, 'EOF'))
+# flock: exclusive in one process, shared through a description two
+# processes share after fork(). Each job also opened the other's lock file
+# (a test makes them wait for each other).
+LOCK_A, LOCK_B = ('/run/lock/a.lock', 1000201), ('/run/lock/b.lock', 1000202)
+for pid, comm, mine, other in ((7010, 'job-a', LOCK_A, LOCK_B),
+                               (7011, 'job-b', LOCK_B, LOCK_A)):
+    t = task(pid, comm, 0)
+    std(t, devnull())
+    lock(put(t, 4, File('REG', mine[0], '0:25', mine[1], 'w'), 1), 'FLOCK',
+         'WRITE', pid=pid)
+    put(t, 5, File('REG', other[0], '0:25', other[1], 'w'), 1)
+shp = task(7020, 'backup', 0)
+std(shp, devnull())
+sh = put(shp, 3, File('REG', '/srv/backup/state', '8:1', 1310801, 'r'), 1)
+lock(sh, 'FLOCK', 'READ', pid=7020)
+shc = task(7021, 'backup-worker', 0)
+std(shc, devnull())
+put(shc, 3, sh, 1)
+# An OFD lock (no pid) and a read lease.
+ofd = task(7030, 'ofd-user', 1000)
+std(ofd, devnull())
+lock(put(ofd, 3, File('REG', '/srv/data/index', '8:1', 1310901, 'rw'), 1),
+     'OFDLCK', 'WRITE', 0, 4095)
+smb = task(7040, 'smbd', 0)
+std(smb, devnull())
+lock(put(smb, 3, File('REG', '/srv/share/report.odt', '8:1', 1311001, 'r'), 1),
+     'LEASE', 'READ', pid=7040, breaking=0)
+
+# --- epoll interest lists -------------------------------------------------------
+for fd in (5, 6, 7, 14):
+    watch(init, 4, fd)
+for wpid in (801, 802):
+    w = next(t for t in tasks if t.pid == wpid)
+    for fd in (6, 11, 12, 13):
+        watch(w, 8, fd, 0x2019 if fd == 6 else 0x80002019)
+watch(rd, 8, 7)
+watch(rd, 8, 9)
+# A target closed since it was added, and open nowhere else.
+gone = sockf(tcp(14005, '127.0.0.1:6379', '127.0.0.1:43300', 'CLOSE_WAIT'))
+watch(rd, 8, 12, target=gone, match=False)
+# A pipe's read end added to vhost-backend's epoll, passed to qemu and closed
+# in vhost-backend: the eventpoll still watches it, found by its inode.
+put(vh, 6, anon('eventpoll'), 1)
+vr, vw = pipe(41500)
+put(vh, 8, vw, 1)
+put(vc, 12, vr, 1)
+watch(vh, 6, 7, target=vr, match=False)
+
+
 # --- write the files ------------------------------------------------------------
 FILES_COLS = ('pid tid comm fd table cloexec mode flags pos type dev ino '
-              'fileid refs deleted path')
+              'fileid refs deleted path epolls')
+LOCK_COLS = ('pid tid comm fd fileid class type lock_start lock_end lock_pid '
+             'blocking breaking status count dev ino')
+EPOLL_COLS = 'pid tid comm fd fileid tfd events data tdev tino match status'
+
+
+def proc_dev(dev):
+    """A dev as /proc/locks prints it: %02x:%02x."""
+    ma, mi = (int(x) for x in dev.split(':'))
+    return '%02x:%02x' % (ma, mi)
+
+
+def proc_locks():
+    """/proc/locks: each lock once, its waiters under it."""
+    out = []
+    seen = []
+    for f in sorted({f for t in tasks for f, _ in t.fds.values()},
+                    key=lambda f: f.fileid):
+        for lk in f.locks:
+            if lk in seen:
+                continue
+            seen.append(lk)
+    for n, lk in enumerate(seen, 1):
+        f = next(f for t in tasks for f, _ in t.fds.values() if lk in f.locks)
+        word = {'POSIX': 'POSIX  ADVISORY ', 'OFDLCK': 'OFDLCK ADVISORY ',
+                'FLOCK': 'FLOCK  ADVISORY ', 'LEASE': 'LEASE  ACTIVE   '}[lk.cls]
+        rng = '%s %s' % (lk.start, lk.end) if lk.start is not None else '0 EOF'
+        pid = lk.pid if lk.pid is not None else -1
+        out.append('%d: %s WRITE %d %s:%d %s\n'.replace('WRITE', lk.type)
+                   % (n, word, pid, proc_dev(f.dev), f.ino, rng))
+        for wpid, wtype, ws, we in lk.waiters:
+            out.append('%d: -> %s %s %d %s:%d %s %s\n'
+                       % (n, word, wtype, wpid, proc_dev(f.dev), f.ino, ws, we))
+    return ''.join(out)
 SOCK_COLS = ('pid tid comm fd fileid ino family type proto state local '
              'remote rxq txq drops uid netns peer inflight backlog groups')
 TASK_COLS = 'pid tid comm uid table nfds maxfds pidns netns'
@@ -561,10 +694,14 @@ def write(outdir):
     order = sorted(tasks, key=lambda t: (t.pid, t.tid or 0))
     with open(os.path.join(outdir, 'files'), 'w') as fo, \
          open(os.path.join(outdir, 'sockets'), 'w') as so, \
-         open(os.path.join(outdir, 'tasks'), 'w') as to:
+         open(os.path.join(outdir, 'tasks'), 'w') as to, \
+         open(os.path.join(outdir, 'locks'), 'w') as lo, \
+         open(os.path.join(outdir, 'epoll'), 'w') as eo:
         fo.write('# fdscope-files 1 %s\n' % FILES_COLS)
         so.write('# fdscope-sockets 1 %s\n' % SOCK_COLS)
         to.write('# fdscope-tasks 1 %s\n' % TASK_COLS)
+        lo.write('# fdscope-locks 1 %s\n' % LOCK_COLS)
+        eo.write('# fdscope-epoll 1 %s\n' % EPOLL_COLS)
         for t in order:
             to.write(line((t.pid, t.tid, t.comm, t.uid, t.table, len(t.fds),
                            t.maxfds, PIDNS, t.netns)))
@@ -575,7 +712,23 @@ def write(outdir):
                 refs = len(slots) + f.extra_refs
                 fo.write(line((t.pid, t.tid, t.comm, fd, t.table, cloexec,
                                f.mode, f.flags, f.pos, f.type, f.dev, f.ino,
-                               f.fileid, refs, f.deleted, f.path)))
+                               f.fileid, refs, f.deleted, f.path,
+                               len(f.epolls))))
+                # POSIX locks under the fds of their table, others under
+                # every fd of their description.
+                for lk in f.locks:
+                    if lk.owner and lk.owner is not t:
+                        continue
+                    ranged = lk.cls in ('POSIX', 'OFDLCK')
+                    lo.write(line((t.pid, t.tid, t.comm, fd, f.fileid, lk.cls,
+                                   lk.type, lk.start if ranged else None,
+                                   lk.end if ranged else None, lk.pid,
+                                   int(bool(lk.waiters)), lk.breaking, None,
+                                   None, f.dev, f.ino)))
+                for tfd, events, tf, match in interest.get(f, ()):
+                    eo.write(line((t.pid, t.tid, t.comm, fd, f.fileid, tfd,
+                                   '%x' % events, '%x' % (tfd << 32 | 1),
+                                   tf.dev, tf.ino, int(match), None)))
                 s = f.sock
                 if not s:
                     continue
@@ -587,6 +740,10 @@ def write(outdir):
                                'unix' and s.inflight is not None else
                                (0 if s.family == 'unix' else None),
                                s.backlog, s.groups)))
+
+
+    with open(os.path.join(outdir, 'proc-locks'), 'w') as po:
+        po.write(proc_locks())
 
 
 write(sys.argv[1] if len(sys.argv) > 1 else

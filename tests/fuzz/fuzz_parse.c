@@ -2,10 +2,12 @@
 /*
  * libFuzzer target for the fdscope reader's parser and joins.
  *
- * The first input byte picks what the rest is: 0, 1, 2 one `files`, `sockets`
- * or `tasks` file for the parser alone; 3 a `files` and a `sockets` file
- * separated by two NUL bytes, parsed, joined, and every row's columns
- * computed (NAME, ENDPOINTS, ...), as the reader does.
+ * The first input byte picks what the rest is (modulo 8): 0, 1, 2, 4, 5 one
+ * `files`, `sockets`, `tasks`, `locks` or `epoll` file for the parser alone;
+ * 3 a `files` and a `sockets` file separated by two NUL bytes, parsed,
+ * joined, and every row's columns computed (NAME, ENDPOINTS, ...), as the
+ * reader does; 6 the same with `locks` and `epoll` files after two more
+ * separators; 7 a copy of /proc/locks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,11 +45,27 @@ static void check_strings(const struct fds_table *t)
 				sum += strlen(s->local);
 			if (s->remote)
 				sum += strlen(s->remote);
-		} else {
+		} else if (t->kind == FDS_TASKS) {
 			const struct fds_task *k = (const struct fds_task *)t->recs + i;
 
 			if (k->comm)
 				sum += strlen(k->comm);
+		} else if (t->kind == FDS_LOCKS) {
+			const struct fds_lock *l = (const struct fds_lock *)t->recs + i;
+
+			if (HAVE(l, LC_CLASS) != !!l->class)
+				abort();
+			if (l->class)
+				sum += strlen(l->class);
+			if (l->dev)
+				sum += strlen(l->dev);
+		} else {
+			const struct fds_epoll *e = (const struct fds_epoll *)t->recs + i;
+
+			if (HAVE(e, EC_TDEV) != !!e->tdev)
+				abort();
+			if (e->tdev)
+				sum += strlen(e->tdev);
 		}
 	}
 	fuzz_sink = sum;
@@ -71,26 +89,40 @@ static int parse(struct model *m, enum fds_kind kind, const u8 *data, size_t len
 	return 0;
 }
 
-static void joined(const u8 *data, size_t size)
+/* The part of @data before two NUL bytes, or all of it; *@rest after them. */
+static size_t part(const u8 *data, size_t size, const u8 **rest)
 {
-	struct opts o = { .threads = true };
-	struct model m = { 0 };
-	struct sbuf b = { 0 };
-	const u8 *sep = NULL;
-	size_t i, row;
-	int col;
+	size_t i;
 
 	for (i = 0; i + 1 < size; i++) {
 		if (!data[i] && !data[i + 1]) {
-			sep = data + i;
-			break;
+			*rest = data + i + 2;
+			return i;
 		}
 	}
-	if (!sep)
-		return;
-	if (parse(&m, FDS_FILES, data, sep - data) ||
-	    parse(&m, FDS_SOCKETS, sep + 2, size - (sep - data) - 2))
-		goto out;
+	*rest = NULL;
+	return size;
+}
+
+static void joined(const u8 *data, size_t size, bool more)
+{
+	static const enum fds_kind order[] = { FDS_FILES, FDS_SOCKETS, FDS_LOCKS, FDS_EPOLL };
+	struct opts o = { .threads = true };
+	struct model m = { 0 };
+	struct sbuf b = { 0 };
+	const u8 *rest = data;
+	size_t i, row, n;
+	int col;
+
+	for (i = 0; i < (more ? 4 : 2); i++) {
+		if (!rest)
+			goto out;
+		data = rest;
+		n = part(data, size, &rest);
+		if (parse(&m, order[i], data, n))
+			goto out;
+		size -= rest ? (size_t)(rest - data) : size;
+	}
 	model_init(&m, &o);
 	for (row = 0; row < m.nfiles; row++) {
 		for (col = 0; col < NCOLUMNS; col++) {
@@ -118,17 +150,49 @@ out:
 	model_free(&m);
 }
 
+static void proc_locks(const u8 *data, size_t size)
+{
+	struct proc_lock *locks;
+	char *buf = malloc(size ? size : 1);
+	size_t n;
+
+	if (!buf)
+		return;
+	memcpy(buf, data, size);
+	if (!proc_locks_parse(buf, size, "proc-locks", &locks, &n) && n && !locks[n - 1].dev[0])
+		abort();	/* every line read has its device */
+	free(locks);
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct model m = { 0 };
 
 	if (!size)
 		return 0;
-	if (data[0] % 4 == 3) {
-		joined(data + 1, size - 1);
-		return 0;
+	switch (data[0] % 8) {
+	case 0:
+	case 1:
+	case 2:
+		parse(&m, (enum fds_kind)(data[0] % 8), data + 1, size - 1);
+		break;
+	case 3:
+		joined(data + 1, size - 1, false);
+		break;
+	case 4:
+		parse(&m, FDS_LOCKS, data + 1, size - 1);
+		break;
+	case 5:
+		parse(&m, FDS_EPOLL, data + 1, size - 1);
+		break;
+	case 6:
+		joined(data + 1, size - 1, true);
+		break;
+	case 7:
+		proc_locks(data + 1, size - 1);
+		break;
 	}
-	parse(&m, (enum fds_kind)(data[0] % 4), data + 1, size - 1);
 	model_free(&m);
 	return 0;
 }

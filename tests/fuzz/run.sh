@@ -23,7 +23,9 @@ clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-o "$out/fuzz_parse" "$top/tests/fuzz/fuzz_parse.c" \
 	"$src"/parse.c "$src"/hash.c "$src"/util.c "$src"/model.c "$src"/columns.c \
 	"$src"/users.c "$src"/output.c "$src"/select.c "$src"/filter.c "$src"/holders.c \
-	"$src"/json.c "$src"/endpoint_kinds.c "$src"/loopback.c $libs \
+	"$src"/json.c "$src"/endpoint_kinds.c "$src"/loopback.c "$src"/locks.c "$src"/epoll.c \
+	"$src"/xmode.c "$src"/proclocks.c \
+	$libs \
 	>"$out/build.log" 2>&1 || fail "build failed: $(head -3 "$out/build.log" | tr '\n' ' ')"
 
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
