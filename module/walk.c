@@ -69,6 +69,9 @@ static bool fdscope_owns(struct task_struct *task, unsigned int part)
 	struct task_struct *leader = task->group_leader, *t;
 	const void *mine = fdscope_part(task, part);
 
+	/* A process is listed in tasks even once its table is gone (exiting). */
+	if (part == FDSCOPE_OWNS_TABLE && task == leader)
+		return true;
 	if (!mine)
 		return false;
 	if (mine == fdscope_part(leader, part))
