@@ -142,6 +142,20 @@ void fdscope_field_path(struct seq_file *m, struct fdscope_reader *r, const stru
 		fdscope_field_none(m);
 }
 
+/*
+ * A regular file's size in bytes and its link count (0: deleted, still
+ * open: lsof +L1's question, ranked by size); "-" for other types.
+ */
+static void fdscope_field_size(struct seq_file *m, const struct inode *inode)
+{
+	if (!S_ISREG(inode->i_mode)) {
+		seq_puts(m, " - -");
+		return;
+	}
+	fdscope_field_ull(m, i_size_read(inode));
+	fdscope_field_ull(m, inode->i_nlink);
+}
+
 int fdscope_files_show(struct seq_file *m, void *v)
 {
 	struct fdscope_reader *r = m->private;
@@ -151,7 +165,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 	char flags[96];
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path start epolls\n",
+		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path start epolls size nlink\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
@@ -174,6 +188,7 @@ int fdscope_files_show(struct seq_file *m, void *v)
 	fdscope_field_file(m, r, file);
 	fdscope_field_start(m, rec);
 	fdscope_field_ull(m, fdscope_epoll_watchers(file));
+	fdscope_field_size(m, file_inode(file));
 	seq_putc(m, '\n');
 	return 0;
 }
