@@ -38,6 +38,15 @@
 
 static struct dentry *fdscope_dir;
 
+const char *const fdscope_file_names[FDSCOPE_KINDS] = {
+	[FDSCOPE_FILES] = "files",
+	[FDSCOPE_SOCKETS] = "sockets",
+	[FDSCOPE_TASKS] = "tasks",
+	[FDSCOPE_HOLDERS] = "holders",
+	[FDSCOPE_LOCKS] = "locks",
+	[FDSCOPE_EPOLL] = "epoll",
+};
+
 static struct fdscope_walk *fdscope_seq_walk(struct seq_file *m)
 {
 	return &((struct fdscope_reader *)m->private)->walk;
@@ -177,14 +186,6 @@ static const struct file_operations fdscope_fops = {
 
 int fdscope_debugfs_init(void)
 {
-	static const char *const names[] = {
-		[FDSCOPE_FILES] = "files",
-		[FDSCOPE_SOCKETS] = "sockets",
-		[FDSCOPE_TASKS] = "tasks",
-		[FDSCOPE_HOLDERS] = "holders",
-		[FDSCOPE_LOCKS] = "locks",
-		[FDSCOPE_EPOLL] = "epoll",
-	};
 	struct dentry *dir;
 	uintptr_t kind;
 
@@ -198,8 +199,8 @@ int fdscope_debugfs_init(void)
 	 * proxy still applies lockdown at open, and an open file pins this
 	 * module (.owner), so the fops outlive any open file.
 	 */
-	for (kind = 0; kind < ARRAY_SIZE(names); kind++)
-		debugfs_create_file_unsafe(names[kind], 0400, dir, (void *)kind, &fdscope_fops);
+	for (kind = 0; kind < ARRAY_SIZE(fdscope_file_names); kind++)
+		debugfs_create_file_unsafe(fdscope_file_names[kind], 0400, dir, (void *)kind, &fdscope_fops);
 	fdscope_dir = dir;
 	return 0;
 }

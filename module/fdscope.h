@@ -30,6 +30,7 @@ enum fdscope_kind {
 	FDSCOPE_HOLDERS,
 	FDSCOPE_LOCKS,
 	FDSCOPE_EPOLL,
+	FDSCOPE_KINDS
 };
 
 /*
@@ -215,6 +216,7 @@ void fdscope_field_sock_endpoints(struct seq_file *m, struct socket *sock, int l
 				  const struct sockaddr_storage *name, struct sock *peer);
 
 /* debugfs.c */
+extern const char *const fdscope_file_names[FDSCOPE_KINDS];
 int fdscope_debugfs_init(void);
 void fdscope_debugfs_exit(void);
 

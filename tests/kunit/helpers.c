@@ -31,12 +31,6 @@
 /* Largest walk output accepted before the walk is deemed not to end. */
 #define FDSCOPE_KUNIT_MAX_OUTPUT	(16 << 20)
 
-static const char *const fdscope_kunit_names[] = {
-	[FDSCOPE_FILES] = "files",
-	[FDSCOPE_SOCKETS] = "sockets",
-	[FDSCOPE_TASKS] = "tasks",
-	[FDSCOPE_HOLDERS] = "holders",
-};
 
 struct fdscope_kunit_reader {
 	struct file *file;
@@ -111,7 +105,7 @@ struct fdscope_kunit_reader *fdscope_kunit_open(struct kunit *test,
 	r = kunit_alloc_resource(test, fdscope_kunit_reader_init,
 				 fdscope_kunit_reader_free, GFP_KERNEL, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	r->file = fdscope_kunit_open_debugfs(test, fdscope_kunit_names[kind]);
+	r->file = fdscope_kunit_open_debugfs(test, fdscope_file_names[kind]);
 	if (filter)
 		KUNIT_ASSERT_EQ_MSG(test, fdscope_kunit_write(r, filter, strlen(filter)),
 				    (ssize_t)strlen(filter), "filter \"%s\"", filter);
@@ -170,7 +164,7 @@ char *fdscope_kunit_read_all(struct kunit *test, enum fdscope_kind kind,
 		if (size - len < chunk + 1) {
 			KUNIT_ASSERT_LT_MSG(test, size, (size_t)FDSCOPE_KUNIT_MAX_OUTPUT,
 					    "the %s walk does not end",
-					    fdscope_kunit_names[kind]);
+					    fdscope_file_names[kind]);
 			bigger = kunit_kmalloc(test, 2 * size + chunk, GFP_KERNEL);
 			KUNIT_ASSERT_NOT_NULL(test, bigger);
 			memcpy(bigger, text, len);
@@ -180,7 +174,7 @@ char *fdscope_kunit_read_all(struct kunit *test, enum fdscope_kind kind,
 		}
 		n = fdscope_kunit_read(r, text + len, chunk);
 		KUNIT_ASSERT_GE_MSG(test, n, 0, "read() of the %s walk failed",
-				    fdscope_kunit_names[kind]);
+				    fdscope_file_names[kind]);
 		KUNIT_ASSERT_LE(test, (size_t)n, chunk);
 		if (!n)
 			break;
@@ -236,7 +230,7 @@ static unsigned int fdscope_kunit_split(char *s, char **fields, unsigned int max
 bool fdscope_kunit_parse(struct kunit *test, enum fdscope_kind kind,
 			 char *text, struct fdscope_kunit_out *out)
 {
-	const char *name = fdscope_kunit_names[kind];
+	const char *name = fdscope_file_names[kind];
 	unsigned int nlines = 0, i, n;
 	char *line, *end, *prefix;
 	bool ok = true;
@@ -317,7 +311,7 @@ unsigned int fdscope_kunit_col(struct kunit *test,
 		if (!strcmp(out->cols[i], name))
 			return i;
 	KUNIT_ASSERT_TRUE_MSG(test, false, "no column \"%s\" in the %s header",
-			      name, fdscope_kunit_names[out->kind]);
+			      name, fdscope_file_names[out->kind]);
 	return 0;
 }
 
@@ -335,7 +329,7 @@ void fdscope_kunit_expect(struct kunit *test, const struct fdscope_kunit_out *ou
 {
 	KUNIT_EXPECT_STREQ_MSG(test, fdscope_kunit_field(test, out, row, col), want,
 			       "%s record %d, column %s",
-			       fdscope_kunit_names[out->kind], row, col);
+			       fdscope_file_names[out->kind], row, col);
 }
 
 /* The first record whose @col is @value, or -1. */
@@ -408,7 +402,7 @@ void fdscope_kunit_check_order(struct kunit *test,
 		if (owner < last_owner || (owner == last_owner &&
 					   (!per_fd || fd <= last_fd))) {
 			KUNIT_FAIL(test, "%s: record %u (tid %ld fd %ld) after tid %ld fd %ld",
-				   fdscope_kunit_names[out->kind], r, owner, fd,
+				   fdscope_file_names[out->kind], r, owner, fd,
 				   last_owner, last_fd);
 			return;
 		}

@@ -101,8 +101,7 @@ static void fdscope_holders_pair(struct kunit *test, int type, struct fdscope_ku
 
 /*
  * A file whose only reference besides the walk's is a message in flight,
- * on a stream and on a datagram pair: listed under the receiver's fd,
- * with the sender's pid.
+ * on a stream and on a datagram pair: listed under the receiver's fd.
  */
 static void fdscope_holders_inflight_test(struct kunit *test)
 {
@@ -130,8 +129,8 @@ static void fdscope_holders_inflight_test(struct kunit *test)
 				     fdscope_kunit_sprintf(test, "%lu",
 							   SOCK_INODE(b[i].sock)->i_ino));
 		fdscope_kunit_expect(test, &out, row, "queue", "recv");
-		fdscope_kunit_expect(test, &out, row, "sender",
-				     fdscope_kunit_sprintf(test, "%d", task_tgid_vnr(current)));
+		/* The kernel keeps the sender only with SO_PASSCRED on. */
+		fdscope_kunit_expect(test, &out, row, "sender", "-");
 		fdscope_kunit_expect(test, &out, row, "status", "-");
 		fdscope_kunit_expect(test, &out, row, "type", "FIFO");
 		fdscope_kunit_expect(test, &out, row, "fileid",
@@ -175,6 +174,9 @@ static void fdscope_holders_embryo_test(struct kunit *test)
 	fdscope_kunit_expect(test, &out, row, "via",
 			     fdscope_kunit_sprintf(test, "%lu", SOCK_INODE(listener.sock)->i_ino));
 	fdscope_kunit_expect(test, &out, row, "queue", "embryo");
+	/* The kernel keeps the sender of a message to a socket not yet accepted. */
+	fdscope_kunit_expect(test, &out, row, "sender",
+			     fdscope_kunit_sprintf(test, "%d", task_tgid_vnr(current)));
 	fdscope_kunit_expect(test, &out, row, "fileid", fdscope_kunit_file_id(test, pipe));
 }
 

@@ -60,7 +60,9 @@ def pass_fd(sock, name):
     socket.send_fds(sock, [b'x'], [fd])
     os.close(fd)
 
+# SO_PASSCRED on a receiver makes the kernel keep each message's sender.
 a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+b.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
 pass_fd(a, 'stream')
 c, d = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
 pass_fd(c, 'dgram')
@@ -199,11 +201,14 @@ def check_held(rep, pid, man, t):
             return None
         return got[0]
 
-    for name, queue in (('stream', 'recv'), ('dgram', 'recv'), ('embryo', 'embryo')):
+    # The kernel keeps a sender where the receiver has SO_PASSCRED (stream) or
+    # no socket yet (the embryo), not otherwise (dgram).
+    for name, queue, sender in (('stream', 'recv', str(pid)), ('dgram', 'recv', '-'),
+                                ('embryo', 'embryo', str(pid))):
         r = one('inflight', name)
         fd, ino = man['recv'][name]
         if r and (r['fd'], r['via'], r['queue'], r['sender'], r['status']) != \
-                (str(fd), str(ino), queue, str(pid), '-'):
+                (str(fd), str(ino), queue, sender, '-'):
             problems.append(f'{name}: fd/via/queue/sender/status '
                             f'{r["fd"]} {r["via"]} {r["queue"]} {r["sender"]} {r["status"]}')
     r = one('inflight', 'nested')
