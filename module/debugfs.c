@@ -200,7 +200,8 @@ int fdscope_debugfs_init(void)
 	 * module (.owner), so the fops outlive any open file.
 	 */
 	for (kind = 0; kind < ARRAY_SIZE(fdscope_file_names); kind++)
-		debugfs_create_file_unsafe(fdscope_file_names[kind], 0400, dir, (void *)kind, &fdscope_fops);
+		debugfs_create_file_unsafe(fdscope_file_names[kind], 0400, dir, (void *)kind,
+					   &fdscope_fops);
 	fdscope_dir = dir;
 	return 0;
 }

@@ -31,7 +31,6 @@
 /* Largest walk output accepted before the walk is deemed not to end. */
 #define FDSCOPE_KUNIT_MAX_OUTPUT	(16 << 20)
 
-
 struct fdscope_kunit_reader {
 	struct file *file;
 	loff_t pos;
