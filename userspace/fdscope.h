@@ -58,6 +58,7 @@ struct holder {
 	int tid;		/* a thread-owned table's thread, else 0 */
 	const char *comm;
 	int fd;			/* -1 for a task */
+	const char *assoc;	/* a holder that is no fd: cwd, mem, inflight, ... */
 	const char *mode;	/* the fd's access mode, or NULL */
 	u64 inode;
 };
@@ -89,6 +90,7 @@ void json_value(struct sbuf *b, int type, const char *s);
 enum {
 	NEED_SOCKS = 1 << 0,
 	NEED_TASKS = 1 << 1,
+	NEED_HOLDERS = 1 << 2,
 };
 
 enum view {
@@ -97,6 +99,7 @@ enum view {
 	VIEW_TASKS,
 	VIEW_ENDPOINTS,
 	VIEW_SHARED,
+	VIEW_HOLDERS,
 };
 
 /* -i [46][proto][@host][:port] */
@@ -139,6 +142,8 @@ struct opts {
 	const char **users;	/* the -u arguments, resolved once --dir is known */
 	size_t nusers;
 	const char *save;	/* --save DIR */
+	char **targets;		/* --holders TARGET... */
+	size_t ntargets;
 	struct selection sel;
 	struct filter *filter;
 };
@@ -149,7 +154,8 @@ struct model {
 	char *buf[FDS_NKINDS];
 	bool unterminated[FDS_NKINDS];	/* read without a final newline */
 	const struct fds_file *files;
-	size_t nfiles;
+	size_t nfiles;		/* fd rows; the holders rows follow them */
+	size_t nrows;		/* fd rows and holders rows */
 	const struct fds_sock *socks;
 	size_t nsocks;
 	const struct fds_task *tasks;
@@ -164,8 +170,10 @@ struct model {
 	struct idx pipe_ino[3];	/* FIFO inode+dev -> first r, w, rw files row */
 	u32 *pipe_next;
 	u32 *pipe_count;
-	struct idx fileid_idx;	/* fileid -> first files row */
+	struct idx fileid_idx;	/* fileid -> first row, holders rows too */
 	u32 *fileid_next;
+	struct idx held_ino;	/* socket inode -> first holders row */
+	u32 *held_ino_next;
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
@@ -174,6 +182,11 @@ int read_all(int fd, char **bufp, size_t *lenp);
 void model_init(struct model *m, const struct opts *o);
 void model_free(struct model *m);
 bool model_visible(const struct model *m, size_t row);
+bool model_is_holder(const struct model *m, size_t row);
+const char *model_assoc(const struct model *m, size_t row, struct sbuf *b);
+size_t model_other_holders(struct model *m, size_t row, struct holders *h);
+u32 model_held_socket(struct model *m, u64 ino);
+bool model_socket_fds(struct model *m, u64 ino, struct holders *h);
 const struct fds_sock *model_sock(const struct model *m, size_t row);
 const struct fds_task *model_task(const struct model *m, int pid, int tid);
 const char *model_user(const struct model *m, int pid, int tid);
@@ -199,7 +212,7 @@ enum {
 	COL_FILEID, COL_REFS, COL_TABLE, COL_CLOEXEC, COL_DELETED, COL_FAMILY,
 	COL_SOCKTYPE, COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RXQ,
 	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
-	COL_NETNS, COL_ENDPOINTS, NCOLUMNS,
+	COL_NETNS, COL_ENDPOINTS, COL_ASSOC, COL_HOLDERS, COL_START, NCOLUMNS,
 };
 
 struct column {
@@ -218,6 +231,7 @@ int columns_parse(struct opts *o, const char *list);
 void columns_default(struct opts *o);
 unsigned int columns_need(const int *cols, size_t n);
 const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
+bool column_list(struct model *m, size_t row, int col, struct holders *h);
 const char *json_type_name(int type);
 const char *mode_text(const char *mode);
 int columns_list(const struct opts *o);
@@ -256,6 +270,7 @@ void out_cell_u(struct out *t, size_t col, u64 v);
 void out_cell_list(struct out *t, size_t col, const struct holders *h);
 size_t out_list_max(const struct opts *o);
 int out_print(struct out *t);
+size_t out_row_count(const struct out *t);
 int out_print_group(struct out **tbs, size_t n);
 void out_discard(struct out *t);
 
@@ -270,5 +285,8 @@ int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);
 int view_endpoints(const struct opts *o, struct model *m);
 int view_shared(const struct opts *o, struct model *m);
+
+/* holders_view.c: --holders TARGET... */
+int view_holders(const struct opts *o, struct model *m);
 
 #endif /* FDSCOPE_H */

@@ -114,6 +114,11 @@ static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, b
 	if (fd < 0) {
 		int e = errno;
 
+		/* Dumps and modules older than the holders file lack it. */
+		if (e == ENOENT && kind == FDS_HOLDERS) {
+			free(path);
+			return 0;
+		}
 		if (o->dir && e == ENOENT && kind != FDS_FILES) {
 			fds_warn("%s: %s; its columns show -", path, strerror(e));
 			free(path);
@@ -175,6 +180,9 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	if ((need & NEED_SOCKS) && load_one(m, o, FDS_SOCKETS, kfilter))
 		return -1;
 	if ((need & NEED_TASKS) && load_one(m, o, FDS_TASKS, kfilter))
+		return -1;
+	/* The module takes no pid filter on holders: rows are selected here. */
+	if ((need & NEED_HOLDERS) && load_one(m, o, FDS_HOLDERS, false))
 		return -1;
 	/* Warned after every file is read: an error stays the only line. */
 	for (kind = 0; kind < FDS_NKINDS; kind++) {

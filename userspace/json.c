@@ -92,7 +92,12 @@ static void json_holder(struct sbuf *b, const struct holder *e)
 	sb_add(b, ",\"command\":");
 	json_str(b, none ? NULL : e->comm);
 	sb_addc(b, ',');
-	json_uint(b, "assoc", (u64)e->fd, e->fd < 0);
+	if (e->assoc) {
+		sb_add(b, "\"assoc\":");
+		json_str(b, e->assoc);
+	} else {
+		json_uint(b, "assoc", (u64)e->fd, e->fd < 0);
+	}
 	sb_add(b, ",\"mode\":");
 	json_str(b, e->mode ? mode_text(e->mode) : NULL);
 	if (none) {

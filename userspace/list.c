@@ -20,7 +20,7 @@ struct out *list_table(const struct opts *o, struct model *m)
 
 		out_column(t, c->name, c->json, c->flags);
 	}
-	for (row = 0; row < m->nfiles; row++) {
+	for (row = 0; row < m->nrows; row++) {
 		if (!select_row(o, m, row, &b))
 			continue;
 		out_row(t);
@@ -28,7 +28,7 @@ struct out *list_table(const struct opts *o, struct model *m)
 			/* JSON lists are whole: the table's text is capped. */
 			if (o->json && columns[o->cols[i]].json == J_LIST) {
 				holders_reset(&h, (size_t)-1);
-				model_endpoints(m, row, &h);
+				column_list(m, row, o->cols[i], &h);
 				out_cell_list(t, i, &h);
 				continue;
 			}

@@ -23,6 +23,7 @@ enum {
 	OPT_NOTRUNCATE,
 	OPT_SAVE,
 	OPT_GRAPH,
+	OPT_HOLDERS,
 };
 
 static const struct option longopts[] = {
@@ -45,6 +46,7 @@ static const struct option longopts[] = {
 	{ "tasks",		no_argument,		NULL, OPT_TASKS },
 	{ "endpoints",		no_argument,		NULL, OPT_ENDPOINTS },
 	{ "shared",		no_argument,		NULL, OPT_SHARED },
+	{ "holders",		no_argument,		NULL, OPT_HOLDERS },
 	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "dir",		required_argument,	NULL, OPT_DIR },
 	{ "save",		required_argument,	NULL, OPT_SAVE },
@@ -85,6 +87,9 @@ static void usage(void)
 	      "      --tasks              per process: fds, table size, fds 0-2, sharing\n"
 	      "      --endpoints          other ends of pipes, FIFOs and unix sockets\n"
 	      "      --shared             open files held by several fds or processes\n"
+	      "      --holders TARGET...  everything that holds a file, a directory, a\n"
+	      "                           mount point's filesystem, or DEV:INO, with the\n"
+	      "                           chain that reaches it (exit 1: nothing does)\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
 	      "      --save DIR           save the files, uid names, kernel, host and time\n"
@@ -136,13 +141,15 @@ static unsigned int view_need(const struct opts *o)
 
 	switch (o->view) {
 	case VIEW_LIST:
-		return need | columns_need(o->cols, o->ncols);
+		/* The list shows cwd, exe, mappings, ... as rows, as lsfd does. */
+		return need | NEED_HOLDERS | columns_need(o->cols, o->ncols);
 	case VIEW_SUMMARY:
 	case VIEW_TASKS:
 		return need | NEED_SOCKS | NEED_TASKS;
 	case VIEW_ENDPOINTS:
 	case VIEW_SHARED:
-		return need | NEED_SOCKS;
+	case VIEW_HOLDERS:
+		return need | NEED_SOCKS | NEED_HOLDERS;
 	}
 	return need;
 }
@@ -250,6 +257,10 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			if (set_view(o, VIEW_SHARED, "--shared"))
 				return -1;
 			break;
+		case OPT_HOLDERS:
+			if (set_view(o, VIEW_HOLDERS, "--holders"))
+				return -1;
+			break;
 		case OPT_TOP:
 			o->top = (int)strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || o->top < 0)
@@ -281,6 +292,17 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 	for (i = 0; i < o->noutputs && (o->view == VIEW_LIST || o->summary_append); i++) {
 		if (columns_parse(o, o->outputs[i]))
 			return -1;
+	}
+	if (o->view == VIEW_HOLDERS) {
+		if (optind == argc)
+			return fds_err("--holders needs a TARGET: a path, a mount point, DEV:INO");
+		if (o->noutputs)
+			return fds_err("--output does not apply to --holders");
+		o->targets = argv + optind;
+		o->ntargets = argc - optind;
+		/* Every table holds the file, a thread's own one too. */
+		o->threads = true;
+		optind = argc;
 	}
 	if (optind < argc)
 		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
@@ -343,6 +365,9 @@ int main(int argc, char **argv)
 	case VIEW_SHARED:
 		rc = view_shared(&o, &m);
 		break;
+	case VIEW_HOLDERS:
+		rc = view_holders(&o, &m);
+		break;
 	}
 out:
 	model_free(&m);
@@ -351,5 +376,8 @@ out:
 	free(o.cols);
 	free(o.outputs);
 	free(o.users);
+	/* --holders exits as fuser: 1 when nothing holds a target, 2 on errors. */
+	if (o.view == VIEW_HOLDERS)
+		return rc < 0 ? 2 : rc;
 	return rc ? 1 : 0;
 }

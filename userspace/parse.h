@@ -19,6 +19,7 @@ enum fds_kind {
 	FDS_FILES,
 	FDS_SOCKETS,
 	FDS_TASKS,
+	FDS_HOLDERS,
 	FDS_NKINDS,
 };
 
@@ -29,7 +30,7 @@ enum fds_kind {
 enum {
 	FC_PID, FC_TID, FC_COMM, FC_FD, FC_TABLE, FC_CLOEXEC, FC_MODE,
 	FC_FLAGS, FC_POS, FC_TYPE, FC_DEV, FC_INO, FC_FILEID, FC_REFS,
-	FC_DELETED, FC_PATH, FC_NCOLS,
+	FC_DELETED, FC_PATH, FC_START, FC_NCOLS,
 };
 
 enum {
@@ -41,12 +42,25 @@ enum {
 
 enum {
 	TC_PID, TC_TID, TC_COMM, TC_UID, TC_TABLE, TC_NFDS, TC_MAXFDS,
-	TC_PIDNS, TC_NETNS, TC_NCOLS,
+	TC_PIDNS, TC_NETNS, TC_START, TC_NCOLS,
+};
+
+enum {
+	HC_PID, HC_TID, HC_COMM, HC_ASSOC, HC_FD, HC_VIA, HC_QUEUE, HC_SENDER,
+	HC_SLOT, HC_MAP_START, HC_MAP_END, HC_MAP_OFFSET, HC_MAP_PROT, HC_STATUS,
+	HC_COUNT, HC_TYPE, HC_DEV, HC_INO, HC_FILEID, HC_REFS, HC_DELETED, HC_PATH,
+	HC_START, HC_NCOLS,
 };
 
 #define HAVE(rec, col)	(((rec)->have >> (col)) & 1)
 
-/* One line of `files`. tid is 0 for the group leader's table. */
+struct fds_hold;
+
+/*
+ * One line of `files`. tid is 0 for the group leader's table. The model
+ * appends the `holders` records as rows of this type too: for those, assoc
+ * names the kind of holder and hold points to the record.
+ */
 struct fds_file {
 	u32 have;
 	int pid;
@@ -65,6 +79,9 @@ struct fds_file {
 	u64 pos;
 	u64 ino;
 	u64 refs;
+	u64 start;
+	const char *assoc;
+	const struct fds_hold *hold;
 };
 
 /* One line of `sockets`. */
@@ -105,6 +122,35 @@ struct fds_task {
 	u64 maxfds;
 	u64 pidns;
 	u64 netns;
+	u64 start;
+};
+
+/* One line of `holders`: a reference to a file that no fd table holds. */
+struct fds_hold {
+	u32 have;
+	int pid;
+	int tid;
+	int fd;
+	int sender;
+	int slot;
+	signed char deleted;
+	const char *comm;
+	const char *assoc;
+	const char *queue;
+	const char *map_start;
+	const char *map_end;
+	const char *map_offset;
+	const char *map_prot;
+	const char *status;
+	const char *type;
+	const char *dev;
+	const char *path;
+	u64 via;
+	u64 count;
+	u64 ino;
+	u64 fileid;
+	u64 refs;
+	u64 start;
 };
 
 /* The records of one parsed file; recs is an array of the kind's struct. */

@@ -43,6 +43,16 @@ static void check_strings(const struct fds_table *t)
 				sum += strlen(s->local);
 			if (s->remote)
 				sum += strlen(s->remote);
+		} else if (t->kind == FDS_HOLDERS) {
+			const struct fds_hold *h = (const struct fds_hold *)t->recs + i;
+
+			if (HAVE(h, HC_PATH) != !!h->path)
+				abort();
+			sum += strlen(h->assoc);
+			if (h->path)
+				sum += strlen(h->path);
+			if (h->map_prot)
+				sum += strlen(h->map_prot);
 		} else {
 			const struct fds_task *k = (const struct fds_task *)t->recs + i;
 
@@ -71,28 +81,38 @@ static int parse(struct model *m, enum fds_kind kind, const u8 *data, size_t len
 	return 0;
 }
 
+/* The first two NUL bytes in @data, or NULL. */
+static const u8 *separator(const u8 *data, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size; i++) {
+		if (!data[i] && !data[i + 1])
+			return data + i;
+	}
+	return NULL;
+}
+
 static void joined(const u8 *data, size_t size)
 {
 	struct opts o = { .threads = true };
 	struct model m = { 0 };
 	struct sbuf b = { 0 };
-	const u8 *sep = NULL;
+	const u8 *sep, *sep2, *end = data + size;
 	size_t i, row;
 	int col;
 
-	for (i = 0; i + 1 < size; i++) {
-		if (!data[i] && !data[i + 1]) {
-			sep = data + i;
-			break;
-		}
-	}
+	sep = separator(data, size);
 	if (!sep)
 		return;
+	sep2 = separator(sep + 2, end - sep - 2);
 	if (parse(&m, FDS_FILES, data, sep - data) ||
-	    parse(&m, FDS_SOCKETS, sep + 2, size - (sep - data) - 2))
+	    parse(&m, FDS_SOCKETS, sep + 2, (sep2 ? sep2 : end) - sep - 2))
+		goto out;
+	if (sep2 && parse(&m, FDS_HOLDERS, sep2 + 2, end - sep2 - 2))
 		goto out;
 	model_init(&m, &o);
-	for (row = 0; row < m.nfiles; row++) {
+	for (row = 0; row < m.nrows; row++) {
 		for (col = 0; col < NCOLUMNS; col++) {
 			const char *v;
 

@@ -23,6 +23,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 FDSCOPE = os.environ.get('FDSCOPE', os.path.join(TOP, 'userspace', 'fdscope'))
 DUMPS = os.path.join(TOP, 'tests', 'dumps')
 SYSTEM = os.path.join(DUMPS, 'system')
+HOLDERS = os.path.join(DUMPS, 'holders')
 MAN = os.path.join(TOP, 'userspace', 'fdscope.1')
 TMP = tempfile.mkdtemp(prefix='fdscope-reader.')
 ENV = dict(os.environ, LC_ALL='C.UTF-8')
@@ -163,6 +164,8 @@ def txt(entries):
         check(set(e) >= {'pid', 'command', 'assoc', 'mode'}, 'list entry keys %r' % e)
         if e['pid'] is None:
             out.append('socket:[%d]' % e['inode'])
+        elif isinstance(e['assoc'], str):
+            out.append('%d,%s,%s' % (e['pid'], e['command'] or '-', e['assoc']))
         elif e['assoc'] is None:
             out.append('%d%s,%s' % (e['pid'], '/%d' % e['tid'] if 'tid' in e else '',
                                     e['command'] or '-'))
@@ -220,7 +223,7 @@ def t_man_page():
 @test
 def t_default_list():
     rows = table(ok('-r'))
-    eq(rows[0], 'COMMAND PID USER FD MODE TYPE DEV INODE NAME'.split(), 'header')
+    eq(rows[0], 'COMMAND PID USER ASSOC MODE TYPE DEV INODE NAME'.split(), 'header')
     want = visible(SYS['files'])
     eq(len(rows) - 1, len(want), 'rows (one per fd of the processes)')
     got = [(int(r[1]), int(r[3])) for r in rows[1:]]
@@ -446,11 +449,11 @@ def t_output():
     eq(ok('-r', '-o', 'PID,FD,NAME').splitlines()[0], 'PID FD NAME', '-o LIST')
     eq(ok('-r', '-o', 'pid,Fd').splitlines()[0], 'PID FD', 'column names ignore case')
     eq(ok('-r', '-o', '+STATE,LOCAL').splitlines()[0],
-       'COMMAND PID USER FD MODE TYPE DEV INODE NAME STATE LOCAL', '-o +LIST')
+       'COMMAND PID USER ASSOC MODE TYPE DEV INODE NAME STATE LOCAL', '-o +LIST')
     eq(ok('-r', '-l', '-o', '+REFS').splitlines()[0],
-       'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-l -o +LIST')
+       'COMMAND PID TID USER ASSOC MODE TYPE DEV INODE NAME REFS', '-l -o +LIST')
     eq(ok('-r', '-o', '+REFS', '-l').splitlines()[0],
-       'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-o +LIST -l')
+       'COMMAND PID TID USER ASSOC MODE TYPE DEV INODE NAME REFS', '-o +LIST -l')
     eq(ok('-r', '-o', 'PID', '-o', '+FD,TYPE').splitlines()[0], 'PID FD TYPE', '-o twice')
     err1(['-o', 'PID,BOGUS'], r'^fdscope: unknown column: BOGUS$')
     err1(['-o', 'PID,,FD'], r'^fdscope: -o PID,,FD: column name 2 is empty$')
@@ -1405,6 +1408,158 @@ def t_stream_same_bytes():
     # A newline in a path needs libsmartcols' encoding.
     check(scols_printed(['-o', 'PATH'], SYSTEM, ENV), 'a path with a newline was streamed')
     return '%d of %d runs streamed' % (streamed, 2 * len(STREAM_ARGS))
+
+# --- holders: cwd, root, exe, mappings, in flight, io_uring (issue 13) ------
+
+def hdump():
+    d = {k: load(os.path.join(HOLDERS, k))[1] for k in ('files', 'sockets', 'tasks', 'holders')}
+    return d
+
+
+@test
+def t_holders_dump_consistent():
+    """The generated dump: refs = fd slots + holders records (+1 for a.log)."""
+    d = hdump()
+    refs, seen = {}, {}
+    for f in d['files']:
+        refs.setdefault(f['fileid'], set()).add(int(f['refs']))
+        seen.setdefault(f['fileid'], set()).add((f['table'], f['fd']))
+    extra = {}
+    for h in d['holders']:
+        if h['fileid']:
+            refs.setdefault(h['fileid'], set()).add(int(h['refs']))
+            extra[h['fileid']] = extra.get(h['fileid'], 0) + 1
+    # (The hand-written fd tables overwrite some fds: only the files with
+    # holders records are checked here.)
+    for fid, r in refs.items():
+        if fid not in extra:
+            continue
+        eq(len(r), 1, 'one refs value for %s' % fid)
+        n = len(seen.get(fid, ())) + extra.get(fid, 0)
+        path = [f['path'] for f in d['files'] + d['holders'] if f['fileid'] == fid][0]
+        eq(r.pop(), n, 'refs of %s' % path)
+    for k in ('files', 'sockets', 'tasks', 'holders'):
+        check(all(r['start'] for r in d[k]), '%s: every record has a start' % k)
+
+
+@test
+def t_holders_rows():
+    d = hdump()
+    rows = js('-o', 'PID,FD,ASSOC,TYPE,PATH,MODE', d=HOLDERS)
+    files = visible(d['files'])
+    hold = visible(d['holders'])
+    eq(len(rows), len(files) + len(hold), 'one row per fd and per holder')
+    got = [(r['pid'], r['assoc'], r['path']) for r in rows[len(files):]]
+    eq(got, [(int(h['pid']), h['assoc'], h['path']) for h in hold], 'holder rows in order')
+    eq([r['assoc'] for r in rows[:len(files)]], [f['fd'] for f in files], 'ASSOC of fds')
+    check(all(r['fd'] is None for r in rows[len(files):]), 'FD of holders is null')
+    mem = [r for r in rows if r['assoc'] == 'mem' and r['pid'] == 801]
+    eq([r['mode'] for r in mem], ['r--', 'r-x'], 'MODE of mappings')
+    text = table(ok('-r', d=HOLDERS))
+    eq(text[0], 'COMMAND PID USER ASSOC MODE TYPE DEV INODE NAME'.split(), 'default header')
+    eq(len(text) - 1, len(rows), 'default list shows holder rows')
+    exe = js('-Q', 'ASSOC == "exe"', '-o', 'PID,ASSOC,PATH', d=HOLDERS)
+    eq([(r['pid'], r['path']) for r in exe],
+       [(int(h['pid']), h['path']) for h in hold if h['assoc'] == 'exe'], '-Q ASSOC == "exe"')
+    eq(js('-p', '1210', '-Q', 'ASSOC == "cwd"', '-o', 'PATH', d=HOLDERS),
+       [{'path': '/mnt/scratch'}], 'cwd of bash')
+    # Old dumps have no holders file: fd rows only, ASSOC is the fd.
+    eq(len(js('-o', 'ASSOC', d=SYSTEM)), len(visible(SYS['files'])), 'no holders file')
+
+
+@test
+def t_holders_column():
+    rows = js('-p', '3100', '-o', 'FD,PATH,HOLDERS', d=HOLDERS)
+    got = {r['fd']: txt(r['holders']) for r in rows if r['fd'] is not None}
+    eq(got[1], ['6002,receiver,inflight'], 'supervise.log is also in flight')
+    eq(got[0], [], 'no holders beyond fds')
+    text = ok('-r', '-p', '3100', '-o', 'FD,HOLDERS', d=HOLDERS).splitlines()
+    eq(text[2], '1 6002,receiver,inflight', 'table cell')
+    eq(ok('-r', '-n', '-p', '3000', '-o', 'FD,HOLDERS', '-Q', 'FD == 5', d=HOLDERS), '5 -\n',
+       'a file held by an fd only')
+
+
+@test
+def t_holders_shared_endpoints():
+    rows = rows_by(js('--shared', key='shared', d=HOLDERS), 'name')
+    ssl = rows[('/usr/lib/x86_64-linux-gnu/libssl.so.3',)]
+    eq((ssl['fds'], ssl['others'], ssl['procs'], ssl['refs']), (0, 6, 3, 6), 'libssl')
+    log = rows[('/var/log/supervise.log',)]
+    eq((log['fds'], log['others'], log['procs']), (2, 1, 3), 'supervise.log')
+    check('6002,receiver,inflight' in txt(log['holders']), 'HOLDERS names the message')
+    check(('/mnt/scratch/map.bin (deleted)',) not in rows, 'one mapping is not shared')
+    check('OTHERS' not in ok('--shared', '-r').splitlines()[0], 'no OTHERS without holders')
+    # A pipe end in flight is the other end of the pipe.
+    ep = rows_by(js('--endpoints', key='endpoints', d=HOLDERS), 'pid', 'fd')
+    eq(txt(ep[(6000, 4)]['endpoints']), ['6002,receiver,5'], 'unix peer by fd')
+
+
+@test
+def t_holders_view():
+    def hv(*args, rc=0):
+        r, out, err = run('--holders', *args, d=HOLDERS)
+        eq(r, rc, '--holders %s: exit status (stderr %r)' % (' '.join(args), err))
+        return out, err
+
+    doc = json.loads(hv('-J', '0:40')[0])
+    jq_valid(hv('-J', '0:40')[0])
+    want = {
+        ('pid 6000 (scratch-user) fd 3'), ('pid 1210 (bash) cwd'),
+        ('io_uring fixed slot 3 of the ring that pid 3000 (worker-pool) holds as fd 4'),
+        ('pid 6000 (scratch-user) mem 7f0000000000-7f0000004000 rw-s'),
+        ('pid 6001 (scratch-tool) exe'),
+        ('in flight to unix socket 6101 from pid 6000, whose fd 5 is held by pid 6002 '
+         '(receiver)'),
+        ('in flight to unix socket 6110 from pid 6000, which is itself in flight to unix '
+         'socket 6101 from pid 6000, whose fd 5 is held by pid 6002 (receiver)'),
+    }
+    eq(set(h['holder'] for h in doc['holders']), want, 'every holder of the tmpfs')
+    eq(len(doc['holders']), 7, 'holders')
+    eq([(k['name'], k['refs'], k['seen'], k['kernel']) for k in doc['kernel']],
+       [('/mnt/scratch/a.log', 2, 1, 1)], 'references internal to the kernel')
+    eq([(u['pid'], u['status'], u['files']) for u in doc['unread']], [(6003, 'busy', 2)],
+       'busy list')
+    out, _ = hv('0:40')
+    check('References no holder above accounts for (internal to the kernel):' in out,
+          'plain words for kernel references')
+    out, _ = hv('-J', '/var/log/supervise.log', '8:1:3000008')
+    lines = [(h['target'], h['holder']) for h in json.loads(out)['holders']]
+    eq(len(lines), 4 + 1 + 3, 'four fds, one message in flight, three exe')
+    check(('/var/log/supervise.log', 'in flight to unix socket 6101 from pid 3100, whose '
+           'fd 5 is held by pid 6002 (receiver)') in lines, 'the chain of supervise.log')
+    check(('8:1:3000008', 'pid 801 (nginx) exe') in lines, 'DEV:INO')
+    hv('8:1:999999999', rc=1)
+    out, err = hv('/no/such/file', rc=1)
+    check('no record in' in err, 'an unknown path says so: %r' % err)
+    eq(json.loads(hv('-J', '8:1:999999999', rc=1)[0])['holders'], [], 'JSON when nothing')
+    # -p selects holders; the reference count still uses them all.
+    doc = json.loads(hv('-J', '-p', '6002', '/var/log/supervise.log')[0])
+    eq([h['assoc'] for h in doc['holders']], ['inflight'], '-p')
+    eq(doc['kernel'], [], 'unselected holders still count')
+    for args, msg in ((['--holders'], 'needs a TARGET'),
+                      (['--holders', '-o', 'PID', '0:40'], 'does not apply'),
+                      (['--holders', '--shared', 'x'], 'cannot be used together')):
+        r, out, err = run(*args, d=HOLDERS)
+        eq(r, 2, '%s: usage error status' % ' '.join(args))
+        check(msg in err, '%s: %r' % (' '.join(args), err))
+
+
+@test
+def t_holders_live_path():
+    """A path on the live system is stat()ed; a mount point means its filesystem."""
+    if not os.path.ismount('/proc'):
+        raise Skip('/proc is not mounted')
+    st = os.stat('/proc')
+    d = os.path.join(TMP, 'live-holders')
+    shutil.copytree(HOLDERS, d)
+    dev = '%d:%d' % (os.major(st.st_dev), os.minor(st.st_dev))
+    with open(os.path.join(d, 'holders'), 'a') as f:
+        f.write('7 - x cwd - - - - - - - - - - - DIR %s %d - - 0 /proc 1\n' % (dev, st.st_ino))
+        f.write('7 - x root - - - - - - - - - - - DIR %s 999 - - 0 /proc/1 1\n' % dev)
+    # --dir reads paths from the dump; MAJ:MIN is the filesystem.
+    r, out, err = run('--holders', '-J', dev, d=d)
+    eq(r, 0, 'MAJ:MIN')
+    eq(len(json.loads(out)['holders']), 2, 'every file on the filesystem')
 
 
 @test
