@@ -50,6 +50,7 @@ enum {
 	J_LIST,			/* an array of objects (struct holders) */
 	J_PAIR,			/* "3/511" as {"queued": 3, "max": 511} */
 	J_COUNTS,		/* "REG:3,SOCK:1" as {"REG": 3, "SOCK": 1} */
+	J_RAW,			/* already JSON (the caller wrote it) */
 };
 
 /* holders.c: the fds or tasks in an ENDPOINTS, HOLDERS or SHARED cell */
@@ -100,6 +101,8 @@ enum view {
 	VIEW_ENDPOINTS,
 	VIEW_SHARED,
 	VIEW_HOLDERS,
+	VIEW_DIFF,
+	VIEW_WATCH,
 };
 
 /* -i [46][proto][@host][:port] */
@@ -142,8 +145,12 @@ struct opts {
 	const char **users;	/* the -u arguments, resolved once --dir is known */
 	size_t nusers;
 	const char *save;	/* --save DIR */
-	char **targets;		/* --holders TARGET... */
+	char **targets;		/* --holders TARGET..., --watch DIR... */
 	size_t ntargets;
+	const char *diff_old;	/* --diff OLD [NEW] */
+	const char *diff_new;	/* NULL: the live system */
+	double interval;	/* --watch=SECONDS */
+	long count;		/* --watch -n COUNT: plain samples; 0: a terminal view */
 	struct selection sel;
 	struct filter *filter;
 };
@@ -177,6 +184,8 @@ struct model {
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
+int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter);
+bool input_on_debugfs(const char *path);
 int read_all(int fd, char **bufp, size_t *lenp);
 
 void model_init(struct model *m, const struct opts *o);
@@ -285,6 +294,18 @@ int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);
 int view_endpoints(const struct opts *o, struct model *m);
 int view_shared(const struct opts *o, struct model *m);
+
+/* pattern.c: fd names grouped for --diff */
+struct pattern {
+	char *text;
+	size_t count;
+};
+
+size_t patterns_group(const char * const *names, size_t n, struct pattern **out);
+void patterns_free(struct pattern *p, size_t n);
+
+/* diff.c: --diff OLD [NEW] */
+int view_diff(const struct opts *o);
 
 /* holders_view.c: --holders TARGET... */
 int view_holders(const struct opts *o, struct model *m);

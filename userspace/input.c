@@ -16,7 +16,7 @@
 
 #define DEBUGFS_MAGIC	0x64626720
 
-static bool on_debugfs(const char *path)
+bool input_on_debugfs(const char *path)
 {
 	struct statfs sfs;
 
@@ -36,7 +36,7 @@ static size_t count_lines(const char *buf, size_t len)
 static int live_open_error(const char *path, int err)
 {
 	if (err == ENOENT) {
-		if (!on_debugfs(DEBUGFS_MOUNT))
+		if (!input_on_debugfs(DEBUGFS_MOUNT))
 			return fds_err("debugfs is not mounted on %s (mount -t debugfs none %s)",
 				       DEBUGFS_MOUNT, DEBUGFS_MOUNT);
 		if (access(FDSCOPE_DIR, F_OK))
@@ -86,7 +86,7 @@ static int open_filtered(const char *path, const struct selection *s)
  * Read and parse one file into m->tab[kind]. A missing optional file in a
  * saved directory is a warning and leaves the table empty.
  */
-static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter)
+int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter)
 {
 	const char *name = fds_kind_name(kind);
 	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
@@ -174,15 +174,15 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	 * read-write would be overwritten.
 	 */
 	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
-		  o->view != VIEW_ENDPOINTS && on_debugfs(dir);
-	if (load_one(m, o, FDS_FILES, kfilter))
+		  o->view != VIEW_ENDPOINTS && input_on_debugfs(dir);
+	if (input_load_kind(m, o, FDS_FILES, kfilter))
 		return -1;
-	if ((need & NEED_SOCKS) && load_one(m, o, FDS_SOCKETS, kfilter))
+	if ((need & NEED_SOCKS) && input_load_kind(m, o, FDS_SOCKETS, kfilter))
 		return -1;
-	if ((need & NEED_TASKS) && load_one(m, o, FDS_TASKS, kfilter))
+	if ((need & NEED_TASKS) && input_load_kind(m, o, FDS_TASKS, kfilter))
 		return -1;
 	/* The module takes no pid filter on holders: rows are selected here. */
-	if ((need & NEED_HOLDERS) && load_one(m, o, FDS_HOLDERS, false))
+	if ((need & NEED_HOLDERS) && input_load_kind(m, o, FDS_HOLDERS, false))
 		return -1;
 	/* Warned after every file is read: an error stays the only line. */
 	for (kind = 0; kind < FDS_NKINDS; kind++) {

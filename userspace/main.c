@@ -24,6 +24,8 @@ enum {
 	OPT_SAVE,
 	OPT_GRAPH,
 	OPT_HOLDERS,
+	OPT_DIFF,
+	OPT_WATCH,
 };
 
 static const struct option longopts[] = {
@@ -47,6 +49,7 @@ static const struct option longopts[] = {
 	{ "endpoints",		no_argument,		NULL, OPT_ENDPOINTS },
 	{ "shared",		no_argument,		NULL, OPT_SHARED },
 	{ "holders",		no_argument,		NULL, OPT_HOLDERS },
+	{ "diff",		required_argument,	NULL, OPT_DIFF },
 	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "dir",		required_argument,	NULL, OPT_DIR },
 	{ "save",		required_argument,	NULL, OPT_SAVE },
@@ -90,6 +93,10 @@ static void usage(void)
 	      "      --holders TARGET...  everything that holds a file, a directory, a\n"
 	      "                           mount point's filesystem, or DEV:INO, with the\n"
 	      "                           chain that reaches it (exit 1: nothing does)\n"
+	      "      --diff OLD [NEW]     what changed between two --save snapshots (without\n"
+	      "                           NEW, the live system): fds opened and closed per\n"
+	      "                           process, processes started and exited, socket\n"
+	      "                           states, references that grew\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
 	      "      --save DIR           save the files, uid names, kernel, host and time\n"
@@ -150,6 +157,10 @@ static unsigned int view_need(const struct opts *o)
 	case VIEW_SHARED:
 	case VIEW_HOLDERS:
 		return need | NEED_SOCKS | NEED_HOLDERS;
+	case VIEW_DIFF:
+	case VIEW_WATCH:
+		/* They read their own snapshots. */
+		break;
 	}
 	return need;
 }
@@ -261,6 +272,11 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			if (set_view(o, VIEW_HOLDERS, "--holders"))
 				return -1;
 			break;
+		case OPT_DIFF:
+			if (set_view(o, VIEW_DIFF, "--diff"))
+				return -1;
+			o->diff_old = optarg;
+			break;
 		case OPT_TOP:
 			o->top = (int)strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || o->top < 0)
@@ -304,6 +320,14 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		o->threads = true;
 		optind = argc;
 	}
+	if (o->view == VIEW_DIFF) {
+		if (o->dir)
+			return fds_err("--diff reads OLD and NEW, not --dir");
+		if (o->noutputs)
+			return fds_err("--output does not apply to --diff");
+		if (optind < argc)
+			o->diff_new = argv[optind++];
+	}
 	if (optind < argc)
 		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
 	if (o->dir && users_load(o->dir))
@@ -341,6 +365,11 @@ int main(int argc, char **argv)
 		rc = save_dump(&o, o.save);
 		goto out;
 	}
+	if (o.view == VIEW_DIFF) {
+		select_done(&o.sel);
+		rc = view_diff(&o);
+		goto out;
+	}
 	if (!o.ncols)
 		columns_default(&o);
 	select_done(&o.sel);
@@ -367,6 +396,9 @@ int main(int argc, char **argv)
 		break;
 	case VIEW_HOLDERS:
 		rc = view_holders(&o, &m);
+		break;
+	case VIEW_DIFF:
+	case VIEW_WATCH:
 		break;
 	}
 out:

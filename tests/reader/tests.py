@@ -198,7 +198,7 @@ def t_help():
     for opt in ('--json', '--raw', '--noheadings', '--output', '--list-columns',
                 '--threads', '--pid', '--user', '--type', '--inet', '--unix',
                 '--filter', '--summary', '--tasks', '--endpoints', '--shared',
-                '--dir', '--help', '--version', '-i4', '--inet6'):
+                '--dir', '--help', '--version', '-i4', '--inet6', '--holders', '--diff'):
         check(opt in out, '--help does not mention %s' % opt)
 
 
@@ -208,7 +208,8 @@ def t_man_page():
     text = open(MAN).read()
     for opt in ('json', 'raw', 'noheadings', 'output', 'list-columns', 'threads',
                 'pid', 'user', 'type', 'inet', 'unix', 'filter', 'summary',
-                'tasks', 'endpoints', 'shared', 'top', 'dir', 'help', 'version'):
+                'tasks', 'endpoints', 'shared', 'top', 'dir', 'help', 'version',
+                'holders', 'diff'):
         check(re.search(r'\\-\\-%s\b' % opt.replace('-', r'\\-'), text),
               'man page does not document --%s' % opt)
     for col in all_columns():
@@ -1560,6 +1561,145 @@ def t_holders_live_path():
     r, out, err = run('--holders', '-J', dev, d=d)
     eq(r, 0, 'MAJ:MIN')
     eq(len(json.loads(out)['holders']), 2, 'every file on the filesystem')
+
+
+# --- leak hunting: --diff (issue 17) ------------------------------------------
+
+def leak_dumps():
+    """Two snapshots of tests/dumps/holders, the second after a leak:
+    java (2000) opened 12 TCP sockets now in CLOSE_WAIT and 5 logs, and its
+    fd 41 went from ESTABLISHED to CLOSE_WAIT; cat (1300) closed fd 3; curl
+    (2010) exited and a new curl got its pid; leaker (7000) started; the
+    terminal's open file gained two references."""
+    old = os.path.join(TMP, 'leak-old')
+    new = os.path.join(TMP, 'leak-new')
+    if os.path.isdir(new):
+        return old, new
+    shutil.copytree(HOLDERS, old)
+    pts = [f for f in load(os.path.join(HOLDERS, 'files'))[1] if f['path'] == '/dev/pts/0'][0]
+
+    def edit(kind, cols, rows):
+        c = {n: i for i, n in enumerate(cols)}
+
+        def mk(**kw):
+            return ['-' if kw.get(n) is None else str(kw[n]) for n in cols]
+        java = [r for r in rows if r[c['pid']] == '2000' and r[c['tid']] == '-']
+        out = []
+        for r in rows:
+            if r[c['pid']] == '1300' and kind in ('files', 'sockets') and r[c['fd']] == '3':
+                continue
+            if r[c['pid']] == '2010':
+                r = list(r)
+                r[c['start']] = '99999'
+            if kind == 'files' and r[c['fileid']] == pts['fileid']:
+                r = list(r)
+                r[c['refs']] = str(int(r[c['refs']]) + 2)
+            if kind == 'sockets' and r[c['pid']] == '2000' and r[c['fd']] == '41':
+                r = list(r)
+                r[c['state']] = 'CLOSE_WAIT'
+            if kind == 'tasks' and r[c['pid']] in ('2000', '1300') and r[c['tid']] == '-':
+                r = list(r)
+                r[c['nfds']] = str(int(r[c['nfds']]) + (17 if r[c['pid']] == '2000' else -1))
+            out.append(r)
+        if kind == 'files':
+            base = dict(zip(cols, java[0]))
+            for i in range(12):
+                out.append(mk(**dict(base, fd=50 + i, type='SOCK', dev='0:8', ino=30000 + i,
+                                     fileid='%015x' % (0xa000 + i), refs=1,
+                                     path='socket:[%d]' % (30000 + i))))
+            for i in range(5):
+                out.append(mk(**dict(base, fd=70 + i, type='REG', dev='8:1', ino=31000 + i,
+                                     fileid='%015x' % (0xb000 + i), refs=1,
+                                     path='/var/log/app/%d.log' % (100 + i))))
+            out.append(mk(pid=7000, comm='leaker', fd=0, table='%015x' % 7, cloexec=0,
+                          mode='r', pos=0, type='CHR', dev='0:5', ino=4,
+                          fileid='%015x' % 0xc000, refs=1, deleted=0, path='/dev/null',
+                          start=123456))
+        if kind == 'sockets':
+            base = dict(zip(cols, java[0]))
+            for i in range(12):
+                out.append(mk(**dict(base, fd=50 + i, fileid='%015x' % (0xa000 + i),
+                                     ino=30000 + i, family='inet', type='stream', proto='tcp',
+                                     state='CLOSE_WAIT', local='10.0.2.15:%d' % (40000 + i),
+                                     remote='151.101.1.1:443', peer=None, inflight=None,
+                                     backlog=None, groups=None)))
+        if kind == 'tasks':
+            out.append(mk(pid=7000, comm='leaker', uid=0, table='%015x' % 7, nfds=1,
+                          maxfds=64, pidns=1, netns=1, start=123456))
+        return cols, out
+    rewrite(HOLDERS, new, edit)
+    return old, new
+
+
+def diff_doc(*args, d=None):
+    text = ok('-J', *args[:-2], '--diff', *args[-2:], d=d)
+    jq_valid(text)
+    return json.loads(text)
+
+
+@test
+def t_diff():
+    old, new = leak_dumps()
+    doc = diff_doc(old, new)
+    eq(sorted(doc), ['diff', 'exited', 'processes', 'refs', 'started', 'states'], 'members')
+    eq(doc['diff'], {'old': old, 'new': new, 'identity': 'pid+start'}, 'about')
+    procs = doc['processes']
+    eq([(p['pid'], p['net']) for p in procs], [(2000, 17), (1300, -1)], 'sorted by growth')
+    eq(procs[0]['opened'], [{'pattern': 'socket TCP CLOSE_WAIT', 'count': 12},
+                            {'pattern': '/var/log/app/*.log', 'count': 5}], 'grouped')
+    eq(procs[0]['closed'], [], 'java closed nothing')
+    eq((procs[1]['old'], procs[1]['new'], procs[1]['opened'], procs[1]['closed']),
+       (4, 3, [], [{'pattern': '/home/u/My Documents/notes\ttab.txt', 'count': 1}]), 'cat')
+    eq([(p['pid'], p['command']) for p in doc['started']], [(2010, 'curl'), (7000, 'leaker')],
+       'started (a reused pid is a new process)')
+    eq([(p['pid'], p['command']) for p in doc['exited']], [(2010, 'curl')], 'exited')
+    eq([(s['pid'], s['fd'], s['old'], s['new']) for s in doc['states']],
+       [(2000, 41, 'ESTABLISHED', 'CLOSE_WAIT')], 'socket states')
+    eq([(r['name'], r['old'], r['new']) for r in doc['refs']], [('/dev/pts/0', 38, 40)], 'refs')
+    # -p and -Q select as elsewhere.
+    eq([p['pid'] for p in diff_doc('-p', '1300', old, new)['processes']], [1300], '-p')
+    sel = diff_doc('-Q', 'TYPE == "REG"', old, new)['processes']
+    eq([(p['pid'], p['opened']) for p in sel][0],
+       (2000, [{'pattern': '/var/log/app/*.log', 'count': 5}]), '-Q')
+    text = ok('--diff', old, new, d=None)
+    check('socket TCP CLOSE_WAIT \u00d712, /var/log/app/*.log \u00d75' in text,
+          'table cell: %r' % text[:400])
+    check(re.search(r'^ *2000 java +8 +25 +\+17 ', text, re.M), 'a row: %r' % text[:300])
+    for title in ('Processes whose fds changed:', 'Processes started:', 'Processes exited:',
+                  'Sockets whose state changed:', 'Open files whose references grew:'):
+        check(title in text, 'table %s' % title)
+    eq(ok('--diff', old, old, d=None), 'No change.\n', 'the same snapshot twice')
+
+
+@test
+def t_diff_without_start():
+    """Old dumps lack the start column: processes match on pid and command."""
+    old, new = leak_dumps()
+    bare = {}
+    for name, d in (('old', old), ('new', new)):
+        bare[name] = os.path.join(TMP, 'nostart-' + name)
+
+        def strip(kind, cols, rows):
+            if 'start' not in cols:
+                return cols, rows
+            i = cols.index('start')
+            return cols[:i] + cols[i + 1:], [r[:i] + r[i + 1:] for r in rows]
+        if not os.path.isdir(bare[name]):
+            rewrite(d, bare[name], strip)
+    doc = diff_doc(bare['old'], bare['new'])
+    eq(doc['diff']['identity'], 'pid+command', 'identity')
+    eq(doc['started'][0]['pid'], 7000, 'curl (same pid, same command) reads as the same')
+    eq(doc['started'][0]['start'], None, 'no START')
+
+
+@test
+def t_diff_errors():
+    old, new = leak_dumps()
+    err1(['--diff'], r"option '--diff' needs an argument", d=None)
+    err1(['--diff', old, new, 'x'], r"unexpected argument 'x'", d=None)
+    err1(['--diff', '/nonexistent', new], r'/nonexistent/files: No such file', d=None)
+    err1(['--diff', old, '--dir', new], r'--diff reads OLD and NEW, not --dir', d=None)
+    err1(['--diff', old, '-o', 'PID', new], r'--output does not apply to --diff', d=None)
 
 
 @test
