@@ -307,6 +307,9 @@ void patterns_free(struct pattern *p, size_t n);
 /* diff.c: --diff OLD [NEW] */
 int view_diff(const struct opts *o);
 
+/* watch.c: --watch[=SECONDS] */
+int view_watch(const struct opts *o);
+
 /* holders_view.c: --holders TARGET... */
 int view_holders(const struct opts *o, struct model *m);
 

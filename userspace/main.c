@@ -50,6 +50,8 @@ static const struct option longopts[] = {
 	{ "shared",		no_argument,		NULL, OPT_SHARED },
 	{ "holders",		no_argument,		NULL, OPT_HOLDERS },
 	{ "diff",		required_argument,	NULL, OPT_DIFF },
+	{ "watch",		optional_argument,	NULL, OPT_WATCH },
+	{ "count",		required_argument,	NULL, 'n' },
 	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "dir",		required_argument,	NULL, OPT_DIR },
 	{ "save",		required_argument,	NULL, OPT_SAVE },
@@ -97,6 +99,9 @@ static void usage(void)
 	      "                           NEW, the live system): fds opened and closed per\n"
 	      "                           process, processes started and exited, socket\n"
 	      "                           states, references that grew\n"
+	      "      --watch[=SECONDS]    live fd counts, growth and top types (default 2 s;\n"
+	      "                           q quits); -n, --count COUNT: COUNT plain samples;\n"
+	      "                           DIR... replays saved snapshots, one per sample\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
 	      "      --save DIR           save the files, uid names, kernel, host and time\n"
@@ -188,8 +193,35 @@ static int view_check_columns(const struct opts *o, const struct model *m)
 	return 0;
 }
 
+/* --watch=SECONDS */
+static int watch_interval(struct opts *o, const char *arg)
+{
+	char *end;
+
+	o->interval = 2;
+	if (!arg)
+		return 0;
+	o->interval = strtod(arg, &end);
+	if (end == arg || *end || !(o->interval > 0) || o->interval > 86400)
+		return fds_err("--watch=%s: not a number of seconds", arg);
+	return 0;
+}
+
+/* With --watch, -n is --count (as top's), else lsfd's --noheadings. */
+static bool watching(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strncmp(argv[i], "--watch", 7) && (!argv[i][7] || argv[i][7] == '='))
+			return true;
+	}
+	return false;
+}
+
 static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 {
+	bool watch = watching(argc, argv);
 	struct filter *filter;
 	const char *spec;
 	size_t i;
@@ -197,7 +229,8 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":JrnHo:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, watch ? ":Jrn:Ho:lp:u:t:i::UQ:hV" :
+				":JrnHo:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o->json = true;
@@ -206,7 +239,13 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->raw = true;
 			break;
 		case 'n':
-			o->noheadings = true;
+			if (!watch) {
+				o->noheadings = true;
+				break;
+			}
+			o->count = strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || o->count <= 0)
+				return fds_err("-n: not a positive number of samples: %s", optarg);
 			break;
 		case 'o':
 			/* Parsed at the end: -l changes the default columns. */
@@ -277,6 +316,10 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 				return -1;
 			o->diff_old = optarg;
 			break;
+		case OPT_WATCH:
+			if (set_view(o, VIEW_WATCH, "--watch") || watch_interval(o, optarg))
+				return -1;
+			break;
 		case OPT_TOP:
 			o->top = (int)strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || o->top < 0)
@@ -318,6 +361,15 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		o->ntargets = argc - optind;
 		/* Every table holds the file, a thread's own one too. */
 		o->threads = true;
+		optind = argc;
+	}
+	if (o->view == VIEW_WATCH) {
+		if (o->dir && optind < argc)
+			return fds_err("--watch replays DIR... or reads --dir, not both");
+		if (o->noutputs || o->json)
+			return fds_err("--watch prints its own view: no --output or --json");
+		o->targets = argv + optind;
+		o->ntargets = argc - optind;
 		optind = argc;
 	}
 	if (o->view == VIEW_DIFF) {
@@ -365,9 +417,9 @@ int main(int argc, char **argv)
 		rc = save_dump(&o, o.save);
 		goto out;
 	}
-	if (o.view == VIEW_DIFF) {
+	if (o.view == VIEW_DIFF || o.view == VIEW_WATCH) {
 		select_done(&o.sel);
-		rc = view_diff(&o);
+		rc = o.view == VIEW_DIFF ? view_diff(&o) : view_watch(&o);
 		goto out;
 	}
 	if (!o.ncols)

@@ -198,7 +198,7 @@ def t_help():
     for opt in ('--json', '--raw', '--noheadings', '--output', '--list-columns',
                 '--threads', '--pid', '--user', '--type', '--inet', '--unix',
                 '--filter', '--summary', '--tasks', '--endpoints', '--shared',
-                '--dir', '--help', '--version', '-i4', '--inet6', '--holders', '--diff'):
+                '--dir', '--help', '--version', '-i4', '--inet6', '--holders', '--diff', '--watch'):
         check(opt in out, '--help does not mention %s' % opt)
 
 
@@ -209,7 +209,7 @@ def t_man_page():
     for opt in ('json', 'raw', 'noheadings', 'output', 'list-columns', 'threads',
                 'pid', 'user', 'type', 'inet', 'unix', 'filter', 'summary',
                 'tasks', 'endpoints', 'shared', 'top', 'dir', 'help', 'version',
-                'holders', 'diff'):
+                'holders', 'diff', 'watch'):
         check(re.search(r'\\-\\-%s\b' % opt.replace('-', r'\\-'), text),
               'man page does not document --%s' % opt)
     for col in all_columns():
@@ -1700,6 +1700,109 @@ def t_diff_errors():
     err1(['--diff', '/nonexistent', new], r'/nonexistent/files: No such file', d=None)
     err1(['--diff', old, '--dir', new], r'--diff reads OLD and NEW, not --dir', d=None)
     err1(['--diff', old, '-o', 'PID', new], r'--output does not apply to --diff', d=None)
+
+
+# --- leak hunting: --watch (issue 17) ------------------------------------------
+
+def samples(text):
+    """The samples of plain --watch output: lists of lines."""
+    out = []
+    for ln in text.splitlines():
+        if ln.startswith('fdscope --watch: '):
+            out.append([ln])
+        elif ln and out:
+            out[-1].append(ln)
+    return out
+
+
+@test
+def t_watch_samples():
+    old, new = leak_dumps()
+    text = ok('--watch', '-n', '2', old, new, d=None)
+    got = samples(text)
+    eq(len(got), 2, 'two samples')
+    eq(got[0][0], 'fdscope --watch: sample 1 of 2, 45 processes, 468 fds', 'summary 1')
+    eq(got[1][0], 'fdscope --watch: sample 2 of 2, 46 processes, 485 fds', 'summary 2')
+    eq(got[0][1].split(), ['PID', 'COMMAND', 'FDS', 'GROWTH', 'TYPES'], 'header')
+    check(not any(ln.startswith('>') for ln in got[0]), 'no grower in the first sample')
+    first = got[1][2]
+    check(re.match(r'^> +2000 java +25 +\+17  SOCK:16 REG:6 CHR:3$', first),
+          'the leaker on top, marked, with its types: %r' % first)
+    eq(sum(ln.startswith('>') for ln in got[1]), 1, 'one marker')
+    eq(len(got[1]), 2 + 20, 'twenty processes per sample')
+    eq(ok('--watch', old, new, d=None), text, 'every snapshot once without -n')
+    # -p: the module's pid filter (here the dump's rows) selects processes.
+    only = samples(ok('--watch', '-n', '1', '-p', '1300,2000', new, d=None))
+    eq([ln.split()[0] for ln in only[0][2:]], ['2000', '1300'], '-p')
+    # --dir: the same dump each interval; nothing grows.
+    same = samples(ok('--watch=0.01', '-n', '3', d=HOLDERS))
+    eq(len(same), 3, '-n 3 samples')
+    check(all('+0' in ln for ln in same[2][2:]), 'no growth')
+    # Older dumps (no start column) still work.
+    eq(len(samples(ok('--watch', '-n', '1', d=SYSTEM))), 1, 'dump without start')
+
+
+@test
+def t_watch_errors():
+    old, new = leak_dumps()
+    err1(['--watch=abc', '-n', '1'], r'--watch=abc: not a number of seconds')
+    err1(['--watch', '-n', '0'], r'-n: not a positive number of samples: 0')
+    err1(['--watch', '-n', '3', old, new], r'--watch -n 3: only 2 snapshots to replay', d=None)
+    err1(['--watch', '-J', '-n', '1'], r'no --output or --json')
+    err1(['--watch', old], r'replays DIR... or reads --dir, not both')
+    err1(['--watch'], r'--watch needs a terminal; -n COUNT prints plain samples')
+    eq(ok('-n', '-r', '-o', 'PID', '-p', '1').splitlines()[0], '1', '-n is --noheadings')
+
+
+@test
+def t_watch_terminal():
+    """The ncurses view in a pseudo-terminal: drawn, redrawn on a resize, q quits."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ['TERM'] = 'xterm'
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 80, 0, 0))
+        os.execv(FDSCOPE, [FDSCOPE, '--watch=3600', '--dir', HOLDERS])
+    out = b''
+
+    def read_until(pred):
+        """Read until pred(out); a hang guard (not a timing test) ends it."""
+        nonlocal out
+        while not pred(out):
+            if not select.select([fd], [], [], 60)[0]:
+                os.kill(pid, signal.SIGKILL)
+                raise Fail('no progress; the screen so far: %r' % out[-400:])
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out += chunk
+    try:
+        read_until(lambda o: b'fd-hog' in o)
+        check(b'fdscope --watch: 45 processes' in out, 'the view is drawn')
+        mark = len(out)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 100, 0, 0))
+        os.kill(pid, signal.SIGWINCH)
+        # Processes below row 24 are drawn only on the bigger screen.
+        tasks = sorted((t for t in visible(hdump()['tasks'])),
+                       key=lambda t: (-int(t['nfds']), int(t['pid'])))
+        top = {t['comm'] for t in tasks[:22]}
+        below = [t['comm'].encode() for t in tasks[22:38] if t['comm'] and t['comm'] not in top]
+        check(below, 'processes below the first screen')
+        read_until(lambda o: any(c in o[mark:] for c in below))
+        os.write(fd, b'q')
+        read_until(lambda o: False)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    eq(os.WIFEXITED(status) and os.WEXITSTATUS(status), 0, 'q quits with status 0')
 
 
 @test
