@@ -46,20 +46,6 @@ static bool with_start(const struct side *a, const struct side *b)
 	       (b->m.tab[FDS_TASKS].cols & (1u << TC_START));
 }
 
-/* FNV-1a over a process identity: pid and start, or pid and comm. */
-static u64 identity(const struct fds_task *t, bool start)
-{
-	u64 h = 0xcbf29ce484222325ULL ^ (u64)(u32)t->pid;
-	const char *p;
-
-	h *= 0x100000001b3ULL;
-	if (start)
-		return (h ^ t->start) * 0x100000001b3ULL;
-	for (p = t->comm ? t->comm : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	return h;
-}
-
 static u64 slot_key(int pid, int fd)
 {
 	return (u64)(u32)pid << 32 | (u32)fd;
@@ -91,7 +77,7 @@ static void index_side(struct side *s, const struct opts *o, bool start)
 
 		if (HAVE(t, TC_TID))
 			continue;
-		v = idx_slot(&s->proc, identity(t, start));
+		v = idx_slot(&s->proc, model_task_identity(t, start));
 		if (*v == IDX_NONE)
 			*v = (u32)i;
 	}
@@ -274,7 +260,7 @@ static struct out *lifecycle_table(const struct opts *o, struct side *a, struct 
 		const struct fds_task *k = &a->m.tasks[i];
 
 		if (HAVE(k, TC_TID) || !select_pid(&o->sel, k->pid) ||
-		    idx_get(&b->proc, identity(k, start)) != IDX_NONE)
+		    idx_get(&b->proc, model_task_identity(k, start)) != IDX_NONE)
 			continue;
 		out_row(t);
 		out_cell_u(t, 0, (u64)k->pid);
@@ -429,7 +415,7 @@ int view_diff(const struct opts *o)
 		struct change c = { .pid = t->pid, .comm = t->comm };
 
 		if (HAVE(t, TC_TID) || !select_pid(&o->sel, t->pid) ||
-		    idx_get(&a.proc, identity(t, start)) == IDX_NONE)
+		    idx_get(&a.proc, model_task_identity(t, start)) == IDX_NONE)
 			continue;
 		c.new_fds = fds_missing(&b, &a, t->pid, &c, &c.opened, &c.nopened);
 		c.old_fds = fds_missing(&a, &b, t->pid, &c, &c.closed, &c.nclosed);

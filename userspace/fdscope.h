@@ -192,6 +192,7 @@ void model_init(struct model *m, const struct opts *o);
 void model_free(struct model *m);
 bool model_visible(const struct model *m, size_t row);
 bool model_is_holder(const struct model *m, size_t row);
+u64 model_task_identity(const struct fds_task *t, bool start);
 const char *model_assoc(const struct model *m, size_t row, struct sbuf *b);
 size_t model_other_holders(struct model *m, size_t row, struct holders *h);
 u32 model_held_socket(struct model *m, u64 ino);

@@ -174,6 +174,23 @@ void model_free(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/*
+ * A process's identity across snapshots, FNV-1a over its pid and start
+ * time, or over pid and command name when a snapshot lacks start times.
+ */
+u64 model_task_identity(const struct fds_task *t, bool start)
+{
+	u64 h = 0xcbf29ce484222325ULL ^ (u64)(u32)t->pid;
+	const char *p;
+
+	h *= 0x100000001b3ULL;
+	if (start)
+		return (h ^ t->start) * 0x100000001b3ULL;
+	for (p = t->comm ? t->comm : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	return h;
+}
+
 /* Without -l only the processes' own tables are listed, as lsfd does. */
 bool model_visible(const struct model *m, size_t row)
 {

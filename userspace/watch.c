@@ -27,7 +27,7 @@
 #define TOP_TYPES	3
 
 struct tracked {
-	u64 id;			/* identity(): pid and start time */
+	u64 id;			/* model_task_identity() */
 	int pid;
 	u64 start;
 	char *comm;
@@ -49,19 +49,6 @@ struct watch {
 	int fastest;		/* pid of the fastest grower, 0 if none grew */
 };
 
-static u64 identity(const struct fds_task *t)
-{
-	u64 h = 0xcbf29ce484222325ULL ^ (u64)(u32)t->pid;
-	const char *p;
-
-	h *= 0x100000001b3ULL;
-	if (HAVE(t, TC_START))
-		return (h ^ t->start) * 0x100000001b3ULL;
-	for (p = t->comm ? t->comm : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	return h;
-}
-
 /* The directory sample @i reads: a replayed snapshot, --dir, or debugfs. */
 static const char *sample_dir(const struct opts *o, size_t i)
 {
@@ -72,7 +59,7 @@ static const char *sample_dir(const struct opts *o, size_t i)
 
 static struct tracked *track(struct watch *w, const struct fds_task *t)
 {
-	u32 *slot = idx_slot(&w->ids, identity(t));
+	u32 *slot = idx_slot(&w->ids, model_task_identity(t, HAVE(t, TC_START)));
 	struct tracked *k;
 
 	if (*slot != IDX_NONE)
@@ -81,7 +68,7 @@ static struct tracked *track(struct watch *w, const struct fds_task *t)
 	w->v = xrealloc(w->v, w->n + 1, sizeof(*w->v));
 	k = &w->v[w->n++];
 	memset(k, 0, sizeof(*k));
-	k->id = identity(t);
+	k->id = model_task_identity(t, HAVE(t, TC_START));
 	k->pid = t->pid;
 	k->start = t->start;
 	k->comm = xstrdup(t->comm ? t->comm : "");
