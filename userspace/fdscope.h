@@ -163,6 +163,7 @@ struct model {
 	const struct fds_file *files;
 	size_t nfiles;		/* fd rows; the holders rows follow them */
 	size_t nrows;		/* fd rows and holders rows */
+	u32 *order;		/* the list's order of rows; NULL: as read */
 	const struct fds_sock *socks;
 	size_t nsocks;
 	const struct fds_task *tasks;
@@ -192,6 +193,7 @@ void model_init(struct model *m, const struct opts *o);
 void model_free(struct model *m);
 bool model_visible(const struct model *m, size_t row);
 bool model_is_holder(const struct model *m, size_t row);
+size_t model_row(const struct model *m, size_t k);
 u64 model_task_identity(const struct fds_task *t, bool start);
 const char *model_assoc(const struct model *m, size_t row, struct sbuf *b);
 size_t model_other_holders(struct model *m, size_t row, struct holders *h);

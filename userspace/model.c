@@ -105,6 +105,72 @@ static void append_holders(struct model *m)
 	t->recs = rows;
 }
 
+struct order_key {
+	u32 row;
+	u64 key;
+};
+
+static int by_order_key(const void *a, const void *b)
+{
+	const struct order_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/*
+ * The list's order: each owner's cwd, root, exe and mappings before its
+ * fds, as lsof and lsfd show them, its files in flight and in rings after.
+ * An owner with no fd row goes to the end, in the holders file's order.
+ */
+static void order_rows(struct model *m)
+{
+	struct order_key *keys;
+	struct idx first, last;
+	size_t i;
+
+	if (m->nrows == m->nfiles)
+		return;
+	idx_init(&first, m->nfiles);
+	idx_init(&last, m->nfiles);
+	for (i = 0; i < m->nfiles; i++) {
+		u64 owner = task_key(m->files[i].pid, m->files[i].tid);
+		u32 *f = idx_slot(&first, owner);
+
+		if (*f == IDX_NONE)
+			*f = (u32)i;
+		*idx_slot(&last, owner) = (u32)i;
+	}
+	keys = xmalloc(m->nrows * sizeof(*keys));
+	for (i = 0; i < m->nrows; i++) {
+		const struct fds_file *f = &m->files[i];
+		bool before = f->assoc && strcmp(f->assoc, "inflight") && strcmp(f->assoc, "uring");
+		u32 at;
+
+		keys[i].row = (u32)i;
+		if (!f->assoc) {
+			keys[i].key = (u64)i * 3 + 1;
+			continue;
+		}
+		at = idx_get(before ? &first : &last, task_key(f->pid, f->tid));
+		keys[i].key = at == IDX_NONE ? (u64)m->nrows * 3 : (u64)at * 3 + (before ? 0 : 2);
+	}
+	qsort(keys, m->nrows, sizeof(*keys), by_order_key);
+	m->order = xmalloc(m->nrows * sizeof(*m->order));
+	for (i = 0; i < m->nrows; i++)
+		m->order[i] = keys[i].row;
+	free(keys);
+	idx_free(&first);
+	idx_free(&last);
+}
+
+/* The row shown @k-th in the list. */
+size_t model_row(const struct model *m, size_t k)
+{
+	return m->order ? m->order[k] : k;
+}
+
 void model_init(struct model *m, const struct opts *o)
 {
 	struct idx ix;
@@ -147,6 +213,7 @@ void model_init(struct model *m, const struct opts *o)
 	}
 	free(next);
 	idx_free(&ix);
+	order_rows(m);
 }
 
 void model_free(struct model *m)
@@ -158,6 +225,7 @@ void model_free(struct model *m)
 		free(m->buf[k]);
 	}
 	free(m->file_sock);
+	free(m->order);
 	idx_free(&m->task_idx);
 	idx_free(&m->sock_ino);
 	free(m->sock_ino_next);
