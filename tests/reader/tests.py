@@ -1553,8 +1553,8 @@ def t_holders_view():
 
 
 @test
-def t_holders_live_path():
-    """A path on the live system is stat()ed; a mount point means its filesystem."""
+def t_holders_filesystem():
+    """MAJ:MIN names every file on a filesystem."""
     if not os.path.ismount('/proc'):
         raise Skip('/proc is not mounted')
     st = os.stat('/proc')
@@ -1575,7 +1575,8 @@ def t_holders_live_path():
 def leak_dumps():
     """Two snapshots of tests/dumps/holders, the second after a leak:
     java (2000) opened 12 TCP sockets now in CLOSE_WAIT and 5 logs, and its
-    fd 41 went from ESTABLISHED to CLOSE_WAIT; cat (1300) closed fd 3; curl
+    fd 41 went from ESTABLISHED to CLOSE_WAIT; cat (1300) closed fd 3 and
+    opened two session files without digits in their names; curl
     (2010) exited and a new curl got its pid; leaker (7000) started; the
     terminal's open file gained two references."""
     old = os.path.join(TMP, 'leak-old')
@@ -1606,7 +1607,7 @@ def leak_dumps():
                 r[c['state']] = 'CLOSE_WAIT'
             if kind == 'tasks' and r[c['pid']] in ('2000', '1300') and r[c['tid']] == '-':
                 r = list(r)
-                r[c['nfds']] = str(int(r[c['nfds']]) + (17 if r[c['pid']] == '2000' else -1))
+                r[c['nfds']] = str(int(r[c['nfds']]) + (17 if r[c['pid']] == '2000' else 1))
             out.append(r)
         if kind == 'files':
             base = dict(zip(cols, java[0]))
@@ -1618,6 +1619,11 @@ def leak_dumps():
                 out.append(mk(**dict(base, fd=70 + i, type='REG', dev='8:1', ino=31000 + i,
                                      fileid='%015x' % (0xb000 + i), refs=1,
                                      path='/var/log/app/%d.log' % (100 + i))))
+            cat = [r for r in rows if r[c['pid']] == '1300'][0]
+            for i, name in enumerate(('ab', 'cd')):
+                out.append(mk(**dict(zip(cols, cat), fd=10 + i, ino=32000 + i, type='REG',
+                                     fileid='%015x' % (0xd000 + i), refs=1,
+                                     path='/tmp/sess-%s.tmp' % name)))
             out.append(mk(pid=7000, comm='leaker', fd=0, table='%015x' % 7, cloexec=0,
                           mode='r', pos=0, type='CHR', dev='0:5', ino=4,
                           fileid='%015x' % 0xc000, refs=1, deleted=0, path='/dev/null',
@@ -1651,12 +1657,13 @@ def t_diff():
     eq(sorted(doc), ['diff', 'exited', 'processes', 'refs', 'started', 'states'], 'members')
     eq(doc['diff'], {'old': old, 'new': new, 'identity': 'pid+start'}, 'about')
     procs = doc['processes']
-    eq([(p['pid'], p['net']) for p in procs], [(2000, 17), (1300, -1)], 'sorted by growth')
+    eq([(p['pid'], p['net']) for p in procs], [(2000, 17), (1300, 1)], 'sorted by growth')
     eq(procs[0]['opened'], [{'pattern': 'socket TCP CLOSE_WAIT', 'count': 12},
                             {'pattern': '/var/log/app/*.log', 'count': 5}], 'grouped')
     eq(procs[0]['closed'], [], 'java closed nothing')
     eq((procs[1]['old'], procs[1]['new'], procs[1]['opened'], procs[1]['closed']),
-       (4, 3, [], [{'pattern': '/home/u/My Documents/notes\ttab.txt', 'count': 1}]), 'cat')
+       (4, 5, [{'pattern': '/tmp/*.tmp', 'count': 2}],
+        [{'pattern': '/home/u/My Documents/notes\ttab.txt', 'count': 1}]), 'cat')
     eq([(p['pid'], p['command']) for p in doc['started']], [(2010, 'curl'), (7000, 'leaker')],
        'started (a reused pid is a new process)')
     eq([(p['pid'], p['command']) for p in doc['exited']], [(2010, 'curl')], 'exited')
@@ -1729,7 +1736,7 @@ def t_watch_samples():
     got = samples(text)
     eq(len(got), 2, 'two samples')
     eq(got[0][0], 'fdscope --watch: sample 1 of 2, 45 processes, 468 fds', 'summary 1')
-    eq(got[1][0], 'fdscope --watch: sample 2 of 2, 46 processes, 485 fds', 'summary 2')
+    eq(got[1][0], 'fdscope --watch: sample 2 of 2, 46 processes, 487 fds', 'summary 2')
     eq(got[0][1].split(), ['PID', 'COMMAND', 'FDS', 'GROWTH', 'TYPES'], 'header')
     check(not any(ln.startswith('>') for ln in got[0]), 'no grower in the first sample')
     first = got[1][2]
