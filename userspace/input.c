@@ -171,10 +171,11 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 
 	/*
 	 * Only a debugfs directory takes the pid filter: a saved dump opened
-	 * read-write would be overwritten.
+	 * read-write would be overwritten. --endpoints and --holders need the
+	 * other processes' fds (the other end, every reference counted).
 	 */
 	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
-		  o->view != VIEW_ENDPOINTS && input_on_debugfs(dir);
+		  o->view != VIEW_ENDPOINTS && o->view != VIEW_HOLDERS && input_on_debugfs(dir);
 	if (input_load_kind(m, o, FDS_FILES, kfilter))
 		return -1;
 	if ((need & NEED_SOCKS) && input_load_kind(m, o, FDS_SOCKETS, kfilter))
