@@ -20,6 +20,7 @@
 #define T	NEED_TASKS
 #define L	NEED_LOCKS
 #define E	NEED_EPOLL
+#define H	NEED_HOLDERS
 
 const struct column columns[NCOLUMNS] = {
 	[COL_COMMAND] = { "COMMAND", STR, 0, 0.1, 0,
@@ -98,10 +99,16 @@ const struct column columns[NCOLUMNS] = {
 		"fd numbers of the files an eventpoll watches, as they were added" },
 	[COL_WATCHED_BY] = { "WATCHED-BY", ARR, 0, 0.2, E,
 		"eventpolls watching the open file (PID,COMMAND,FD)" },
+	[COL_ASSOC] = { "ASSOC", STR, R, 4, H,
+		"fd number, or what holds the file: cwd, root, exe, mem, inflight, uring" },
+	[COL_HOLDERS] = { "HOLDERS", ARR, 0, 0.2, H,
+		"holders of the open file besides fds: mappings, exe, in flight, io_uring" },
+	[COL_START] = { "START", NUM, R, 6, 0,
+		"when the process started, in clock ticks since boot (with PID, its identity)" },
 };
 
 static const int default_cols[] = {
-	COL_COMMAND, COL_PID, COL_USER, COL_FD, COL_MODE, COL_TYPE, COL_DEV,
+	COL_COMMAND, COL_PID, COL_USER, COL_ASSOC, COL_MODE, COL_TYPE, COL_DEV,
 	COL_INODE, COL_NAME,
 };
 
@@ -257,8 +264,18 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 		t = model_task(m, f->pid, f->tid);
 		return t && HAVE(t, TC_UID) ? num(b, t->uid) : NULL;
 	case COL_FD:
-		return num(b, (u64)f->fd);
+		return HAVE(f, FC_FD) ? num(b, (u64)f->fd) : NULL;
+	case COL_ASSOC:
+		return model_assoc(m, row, b);
+	case COL_START:
+		return HAVE(f, FC_START) ? num(b, f->start) : NULL;
 	case COL_MODE:
+		if (f->hold && f->hold->map_prot) {
+			/* A mapping's protection, as lsfd shows it: "r-x". */
+			sb_reset(b);
+			sb_addn(b, f->hold->map_prot, strnlen(f->hold->map_prot, 3));
+			return b->s;
+		}
 		return mode_text(f->mode);
 	case COL_TYPE:
 		return f->type;
@@ -292,6 +309,7 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 		return epoll_tfds(m, row, b);
 	case COL_ENDPOINTS:
 	case COL_WATCHED_BY:
+	case COL_HOLDERS:
 		holders_reset(&m->eps, LIST_MAX);
 		if (!column_list(m, row, col, &m->eps))
 			return NULL;
@@ -302,11 +320,13 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 	return sock_value(m, row, col, b);
 }
 
-/* The entries of list column @col; false if none apply. */
+/* The entries of list column @col (ENDPOINTS, WATCHED-BY, HOLDERS); false if none apply. */
 bool column_list(struct model *m, size_t row, int col, struct holders *h)
 {
 	if (col == COL_WATCHED_BY)
 		return epoll_watchers(m, row, h);
+	if (col == COL_HOLDERS)
+		return !model_is_holder(m, row) && model_other_holders(m, row, h);
 	return model_endpoints(m, row, h);
 }
 

@@ -61,6 +61,7 @@ enum {
 	J_COUNTS,		/* "REG:3,SOCK:1" as {"REG": 3, "SOCK": 1} */
 	J_LOCKS,		/* "posix:W:0-EOF,flock:R" as an array of objects */
 	J_NUMS,			/* "3,5,7" as [3, 5, 7] */
+	J_RAW,			/* already JSON (the caller wrote it) */
 };
 
 /* holders.c: the fds or tasks in an ENDPOINTS, HOLDERS or SHARED cell */
@@ -69,6 +70,7 @@ struct holder {
 	int tid;		/* a thread-owned table's thread, else 0 */
 	const char *comm;
 	int fd;			/* -1 for a task */
+	const char *assoc;	/* a holder that is no fd: cwd, mem, inflight, ... */
 	const char *mode;	/* the fd's access mode, or NULL */
 	u64 inode;
 };
@@ -104,6 +106,7 @@ enum {
 	NEED_TASKS = 1 << 1,
 	NEED_LOCKS = 1 << 2,
 	NEED_EPOLL = 1 << 3,
+	NEED_HOLDERS = 1 << 4,
 };
 
 enum view {
@@ -114,6 +117,9 @@ enum view {
 	VIEW_SHARED,
 	VIEW_GRAPH,
 	VIEW_LOCKS,
+	VIEW_HOLDERS,
+	VIEW_DIFF,
+	VIEW_WATCH,
 };
 
 /* -i [46][proto][@host][:port] */
@@ -156,6 +162,12 @@ struct opts {
 	const char **users;	/* the -u arguments, resolved once --dir is known */
 	size_t nusers;
 	const char *save;	/* --save DIR */
+	char **targets;		/* --holders TARGET..., --watch DIR... */
+	size_t ntargets;
+	const char *diff_old;	/* --diff OLD [NEW] */
+	const char *diff_new;	/* NULL: the live system */
+	double interval;	/* --watch=SECONDS */
+	long count;		/* --watch -n COUNT: plain samples; 0: a terminal view */
 	struct selection sel;
 	struct filter *filter;
 };
@@ -166,7 +178,9 @@ struct model {
 	char *buf[FDS_NKINDS];
 	bool unterminated[FDS_NKINDS];	/* read without a final newline */
 	const struct fds_file *files;
-	size_t nfiles;
+	size_t nfiles;		/* fd rows; the holders rows follow them */
+	size_t nrows;		/* fd rows and holders rows */
+	u32 *order;		/* the list's order of rows; NULL: as read */
 	const struct fds_sock *socks;
 	size_t nsocks;
 	const struct fds_task *tasks;
@@ -185,7 +199,7 @@ struct model {
 	struct idx pipe_ino[3];	/* FIFO inode+dev -> first r, w, rw files row */
 	u32 *pipe_next;
 	u32 *pipe_count;
-	struct idx fileid_idx;	/* fileid -> first files row */
+	struct idx fileid_idx;	/* fileid -> first row, holders rows too */
 	struct idx fd_idx;	/* pid+tid+fd -> files row, built on first use */
 	bool fd_indexed;
 	u32 *fileid_next;
@@ -193,14 +207,25 @@ struct model {
 	struct endpoint_index *endpoint_index;	/* endpoint_kinds.c */
 	struct lock_index *lock_index;		/* locks.c */
 	struct epoll_index *epoll_index;	/* epoll.c */
+	struct idx held_ino;	/* socket inode -> first holders row */
+	u32 *held_ino_next;
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
+int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter);
+bool input_on_debugfs(const char *path);
 int read_all(int fd, char **bufp, size_t *lenp);
 
 void model_init(struct model *m, const struct opts *o);
 void model_free(struct model *m);
 bool model_visible(const struct model *m, size_t row);
+bool model_is_holder(const struct model *m, size_t row);
+size_t model_row(const struct model *m, size_t k);
+u64 model_task_identity(const struct fds_task *t, bool start);
+const char *model_assoc(const struct model *m, size_t row, struct sbuf *b);
+size_t model_other_holders(struct model *m, size_t row, struct holders *h);
+u32 model_held_socket(struct model *m, u64 ino);
+bool model_socket_fds(struct model *m, u64 ino, struct holders *h);
 const struct fds_sock *model_sock(const struct model *m, size_t row);
 const struct fds_task *model_task(const struct model *m, int pid, int tid);
 const char *model_user(const struct model *m, int pid, int tid);
@@ -260,7 +285,8 @@ enum {
 	COL_SOCKTYPE, COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RXQ,
 	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
 	COL_NETNS, COL_ENDPOINTS, COL_XMODE, COL_LOCKS,
-	COL_EVENTPOLL_TFDS, COL_WATCHED_BY, NCOLUMNS,
+	COL_EVENTPOLL_TFDS, COL_WATCHED_BY, COL_ASSOC, COL_HOLDERS, COL_START,
+	NCOLUMNS,
 };
 
 struct column {
@@ -279,6 +305,7 @@ int columns_parse(struct opts *o, const char *list);
 void columns_default(struct opts *o);
 unsigned int columns_need(const int *cols, size_t n);
 const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
+bool column_list(struct model *m, size_t row, int col, struct holders *h);
 const char *json_type_name(int type);
 const char *mode_text(const char *mode);
 bool column_list(struct model *m, size_t row, int col, struct holders *h);
@@ -340,6 +367,7 @@ void out_cell_u(struct out *t, size_t col, u64 v);
 void out_cell_list(struct out *t, size_t col, const struct holders *h);
 size_t out_list_max(const struct opts *o);
 int out_print(struct out *t);
+size_t out_row_count(const struct out *t);
 int out_print_group(struct out **tbs, size_t n);
 void out_discard(struct out *t);
 
@@ -358,5 +386,23 @@ int view_shared(const struct opts *o, struct model *m);
 /* graph.c: --graph; dot.c: its strings */
 int view_graph(const struct opts *o, struct model *m);
 void dot_escape(struct sbuf *b, const char *s);
+
+/* pattern.c: fd names grouped for --diff */
+struct pattern {
+	char *text;
+	size_t count;
+};
+
+size_t patterns_group(const char * const *names, size_t n, struct pattern **out);
+void patterns_free(struct pattern *p, size_t n);
+
+/* diff.c: --diff OLD [NEW] */
+int view_diff(const struct opts *o);
+
+/* watch.c: --watch[=SECONDS] */
+int view_watch(const struct opts *o);
+
+/* holders_view.c: --holders TARGET... */
+int view_holders(const struct opts *o, struct model *m);
 
 #endif /* FDSCOPE_H */

@@ -36,6 +36,7 @@ struct holder *holders_add(struct holders *h)
 	e->comm = NULL;
 	e->fd = -1;
 	e->mode = NULL;
+	e->assoc = NULL;
 	e->inode = 0;
 	return e;
 }
@@ -62,11 +63,16 @@ bool holders_add_fd(struct holders *h, int pid, int tid, const char *comm, int f
 	return true;
 }
 
-/* Files row @f as an entry: its process, fd and, with @mode, access mode. */
+/*
+ * Row @f as an entry: its process, fd and, with @mode, access mode; for a
+ * holders row, what holds the file instead of the fd.
+ */
 void holders_add_file(struct holders *h, const struct fds_file *f, bool mode)
 {
-	holders_add_fd(h, f->pid, HAVE(f, FC_TID) ? f->tid : 0, f->comm, f->fd,
-		       mode ? f->mode : NULL);
+	if (!holders_add_fd(h, f->pid, HAVE(f, FC_TID) ? f->tid : 0, f->comm, f->fd,
+			    mode ? f->mode : NULL) || !f->assoc)
+		return;
+	h->v[h->n - 1].assoc = f->assoc;
 }
 
 /* Sockets row @s as an entry: its process and fd; false when full. */
@@ -77,8 +83,8 @@ bool holders_add_sock(struct holders *h, const struct fds_sock *s)
 
 /*
  * One entry as text: "PID,COMMAND,FD" and the mode ("1301,grep,0r-"),
- * "PID[/TID],COMMAND" for a task, "socket:[INODE]" for a socket no listed
- * fd holds.
+ * "PID[/TID],COMMAND" for a task, "PID,COMMAND,ASSOC" for a holder that is
+ * no fd ("933,redis,mem"), "socket:[INODE]" for a socket no listed fd holds.
  */
 static void holder_text(const struct holder *e, struct sbuf *b)
 {
@@ -95,6 +101,11 @@ static void holder_text(const struct holder *e, struct sbuf *b)
 	}
 	sb_addc(b, ',');
 	sb_add(b, e->comm ? e->comm : "-");
+	if (e->assoc) {
+		sb_addc(b, ',');
+		sb_add(b, e->assoc);
+		return;
+	}
 	if (e->fd < 0)
 		return;
 	sb_addc(b, ',');

@@ -16,7 +16,7 @@
 
 #define DEBUGFS_MAGIC	0x64626720
 
-static bool on_debugfs(const char *path)
+bool input_on_debugfs(const char *path)
 {
 	struct statfs sfs;
 
@@ -36,7 +36,7 @@ static size_t count_lines(const char *buf, size_t len)
 static int live_open_error(const char *path, int err)
 {
 	if (err == ENOENT) {
-		if (!on_debugfs(DEBUGFS_MOUNT))
+		if (!input_on_debugfs(DEBUGFS_MOUNT))
 			return fds_err("debugfs is not mounted on %s (mount -t debugfs none %s)",
 				       DEBUGFS_MOUNT, DEBUGFS_MOUNT);
 		if (access(FDSCOPE_DIR, F_OK))
@@ -91,7 +91,7 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 {
 	if (kind == FDS_LOCKS && o->view == VIEW_LOCKS)
 		return false;
-	if (kind == FDS_LOCKS || kind == FDS_EPOLL)
+	if (kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS)
 		return true;
 	return o->dir && kind != FDS_FILES;
 }
@@ -100,7 +100,7 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
  * Read and parse one file into m->tab[kind]. A missing optional file in a
  * saved directory is a warning and leaves the table empty.
  */
-static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter)
+int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter)
 {
 	const char *name = fds_kind_name(kind);
 	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
@@ -128,9 +128,12 @@ static int load_one(struct model *m, const struct opts *o, enum fds_kind kind, b
 	if (fd < 0) {
 		int e = errno;
 
-		/* Files newer than the dump's module are no news: silent. */
-		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL) &&
-		    optional_file(o, kind)) {
+		/*
+		 * Files newer than the dump's module are no news: silent.
+		 * Dumps and modules older than the holders file lack it.
+		 */
+		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL ||
+				    kind == FDS_HOLDERS) && optional_file(o, kind)) {
 			free(path);
 			return 0;
 		}
@@ -186,21 +189,25 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 
 	/*
 	 * Only a debugfs directory takes the pid filter: a saved dump opened
-	 * read-write would be overwritten.
+	 * read-write would be overwritten. --endpoints and --holders need the
+	 * other processes' fds (the other end, every reference counted).
 	 */
 	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
 		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && o->view != VIEW_LOCKS &&
-		  on_debugfs(dir);
-	if (load_one(m, o, FDS_FILES, kfilter))
+		  o->view != VIEW_HOLDERS && input_on_debugfs(dir);
+	if (input_load_kind(m, o, FDS_FILES, kfilter))
 		return -1;
-	if ((need & NEED_SOCKS) && load_one(m, o, FDS_SOCKETS, kfilter))
+	if ((need & NEED_SOCKS) && input_load_kind(m, o, FDS_SOCKETS, kfilter))
 		return -1;
-	if ((need & NEED_TASKS) && load_one(m, o, FDS_TASKS, kfilter))
+	if ((need & NEED_TASKS) && input_load_kind(m, o, FDS_TASKS, kfilter))
+		return -1;
+	/* The module takes no pid filter on holders: rows are selected here. */
+	if ((need & NEED_HOLDERS) && input_load_kind(m, o, FDS_HOLDERS, false))
 		return -1;
 	/* The module takes no pid filter on these. */
-	if ((need & NEED_LOCKS) && load_one(m, o, FDS_LOCKS, false))
+	if ((need & NEED_LOCKS) && input_load_kind(m, o, FDS_LOCKS, false))
 		return -1;
-	if ((need & NEED_EPOLL) && load_one(m, o, FDS_EPOLL, false))
+	if ((need & NEED_EPOLL) && input_load_kind(m, o, FDS_EPOLL, false))
 		return -1;
 	/* Warned after every file is read: an error stays the only line. */
 	for (kind = 0; kind < FDS_NKINDS; kind++) {

@@ -50,12 +50,12 @@ void json_key(struct sbuf *b, const char *name)
 	sb_add(b, "\": ");
 }
 
-/* Decimal digits only: anything else is written as a string. */
+/* Decimal digits, after a minus sign: anything else is written as a string. */
 static void json_num(struct sbuf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t i = n > 1 && s[0] == '-';
 
-	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		;
 	if (n && i == n) {
 		sb_addn(b, s, n);
@@ -92,7 +92,12 @@ static void json_holder(struct sbuf *b, const struct holder *e)
 	sb_add(b, ",\"command\":");
 	json_str(b, none ? NULL : e->comm);
 	sb_addc(b, ',');
-	json_uint(b, "assoc", (u64)e->fd, e->fd < 0);
+	if (e->assoc) {
+		sb_add(b, "\"assoc\":");
+		json_str(b, e->assoc);
+	} else {
+		json_uint(b, "assoc", (u64)e->fd, e->fd < 0);
+	}
 	sb_add(b, ",\"mode\":");
 	json_str(b, e->mode ? mode_text(e->mode) : NULL);
 	if (none) {
@@ -285,6 +290,9 @@ void json_value(struct sbuf *b, int type, const char *s)
 		return;
 	case J_NUMS:
 		json_nums(b, s);
+		return;
+	case J_RAW:
+		sb_add(b, s);
 		return;
 	}
 	json_str(b, s);

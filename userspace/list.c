@@ -13,14 +13,15 @@ struct out *list_table(const struct opts *o, struct model *m)
 	struct out *t = out_new(o, "fdscope", NULL);
 	struct holders h = { 0 };
 	struct sbuf b = { 0 };
-	size_t row, i;
+	size_t k, row, i;
 
 	for (i = 0; i < o->ncols; i++) {
 		const struct column *c = &columns[o->cols[i]];
 
 		out_column(t, c->name, c->json, c->flags);
 	}
-	for (row = 0; row < m->nfiles; row++) {
+	for (k = 0; k < m->nrows; k++) {
+		row = model_row(m, k);
 		if (!select_row(o, m, row, &b))
 			continue;
 		out_row(t);

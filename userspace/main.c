@@ -24,6 +24,9 @@ enum {
 	OPT_SAVE,
 	OPT_GRAPH,
 	OPT_LOCKS,
+	OPT_HOLDERS,
+	OPT_DIFF,
+	OPT_WATCH,
 };
 
 static const struct option longopts[] = {
@@ -46,6 +49,10 @@ static const struct option longopts[] = {
 	{ "tasks",		no_argument,		NULL, OPT_TASKS },
 	{ "endpoints",		no_argument,		NULL, OPT_ENDPOINTS },
 	{ "shared",		no_argument,		NULL, OPT_SHARED },
+	{ "holders",		no_argument,		NULL, OPT_HOLDERS },
+	{ "diff",		required_argument,	NULL, OPT_DIFF },
+	{ "watch",		optional_argument,	NULL, OPT_WATCH },
+	{ "count",		required_argument,	NULL, 'n' },
 	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "dir",		required_argument,	NULL, OPT_DIR },
 	{ "save",		required_argument,	NULL, OPT_SAVE },
@@ -91,6 +98,16 @@ static void usage(void)
 	      "      --shared             open files held by several fds or processes\n"
 	      "      --graph              who talks to whom, as a Graphviz DOT graph\n"
 	      "      --locks              locks held, who waits, BLOCKED-BY chains, deadlocks\n"
+	      "      --holders TARGET...  everything that holds a file, a directory, a\n"
+	      "                           mount point's filesystem, or DEV:INO, with the\n"
+	      "                           chain that reaches it (exit 1: nothing does)\n"
+	      "      --diff OLD [NEW]     what changed between two --save snapshots (without\n"
+	      "                           NEW, the live system): fds opened and closed per\n"
+	      "                           process, processes started and exited, socket\n"
+	      "                           states, references that grew\n"
+	      "      --watch[=SECONDS]    live fd counts, growth and top types (default 2 s;\n"
+	      "                           q quits); -n, --count COUNT: COUNT plain samples;\n"
+	      "                           DIR... replays saved snapshots, one per sample\n"
 	      "\n"
 	      "      --dir DIR            read saved files from DIR\n"
 	      "      --save DIR           save the files, uid names, kernel, host and time\n"
@@ -142,18 +159,24 @@ static unsigned int view_need(const struct opts *o)
 
 	switch (o->view) {
 	case VIEW_LIST:
-		return need | columns_need(o->cols, o->ncols);
+		/* The list shows cwd, exe, mappings, ... as rows, as lsfd does. */
+		return need | NEED_HOLDERS | columns_need(o->cols, o->ncols);
 	case VIEW_SUMMARY:
 	case VIEW_TASKS:
 		return need | NEED_SOCKS | NEED_TASKS;
 	case VIEW_ENDPOINTS:
-		return need | NEED_SOCKS | NEED_EPOLL;
+		return need | NEED_SOCKS | NEED_EPOLL | NEED_HOLDERS;
 	case VIEW_SHARED:
-		return need | NEED_SOCKS;
+	case VIEW_HOLDERS:
+		return need | NEED_SOCKS | NEED_HOLDERS;
 	case VIEW_GRAPH:
 		return need | NEED_SOCKS;
 	case VIEW_LOCKS:
 		return need | NEED_TASKS | NEED_LOCKS;
+	case VIEW_DIFF:
+	case VIEW_WATCH:
+		/* They read their own snapshots. */
+		break;
 	}
 	return need;
 }
@@ -181,8 +204,35 @@ static int view_check_columns(const struct opts *o, const struct model *m)
 	return 0;
 }
 
+/* --watch=SECONDS */
+static int watch_interval(struct opts *o, const char *arg)
+{
+	char *end;
+
+	o->interval = 2;
+	if (!arg)
+		return 0;
+	o->interval = strtod(arg, &end);
+	if (end == arg || *end || !(o->interval > 0) || o->interval > 86400)
+		return fds_err("--watch=%s: not a number of seconds", arg);
+	return 0;
+}
+
+/* With --watch, -n is --count (as top's), else lsfd's --noheadings. */
+static bool watching(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strncmp(argv[i], "--watch", 7) && (!argv[i][7] || argv[i][7] == '='))
+			return true;
+	}
+	return false;
+}
+
 static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 {
+	bool watch = watching(argc, argv);
 	struct filter *filter;
 	const char *spec;
 	size_t i;
@@ -190,7 +240,8 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":JrnHo:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, watch ? ":Jrn:Ho:lp:u:t:i::UQ:hV" :
+				":JrnHo:lp:u:t:i::UQ:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o->json = true;
@@ -199,7 +250,13 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			o->raw = true;
 			break;
 		case 'n':
-			o->noheadings = true;
+			if (!watch) {
+				o->noheadings = true;
+				break;
+			}
+			o->count = strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || o->count <= 0)
+				return fds_err("-n: not a positive number of samples: %s", optarg);
 			break;
 		case 'o':
 			/* Parsed at the end: -l changes the default columns. */
@@ -269,6 +326,19 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			if (set_view(o, VIEW_LOCKS, "--locks"))
 				return -1;
 			break;
+		case OPT_HOLDERS:
+			if (set_view(o, VIEW_HOLDERS, "--holders"))
+				return -1;
+			break;
+		case OPT_DIFF:
+			if (set_view(o, VIEW_DIFF, "--diff"))
+				return -1;
+			o->diff_old = optarg;
+			break;
+		case OPT_WATCH:
+			if (set_view(o, VIEW_WATCH, "--watch") || watch_interval(o, optarg))
+				return -1;
+			break;
 		case OPT_TOP:
 			o->top = (int)strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || o->top < 0)
@@ -300,6 +370,34 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 	for (i = 0; i < o->noutputs && (o->view == VIEW_LIST || o->summary_append); i++) {
 		if (columns_parse(o, o->outputs[i]))
 			return -1;
+	}
+	if (o->view == VIEW_HOLDERS) {
+		if (optind == argc)
+			return fds_err("--holders needs a TARGET: a path, a mount point, DEV:INO");
+		if (o->noutputs)
+			return fds_err("--output does not apply to --holders");
+		o->targets = argv + optind;
+		o->ntargets = argc - optind;
+		/* Every table holds the file, a thread's own one too. */
+		o->threads = true;
+		optind = argc;
+	}
+	if (o->view == VIEW_WATCH) {
+		if (o->dir && optind < argc)
+			return fds_err("--watch replays DIR... or reads --dir, not both");
+		if (o->noutputs || o->json)
+			return fds_err("--watch prints its own view: no --output or --json");
+		o->targets = argv + optind;
+		o->ntargets = argc - optind;
+		optind = argc;
+	}
+	if (o->view == VIEW_DIFF) {
+		if (o->dir)
+			return fds_err("--diff reads OLD and NEW, not --dir");
+		if (o->noutputs)
+			return fds_err("--output does not apply to --diff");
+		if (optind < argc)
+			o->diff_new = argv[optind++];
 	}
 	if (optind < argc)
 		return fds_err("unexpected argument '%s' (see --help)", argv[optind]);
@@ -338,6 +436,11 @@ int main(int argc, char **argv)
 		rc = save_dump(&o, o.save);
 		goto out;
 	}
+	if (o.view == VIEW_DIFF || o.view == VIEW_WATCH) {
+		select_done(&o.sel);
+		rc = o.view == VIEW_DIFF ? view_diff(&o) : view_watch(&o);
+		goto out;
+	}
 	if (!o.ncols)
 		columns_default(&o);
 	select_done(&o.sel);
@@ -369,6 +472,12 @@ int main(int argc, char **argv)
 		/* 2: a deadlock, reported as such. */
 		rc = view_locks(&o, &m);
 		break;
+	case VIEW_HOLDERS:
+		rc = view_holders(&o, &m);
+		break;
+	case VIEW_DIFF:
+	case VIEW_WATCH:
+		break;
 	}
 out:
 	model_free(&m);
@@ -377,5 +486,9 @@ out:
 	free(o.cols);
 	free(o.outputs);
 	free(o.users);
+	/* --holders exits as fuser: 1 when nothing holds a target, 2 on errors. */
+	if (o.view == VIEW_HOLDERS)
+		return rc < 0 ? 2 : rc;
+	/* --locks: 2 when it found a deadlock. */
 	return rc == 2 ? 2 : rc ? 1 : 0;
 }

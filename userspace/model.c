@@ -45,14 +45,135 @@ static void unix_states(struct fds_sock *socks, size_t n)
 	}
 }
 
+/* The holders columns that are files columns too. */
+static const unsigned char hold_to_file[][2] = {
+	{ HC_PID, FC_PID }, { HC_TID, FC_TID }, { HC_COMM, FC_COMM },
+	{ HC_TYPE, FC_TYPE }, { HC_DEV, FC_DEV }, { HC_INO, FC_INO },
+	{ HC_FILEID, FC_FILEID }, { HC_REFS, FC_REFS }, { HC_DELETED, FC_DELETED },
+	{ HC_PATH, FC_PATH }, { HC_START, FC_START },
+};
+
+static void hold_as_file(const struct fds_hold *r, struct fds_file *f)
+{
+	size_t c;
+
+	memset(f, 0, sizeof(*f));
+	for (c = 0; c < ARRAY_SIZE(hold_to_file); c++) {
+		if (HAVE(r, hold_to_file[c][0]))
+			f->have |= 1u << hold_to_file[c][1];
+	}
+	f->pid = r->pid;
+	f->tid = r->tid;
+	f->fd = -1;
+	f->cloexec = -1;
+	f->deleted = r->deleted;
+	f->comm = r->comm;
+	f->type = r->type;
+	f->dev = r->dev;
+	f->path = r->path;
+	f->fileid = r->fileid;
+	f->ino = r->ino;
+	f->refs = r->refs;
+	f->start = r->start;
+	f->assoc = r->assoc;
+	f->hold = r;
+}
+
+/*
+ * The holders records become rows after the fds, so that the list, -Q and
+ * the joins treat a mapping or a file in flight as they treat an fd.
+ */
+static void append_holders(struct model *m)
+{
+	const struct fds_table *h = &m->tab[FDS_HOLDERS];
+	struct fds_table *t = &m->tab[FDS_FILES];
+	struct fds_file *rows;
+	size_t i;
+
+	m->nfiles = t->nrecs;
+	m->nrows = t->nrecs + h->nrecs;
+	if (!h->nrecs)
+		return;
+	rows = xrealloc(t->recs, m->nrows, sizeof(*rows));
+	for (i = 0; i < h->nrecs; i++)
+		hold_as_file((const struct fds_hold *)h->recs + i, &rows[t->nrecs + i]);
+	t->recs = rows;
+}
+
+struct order_key {
+	u32 row;
+	u64 key;
+};
+
+static int by_order_key(const void *a, const void *b)
+{
+	const struct order_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/*
+ * The list's order: each owner's cwd, root, exe and mappings before its
+ * fds, as lsof and lsfd show them, its files in flight and in rings after.
+ * An owner with no fd row goes to the end, in the holders file's order.
+ */
+static void order_rows(struct model *m)
+{
+	struct order_key *keys;
+	struct idx first, last;
+	size_t i;
+
+	if (m->nrows == m->nfiles)
+		return;
+	idx_init(&first, m->nfiles);
+	idx_init(&last, m->nfiles);
+	for (i = 0; i < m->nfiles; i++) {
+		u64 owner = task_key(m->files[i].pid, m->files[i].tid);
+		u32 *f = idx_slot(&first, owner);
+
+		if (*f == IDX_NONE)
+			*f = (u32)i;
+		*idx_slot(&last, owner) = (u32)i;
+	}
+	keys = xmalloc(m->nrows * sizeof(*keys));
+	for (i = 0; i < m->nrows; i++) {
+		const struct fds_file *f = &m->files[i];
+		bool before = f->assoc && strcmp(f->assoc, "inflight") && strcmp(f->assoc, "uring");
+		u32 at;
+
+		keys[i].row = (u32)i;
+		if (!f->assoc) {
+			keys[i].key = (u64)i * 3 + 1;
+			continue;
+		}
+		at = idx_get(before ? &first : &last, task_key(f->pid, f->tid));
+		keys[i].key = at == IDX_NONE ? (u64)m->nrows * 3 : (u64)at * 3 + (before ? 0 : 2);
+	}
+	qsort(keys, m->nrows, sizeof(*keys), by_order_key);
+	m->order = xmalloc(m->nrows * sizeof(*m->order));
+	for (i = 0; i < m->nrows; i++)
+		m->order[i] = keys[i].row;
+	free(keys);
+	idx_free(&first);
+	idx_free(&last);
+}
+
+/* The row shown @k-th in the list. */
+size_t model_row(const struct model *m, size_t k)
+{
+	return m->order ? m->order[k] : k;
+}
+
 void model_init(struct model *m, const struct opts *o)
 {
 	struct idx ix;
 	u32 *next;
 	size_t i;
 
+	append_holders(m);
 	m->files = m->tab[FDS_FILES].recs;
-	m->nfiles = m->tab[FDS_FILES].nrecs;
 	m->socks = m->tab[FDS_SOCKETS].recs;
 	m->nsocks = m->tab[FDS_SOCKETS].nrecs;
 	m->tasks = m->tab[FDS_TASKS].recs;
@@ -77,10 +198,10 @@ void model_init(struct model *m, const struct opts *o)
 	 * files -> sockets on fileid. The two files are separate reads, so an
 	 * fd may have changed in between: the inode must agree as well.
 	 */
-	m->file_sock = xmalloc((m->nfiles ? m->nfiles : 1) * sizeof(*m->file_sock));
+	m->file_sock = xmalloc((m->nrows ? m->nrows : 1) * sizeof(*m->file_sock));
 	next = idx_new_next(m->nsocks);
 	idx_chain(&ix, next, m->nsocks, fileid_key, m->socks);
-	for (i = 0; i < m->nfiles; i++) {
+	for (i = 0; i < m->nrows; i++) {
 		const struct fds_file *f = &m->files[i];
 		u32 j = HAVE(f, FC_FILEID) ? idx_get(&ix, f->fileid) : IDX_NONE;
 
@@ -91,6 +212,7 @@ void model_init(struct model *m, const struct opts *o)
 	}
 	free(next);
 	idx_free(&ix);
+	order_rows(m);
 }
 
 void model_free(struct model *m)
@@ -102,6 +224,7 @@ void model_free(struct model *m)
 		free(m->buf[k]);
 	}
 	free(m->file_sock);
+	free(m->order);
 	idx_free(&m->task_idx);
 	idx_free(&m->sock_ino);
 	free(m->sock_ino_next);
@@ -113,6 +236,8 @@ void model_free(struct model *m)
 	idx_free(&m->fileid_idx);
 	idx_free(&m->fd_idx);
 	free(m->fileid_next);
+	idx_free(&m->held_ino);
+	free(m->held_ino_next);
 	holders_free(&m->eps);
 	loopback_free(m);
 	endpoint_index_free(m);
@@ -167,10 +292,45 @@ int model_fd_order(const struct fds_file *x, const struct fds_file *y)
 	return x->fd < y->fd ? -1 : x->fd > y->fd;
 }
 
+/*
+ * A process's identity across snapshots, FNV-1a over its pid and start
+ * time, or over pid and command name when a snapshot lacks start times.
+ */
+u64 model_task_identity(const struct fds_task *t, bool start)
+{
+	u64 h = 0xcbf29ce484222325ULL ^ (u64)(u32)t->pid;
+	const char *p;
+
+	h *= 0x100000001b3ULL;
+	if (start)
+		return (h ^ t->start) * 0x100000001b3ULL;
+	for (p = t->comm ? t->comm : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	return h;
+}
+
 /* Without -l only the processes' own tables are listed, as lsfd does. */
 bool model_visible(const struct model *m, size_t row)
 {
 	return m->threads || !HAVE(&m->files[row], FC_TID);
+}
+
+/* A row from the holders file, not an fd. */
+bool model_is_holder(const struct model *m, size_t row)
+{
+	return row >= m->nfiles;
+}
+
+/* ASSOC: the fd number, or what holds the file (cwd, mem, inflight, ...). */
+const char *model_assoc(const struct model *m, size_t row, struct sbuf *b)
+{
+	const struct fds_file *f = &m->files[row];
+
+	if (f->assoc)
+		return f->assoc;
+	sb_reset(b);
+	sb_addu(b, (u64)f->fd);
+	return b->s;
 }
 
 const struct fds_sock *model_sock(const struct model *m, size_t row)
@@ -298,8 +458,52 @@ void model_index_fileids(struct model *m)
 {
 	if (m->fileid_next)
 		return;
-	m->fileid_next = idx_new_next(m->nfiles);
-	idx_chain(&m->fileid_idx, m->fileid_next, m->nfiles, file_fileid_key, m->files);
+	m->fileid_next = idx_new_next(m->nrows);
+	idx_chain(&m->fileid_idx, m->fileid_next, m->nrows, file_fileid_key, m->files);
+}
+
+/*
+ * The holders of row's open file description that are no fd (a mapping,
+ * the exe link, a message in flight, an io_uring slot), added to @h.
+ * Returns how many there are.
+ */
+size_t model_other_holders(struct model *m, size_t row, struct holders *h)
+{
+	const struct fds_file *f = &m->files[row];
+	size_t start = h->total;
+	u32 j;
+
+	if (!HAVE(f, FC_FILEID) || m->nrows == m->nfiles)
+		return 0;
+	model_index_fileids(m);
+	for (j = idx_get(&m->fileid_idx, f->fileid); j != IDX_NONE; j = m->fileid_next[j]) {
+		if (model_is_holder(m, j) && j != row)
+			holders_add_file(h, &m->files[j], false);
+	}
+	return h->total - start;
+}
+
+static int held_socket_key(const void *ctx, size_t i, u64 *k)
+{
+	const struct model *m = ctx;
+	const struct fds_file *f = &m->files[m->nfiles + i];
+
+	*k = f->ino;
+	return HAVE(f, FC_INO) && streq(f->type, "SOCK");
+}
+
+/* The first holders row of socket inode @ino (a socket in flight), or IDX_NONE. */
+u32 model_held_socket(struct model *m, u64 ino)
+{
+	u32 j;
+
+	if (!m->held_ino_next) {
+		m->held_ino_next = idx_new_next(m->nrows - m->nfiles);
+		idx_chain(&m->held_ino, m->held_ino_next, m->nrows - m->nfiles,
+			  held_socket_key, m);
+	}
+	j = idx_get(&m->held_ino, ino);
+	return j == IDX_NONE ? IDX_NONE : (u32)(m->nfiles + j);
 }
 
 static void index_sockets(struct model *m)
@@ -318,10 +522,11 @@ static void index_pipes(struct model *m)
 
 	if (m->pipe_next)
 		return;
-	m->pipe_next = idx_new_next(m->nfiles);
-	m->pipe_count = xcalloc(m->nfiles + 1, sizeof(*m->pipe_count));
+	/* A pipe end in flight has no mode: it counts as either end. */
+	m->pipe_next = idx_new_next(m->nrows);
+	m->pipe_count = xcalloc(m->nrows + 1, sizeof(*m->pipe_count));
 	for (c.class = 0; c.class < 3; c.class++) {
-		idx_chain(&m->pipe_ino[c.class], m->pipe_next, m->nfiles, pipe_ino_key, &c);
+		idx_chain(&m->pipe_ino[c.class], m->pipe_next, m->nrows, pipe_ino_key, &c);
 		idx_count(&m->pipe_ino[c.class], m->pipe_next, m->pipe_count);
 	}
 }
@@ -347,6 +552,13 @@ static bool unix_endpoints(struct model *m, const struct fds_sock *s, struct hol
 		return false;
 	index_sockets(m);
 	j = idx_get(&m->sock_ino, s->peer);
+	if (j == IDX_NONE && model_held_socket(m, s->peer) != IDX_NONE) {
+		/* No fd holds the peer, but a message in flight or a ring does. */
+		for (j = model_held_socket(m, s->peer); j != IDX_NONE;
+		     j = m->held_ino_next[j - m->nfiles])
+			holders_add_file(h, &m->files[j], false);
+		return true;
+	}
 	if (j == IDX_NONE) {
 		e = holders_add(h);
 		if (e)
@@ -369,6 +581,23 @@ bool model_same_inode(const struct fds_file *a, const struct fds_file *b)
 	if (a->ino != b->ino)
 		return false;
 	return a->dev && b->dev ? !strcmp(a->dev, b->dev) : a->dev == b->dev;
+}
+
+/* Add the fds that hold socket inode @ino to @h; false when no fd does. */
+bool model_socket_fds(struct model *m, u64 ino, struct holders *h)
+{
+	u32 j;
+
+	index_sockets(m);
+	j = idx_get(&m->sock_ino, ino);
+	if (j == IDX_NONE)
+		return false;
+	for (; j != IDX_NONE; j = m->sock_ino_next[j]) {
+		const struct fds_sock *s = &m->socks[j];
+
+		holders_add_fd(h, s->pid, HAVE(s, SC_TID) ? s->tid : 0, s->comm, s->fd, NULL);
+	}
+	return true;
 }
 
 /*
@@ -403,7 +632,7 @@ static bool pipe_endpoints(struct model *m, size_t row, struct holders *h)
 			if (h->n >= h->max)
 				break;
 			walked++;
-			holders_add_file(h, p, true);
+			holders_add_file(h, p, !p->assoc);
 		}
 		/* The rest are counted, not walked. */
 		holders_skip(h, count - walked);

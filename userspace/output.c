@@ -408,6 +408,12 @@ int out_print(struct out *t)
 	return out_print_group(&t, 1);
 }
 
+/* How many rows were started. */
+size_t out_row_count(const struct out *t)
+{
+	return t->nrows_shown + t->nrows + t->in_row;
+}
+
 /* Drop a table after an error. */
 void out_discard(struct out *t)
 {

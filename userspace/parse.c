@@ -51,6 +51,7 @@ static const struct coldesc file_cols[FC_NCOLS] = {
 	[FC_DELETED]	= FCOL("deleted", K_BOOL, 0, deleted),
 	[FC_PATH]	= FCOL("path", K_STR, 0, path),
 	[FC_EPOLLS]	= FCOL("epolls", K_U64, 0, epolls),
+	[FC_START]	= FCOL("start", K_U64, 0, start),
 };
 
 static const struct coldesc sock_cols[SC_NCOLS] = {
@@ -87,6 +88,35 @@ static const struct coldesc task_cols[TC_NCOLS] = {
 	[TC_MAXFDS]	= TCOL("maxfds", K_U64, 0, maxfds),
 	[TC_PIDNS]	= TCOL("pidns", K_U64, 0, pidns),
 	[TC_NETNS]	= TCOL("netns", K_U64, 0, netns),
+	[TC_START]	= TCOL("start", K_U64, 0, start),
+};
+
+#define HCOL(n, k, r, f) { n, k, r, offsetof(struct fds_hold, f) }
+
+static const struct coldesc hold_cols[HC_NCOLS] = {
+	[HC_PID]	= HCOL("pid", K_INT, 1, pid),
+	[HC_TID]	= HCOL("tid", K_INT, 0, tid),
+	[HC_COMM]	= HCOL("comm", K_STR, 0, comm),
+	[HC_ASSOC]	= HCOL("assoc", K_STR, 1, assoc),
+	[HC_FD]		= HCOL("fd", K_INT, 0, fd),
+	[HC_VIA]	= HCOL("via", K_U64, 0, via),
+	[HC_QUEUE]	= HCOL("queue", K_STR, 0, queue),
+	[HC_SENDER]	= HCOL("sender", K_INT, 0, sender),
+	[HC_SLOT]	= HCOL("slot", K_INT, 0, slot),
+	[HC_MAP_START]	= HCOL("map_start", K_STR, 0, map_start),
+	[HC_MAP_END]	= HCOL("map_end", K_STR, 0, map_end),
+	[HC_MAP_OFFSET]	= HCOL("map_offset", K_STR, 0, map_offset),
+	[HC_MAP_PROT]	= HCOL("map_prot", K_STR, 0, map_prot),
+	[HC_STATUS]	= HCOL("status", K_STR, 0, status),
+	[HC_COUNT]	= HCOL("count", K_U64, 0, count),
+	[HC_TYPE]	= HCOL("type", K_STR, 0, type),
+	[HC_DEV]	= HCOL("dev", K_STR, 0, dev),
+	[HC_INO]	= HCOL("ino", K_U64, 0, ino),
+	[HC_FILEID]	= HCOL("fileid", K_HEX, 0, fileid),
+	[HC_REFS]	= HCOL("refs", K_U64, 0, refs),
+	[HC_DELETED]	= HCOL("deleted", K_BOOL, 0, deleted),
+	[HC_PATH]	= HCOL("path", K_STR, 0, path),
+	[HC_START]	= HCOL("start", K_U64, 0, start),
 };
 
 static const struct coldesc lock_cols[LC_NCOLS] = {
@@ -134,6 +164,7 @@ static const struct {
 	[FDS_TASKS]	= { "tasks", task_cols, TC_NCOLS, sizeof(struct fds_task) },
 	[FDS_LOCKS]	= { "locks", lock_cols, LC_NCOLS, sizeof(struct fds_lock) },
 	[FDS_EPOLL]	= { "epoll", epoll_cols, EC_NCOLS, sizeof(struct fds_epoll) },
+	[FDS_HOLDERS]	= { "holders", hold_cols, HC_NCOLS, sizeof(struct fds_hold) },
 };
 
 const char *fds_kind_name(enum fds_kind kind)

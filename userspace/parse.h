@@ -21,6 +21,7 @@ enum fds_kind {
 	FDS_TASKS,
 	FDS_LOCKS,
 	FDS_EPOLL,
+	FDS_HOLDERS,
 	FDS_NKINDS,
 };
 
@@ -31,7 +32,7 @@ enum fds_kind {
 enum {
 	FC_PID, FC_TID, FC_COMM, FC_FD, FC_TABLE, FC_CLOEXEC, FC_MODE,
 	FC_FLAGS, FC_POS, FC_TYPE, FC_DEV, FC_INO, FC_FILEID, FC_REFS,
-	FC_DELETED, FC_PATH, FC_EPOLLS, FC_NCOLS,
+	FC_DELETED, FC_PATH, FC_EPOLLS, FC_START, FC_NCOLS,
 };
 
 enum {
@@ -43,7 +44,14 @@ enum {
 
 enum {
 	TC_PID, TC_TID, TC_COMM, TC_UID, TC_TABLE, TC_NFDS, TC_MAXFDS,
-	TC_PIDNS, TC_NETNS, TC_NCOLS,
+	TC_PIDNS, TC_NETNS, TC_START, TC_NCOLS,
+};
+
+enum {
+	HC_PID, HC_TID, HC_COMM, HC_ASSOC, HC_FD, HC_VIA, HC_QUEUE, HC_SENDER,
+	HC_SLOT, HC_MAP_START, HC_MAP_END, HC_MAP_OFFSET, HC_MAP_PROT, HC_STATUS,
+	HC_COUNT, HC_TYPE, HC_DEV, HC_INO, HC_FILEID, HC_REFS, HC_DELETED, HC_PATH,
+	HC_START, HC_NCOLS,
 };
 
 enum {
@@ -62,7 +70,13 @@ enum {
 
 #define HAVE(rec, col)	(((rec)->have >> (col)) & 1)
 
-/* One line of `files`. tid is 0 for the group leader's table. */
+struct fds_hold;
+
+/*
+ * One line of `files`. tid is 0 for the group leader's table. The model
+ * appends the `holders` records as rows of this type too: for those, assoc
+ * names the kind of holder and hold points to the record.
+ */
 struct fds_file {
 	u32 have;
 	int pid;
@@ -82,6 +96,9 @@ struct fds_file {
 	u64 ino;
 	u64 refs;
 	u64 epolls;
+	u64 start;
+	const char *assoc;
+	const struct fds_hold *hold;
 };
 
 /* One line of `sockets`. */
@@ -122,6 +139,35 @@ struct fds_task {
 	u64 maxfds;
 	u64 pidns;
 	u64 netns;
+	u64 start;
+};
+
+/* One line of `holders`: a reference to a file that no fd table holds. */
+struct fds_hold {
+	u32 have;
+	int pid;
+	int tid;
+	int fd;
+	int sender;
+	int slot;
+	signed char deleted;
+	const char *comm;
+	const char *assoc;
+	const char *queue;
+	const char *map_start;
+	const char *map_end;
+	const char *map_offset;
+	const char *map_prot;
+	const char *status;
+	const char *type;
+	const char *dev;
+	const char *path;
+	u64 via;
+	u64 count;
+	u64 ino;
+	u64 fileid;
+	u64 refs;
+	u64 start;
 };
 
 /* One line of `locks`: a lock held through the fd pid+tid+fd (tid 0: '-'). */

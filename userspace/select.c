@@ -398,11 +398,11 @@ int select_check_types(const struct selection *s, const struct model *m)
 	for (i = 0; i < s->ntypes; i++) {
 		if (known_type(s->types[i]))
 			continue;
-		for (row = 0; row < m->nfiles; row++) {
+		for (row = 0; row < m->nrows; row++) {
 			if (type_match(s->types[i], &m->files[row], model_sock(m, row)))
 				break;
 		}
-		if (row == m->nfiles)
+		if (row == m->nrows)
 			return fds_err("-t %s: unknown type (see TYPE in fdscope(1))",
 				       s->types[i]);
 	}

@@ -4,9 +4,11 @@
  * fd or more than one process, after dup(), fork() or SCM_RIGHTS, with the
  * kernel's reference count. Processes sharing a whole fd table (CLONE_FILES)
  * list the same fd each; that counts as one fd. A fileid is trusted only as
- * far as refs confirms it (drop_unshared()).
+ * far as refs confirms it (drop_unshared()). Holders that are no fd (a
+ * mapping, the exe link, a file in flight or in an io_uring ring) count too.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <libsmartcols.h>
 
 #include "fdscope.h"
@@ -14,6 +16,8 @@
 struct shared {
 	u32 first;		/* first selected row */
 	u64 fds;
+	u64 others;		/* holders that are no fd: mappings, in flight, ... */
+	u64 owners;		/* fd slots, plus each process's kind of other holder */
 	u64 procs;
 	u32 *rows;
 	size_t nrows;
@@ -31,11 +35,19 @@ static int by_slot(const void *a, const void *b, void *arg)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+/* By process, its fds first, then its other holders in the holders file's order. */
 static int by_pid(const void *a, const void *b, void *arg)
 {
 	const struct model *m = arg;
+	u32 i = *(const u32 *)a, j = *(const u32 *)b;
+	const struct fds_file *x = &m->files[i], *y = &m->files[j];
 
-	return model_fd_order(&m->files[*(const u32 *)a], &m->files[*(const u32 *)b]);
+	if (x->pid == y->pid && x->tid == y->tid && (x->assoc || y->assoc)) {
+		if (!x->assoc != !y->assoc)
+			return x->assoc ? 1 : -1;
+		return i < j ? -1 : i > j;
+	}
+	return model_fd_order(x, y);
 }
 
 static int by_fds(const void *a, const void *b)
@@ -56,19 +68,30 @@ static void count(struct model *m, struct shared *s)
 
 	qsort_r(s->rows, s->nrows, sizeof(*s->rows), by_slot, m);
 	s->fds = 0;
+	s->others = 0;
 	for (i = 0; i < s->nrows; i++) {
 		const struct fds_file *f = &m->files[s->rows[i]];
 		const struct fds_file *p = i ? &m->files[s->rows[i - 1]] : NULL;
 
-		if (!p || !HAVE(f, FC_TABLE) || !HAVE(p, FC_TABLE) || p->table != f->table ||
-		    p->fd != f->fd)
+		if (f->assoc)
+			s->others++;
+		else if (!p || p->assoc || !HAVE(f, FC_TABLE) || !HAVE(p, FC_TABLE) ||
+			 p->table != f->table || p->fd != f->fd)
 			s->fds++;
 	}
 	qsort_r(s->rows, s->nrows, sizeof(*s->rows), by_pid, m);
 	s->procs = 0;
+	s->owners = s->fds;
 	for (i = 0; i < s->nrows; i++) {
-		if (!i || m->files[s->rows[i]].pid != m->files[s->rows[i - 1]].pid)
+		const struct fds_file *f = &m->files[s->rows[i]];
+		const struct fds_file *p = i ? &m->files[s->rows[i - 1]] : NULL;
+
+		if (!p || f->pid != p->pid)
 			s->procs++;
+		/* A library mapped four times by one process is one holder. */
+		if (f->assoc && (!p || f->pid != p->pid || !p->assoc ||
+				 strcmp(f->assoc, p->assoc)))
+			s->owners++;
 	}
 }
 
@@ -108,12 +131,12 @@ int view_shared(const struct opts *o, struct model *m)
 	int rc;
 
 	model_index_fileids(m);
-	done = xcalloc(m->nfiles + 1, sizeof(*done));
-	sel = xcalloc(m->nfiles + 1, sizeof(*sel));
-	for (row = 0; row < m->nfiles; row++)
+	done = xcalloc(m->nrows + 1, sizeof(*done));
+	sel = xcalloc(m->nrows + 1, sizeof(*sel));
+	for (row = 0; row < m->nrows; row++)
 		sel[row] = select_row(o, m, row, &b);
 
-	for (row = 0; row < m->nfiles; row++) {
+	for (row = 0; row < m->nrows; row++) {
 		const struct fds_file *f = &m->files[row];
 		struct shared s = { .first = (u32)row };
 		u32 j;
@@ -130,9 +153,9 @@ int view_shared(const struct opts *o, struct model *m)
 				s.rows[s.nrows++] = j;
 		}
 		count(m, &s);
-		if (s.fds > 1 && drop_unshared(m, &s))
+		if (s.owners > 1 && drop_unshared(m, &s))
 			count(m, &s);
-		if (s.fds < 2 && s.procs < 2) {
+		if (s.owners < 2 && s.procs < 2) {
 			free(s.rows);
 			continue;
 		}
@@ -150,6 +173,8 @@ int view_shared(const struct opts *o, struct model *m)
 	out_column(t, "TYPE", J_STR, 0);
 	out_column(t, "REFS", J_NUM, SCOLS_FL_RIGHT);
 	out_column(t, "FDS", J_NUM, SCOLS_FL_RIGHT);
+	/* Dumps without a holders file know of no other holders. */
+	out_column(t, "OTHERS", J_NUM, SCOLS_FL_RIGHT | (m->nrows > m->nfiles ? 0 : OUT_HIDDEN));
 	out_column(t, "PROCS", J_NUM, SCOLS_FL_RIGHT);
 	out_column(t, "NAME", J_STR, 0);
 	out_column(t, "HOLDERS", J_LIST, 0);
@@ -162,13 +187,14 @@ int view_shared(const struct opts *o, struct model *m)
 		out_cell(t, 1, m->files[s->first].type);
 		out_cell(t, 2, column_value(m, s->first, COL_REFS, &b));
 		out_cell_u(t, 3, s->fds);
-		out_cell_u(t, 4, s->procs);
-		out_cell(t, 5, model_name(m, s->first, &b));
+		out_cell_u(t, 4, s->others);
+		out_cell_u(t, 5, s->procs);
+		out_cell(t, 6, model_name(m, s->first, &b));
 		holders_reset(&h, out_list_max(o));
 		for (k = 0; k < s->nrows && h.n < h.max; k++)
 			holders_add_file(&h, &m->files[s->rows[k]], true);
 		holders_skip(&h, s->nrows - k);
-		out_cell_list(t, 6, &h);
+		out_cell_list(t, 7, &h);
 	}
 	if (i < n) {
 		out_discard(t);

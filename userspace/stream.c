@@ -100,15 +100,16 @@ static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
 int stream_list(const struct opts *o, struct model *m)
 {
 	size_t *width = xcalloc(o->ncols, sizeof(*width));
-	u32 *rows = xcalloc(m->nfiles + 1, sizeof(*rows));
+	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
 	struct sbuf b = { 0 };
-	size_t nrows = 0, r, i;
+	size_t nrows = 0, k, r, i;
 	int rc = 1;
 
 	/* Headers count even when not shown, as in libsmartcols. */
 	for (i = 0; i < o->ncols; i++)
 		width[i] = strlen(columns[o->cols[i]].name);
-	for (r = 0; r < m->nfiles; r++) {
+	for (k = 0; k < m->nrows; k++) {
+		r = model_row(m, k);
 		if (!select_row(o, m, r, &b))
 			continue;
 		for (i = 0; i < o->ncols; i++) {

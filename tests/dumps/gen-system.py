@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Write tests/dumps/system/{files,sockets,tasks,locks,epoll}: a hand-described
 machine in fdscope's debugfs format (docs/format.md, version 1), and the
-/proc/locks of that machine as `proc-locks`, as fdscope --save keeps it.
+/proc/locks of that machine as `proc-locks`, as fdscope --save keeps it; and
+tests/dumps/holders/: the same machine as a newer module shows it, with the
+`start` column, the `holders` file (cwd, root, exe, mappings, files in flight,
+io_uring fixed files) and the processes that exist only to hold files on a
+tmpfs.
 
 The machine is written down below as processes, open file descriptions and
 sockets; this script only keeps the three files consistent with each other
@@ -59,6 +63,7 @@ class File:
         self.holders = []
         self.locks = []         # Lock, held through every fd of this file
         self.epolls = set()     # the eventpoll Files watching this one
+        self.held = 0           # references from the holders file's records
 
 
 class Sock:
@@ -71,11 +76,14 @@ class Sock:
 
 class Task:
     def __init__(self, pid, comm, uid, tid=None, table=None, maxfds=64,
-                 netns=NETNS):
+                 netns=NETNS, holders_only=False):
         self.pid, self.comm, self.uid, self.tid = pid, comm, uid, tid
         self.table = table or ident('table:%d:%s' % (pid, tid))
         self.maxfds, self.netns = maxfds, netns
         self.fds = {}
+        self.holders_only = holders_only
+        # clock ticks since boot: later pids started later
+        self.start = 500 + 3 * pid + (tid or 0) % 7
 
 
 tasks = []
@@ -644,12 +652,104 @@ put(vc, 12, vr, 1)
 watch(vh, 6, 7, target=vr, match=False)
 
 
+# --- holders: what keeps files alive besides fds (tests/dumps/holders only) ---
+HOLD_ORDER = {'cwd': 0, 'root': 1, 'exe': 2, 'mem': 3, 'inflight': 4, 'uring': 4}
+holders = []
+
+
+def hold(t, assoc, f=None, **kw):
+    """A holders record of task t; every one but cwd and root is a reference."""
+    if f is not None and assoc not in ('cwd', 'root'):
+        f.held += 1
+    holders.append((t, assoc, f, kw))
+
+
+ROOTDIR = File('DIR', '/', '8:1', 2, None)
+SCRATCH = '0:40'                # a tmpfs mounted on /mnt/scratch
+scratch = File('DIR', '/mnt/scratch', SCRATCH, 1, None)
+exes = {}
+for t in sorted(tasks, key=lambda t: t.pid):
+    if t.tid:
+        continue
+    if t.table == KTABLE:
+        if t.pid == 2:          # kernel threads share init's fs_struct
+            hold(t, 'cwd', ROOTDIR)
+            hold(t, 'root', ROOTDIR)
+        continue
+    hold(t, 'cwd', scratch if t.comm == 'bash' else ROOTDIR)
+    hold(t, 'root', ROOTDIR)
+    # Forked processes share their parent's exe file.
+    name = t.comm or 'unnamed'
+    if name not in exes:
+        exes[name] = File('REG', '/usr/bin/' + name.replace('/', '_'), '8:1',
+                          3000000 + len(exes))
+    hold(t, 'exe', exes[name])
+
+# A library mapped by nginx before it forked: one file, three processes.
+libssl = File('REG', '/usr/lib/x86_64-linux-gnu/libssl.so.3', '8:1', 3100001)
+for t in [t for t in tasks if t.comm == 'nginx']:
+    hold(t, 'mem', libssl, map_start='7f3a10000000', map_end='7f3a10060000',
+         map_offset='0', map_prot='r--p')
+    hold(t, 'mem', libssl, map_start='7f3a10060000', map_end='7f3a10100000',
+         map_offset='60000', map_prot='r-xp')
+
+# The supervise log is in flight to a socket of `receiver` below.
+sup_files[1].extra_refs = 0
+
+# One holder of each kind on the tmpfs /mnt/scratch (0:40).
+pts1 = File('CHR', '/dev/pts/1', '0:24', 4, 'rw')
+su = task(6200, 'scratch-user', 1000, holders_only=True)
+std(su, pts1)
+a_log = put(su, 3, File('REG', '/mnt/scratch/a.log', SCRATCH, 11, 'w',
+                        'append', 100, extra_refs=1), 1)
+hold(su, 'mem', File('REG', '/mnt/scratch/map.bin (deleted)', SCRATCH, 12,
+                     deleted=1),
+     map_start='7f0000000000', map_end='7f0000004000', map_offset='0',
+     map_prot='rw-s')
+tool = task(6201, 'scratch-tool', 1000, holders_only=True)
+std(tool, pts1)
+rcv = task(6202, 'receiver', 1000, holders_only=True)
+std(rcv, pts1)
+s_rcv = Sock(6101, 'unix', 'stream', None, 'connected', None, None, peer=6102,
+             inflight=3)
+s_snd = Sock(6102, 'unix', 'stream', None, 'connected', None, None, peer=6101)
+put(rcv, 5, sockf(s_rcv), 1)
+put(su, 4, sockf(s_snd), 1)
+nested = sockf(Sock(6110, 'unix', 'dgram', None, 'unconnected', None, None))
+busy = task(6203, 'busy-reader', 1000, holders_only=True)
+std(busy, pts1)
+put(busy, 4, sockf(Sock(6120, 'unix', 'stream', None, 'connected', None,
+                        None, peer=0)), 1)
+for t in (su, tool, rcv, busy):
+    hold(t, 'cwd', ROOTDIR)
+    hold(t, 'root', ROOTDIR)
+    hold(t, 'exe', File('REG', '/mnt/scratch/tool', SCRATCH, 10)
+         if t is tool else exes['bash'])
+hold(rcv, 'inflight', File('REG', '/mnt/scratch/passed.txt', SCRATCH, 13),
+     fd=5, via=6101, queue='recv', sender=su.pid)
+hold(rcv, 'inflight', nested, fd=5, via=6101, queue='recv', sender=su.pid)
+hold(rcv, 'inflight', sup_files[1], fd=5, via=6101, queue='recv', sender=3100)
+# Held only inside the socket that is itself in flight (GC-style nesting):
+# the walk finds it from no fd, so the module shows it under no owner's
+# fd; fdscope's record names the receiving socket by its inode.
+hold(rcv, 'inflight', File('REG', '/mnt/scratch/nested.txt', SCRATCH, 14),
+     via=6110, queue='recv', sender=su.pid)
+hold(tp, 'uring', File('REG', '/mnt/scratch/fixed.dat', SCRATCH, 15, 'rw'),
+     fd=4, slot=3)
+hold(busy, 'inflight', None, fd=4, via=6120, status='busy', count=2)
+
 # --- write the files ------------------------------------------------------------
 FILES_COLS = ('pid tid comm fd table cloexec mode flags pos type dev ino '
               'fileid refs deleted path epolls')
 LOCK_COLS = ('pid tid comm fd fileid class type lock_start lock_end lock_pid '
              'blocking breaking status count dev ino')
 EPOLL_COLS = 'pid tid comm fd fileid tfd events data tdev tino match status'
+SOCK_COLS = ('pid tid comm fd fileid ino family type proto state local '
+             'remote rxq txq drops uid netns peer inflight backlog groups')
+TASK_COLS = 'pid tid comm uid table nfds maxfds pidns netns'
+HOLD_COLS = ('pid tid comm assoc fd via queue sender slot map_start map_end '
+             'map_offset map_prot status count type dev ino fileid refs '
+             'deleted path')
 
 
 def proc_dev(dev):
@@ -680,40 +780,56 @@ def proc_locks():
             out.append('%d: -> %s %s %d %s:%d %s %s\n'
                        % (n, word, wtype, wpid, proc_dev(f.dev), f.ino, ws, we))
     return ''.join(out)
-SOCK_COLS = ('pid tid comm fd fileid ino family type proto state local '
-             'remote rxq txq drops uid netns peer inflight backlog groups')
-TASK_COLS = 'pid tid comm uid table nfds maxfds pidns netns'
 
 
 def line(fields):
     return ' '.join(esc(f) for f in fields) + '\n'
 
 
-def write(outdir):
+def refs_of(f):
+    # Tasks sharing one table hold one reference per fd slot.
+    slots = {(h.table, hfd) for h, hfd in f.holders}
+    return len(slots) + f.extra_refs + f.held
+
+
+def hold_line(t, assoc, f, kw):
+    g = kw.get
+    ff = f or File(None, None, None, None, None)
+    nofile = f is None or assoc in ('cwd', 'root')
+    return line((t.pid, t.tid, t.comm, assoc, g('fd'), g('via'), g('queue'),
+                 g('sender'), g('slot'), g('map_start'), g('map_end'),
+                 g('map_offset'), g('map_prot'), g('status'), g('count'),
+                 ff.type, ff.dev, ff.ino, None if nofile else ff.fileid,
+                 None if nofile else refs_of(ff),
+                 None if f is None else ff.deleted, ff.path))
+
+
+def write(outdir, new_module=False):
+    """new_module: the start column, the holders file, holders_only tasks."""
     os.makedirs(outdir, exist_ok=True)
-    order = sorted(tasks, key=lambda t: (t.pid, t.tid or 0))
+    order = sorted((t for t in tasks if new_module or not t.holders_only),
+                   key=lambda t: (t.pid, t.tid or 0))
+    start = (lambda t: (t.start,)) if new_module else (lambda t: ())
+    scol = ' start' if new_module else ''
     with open(os.path.join(outdir, 'files'), 'w') as fo, \
          open(os.path.join(outdir, 'sockets'), 'w') as so, \
          open(os.path.join(outdir, 'tasks'), 'w') as to, \
          open(os.path.join(outdir, 'locks'), 'w') as lo, \
          open(os.path.join(outdir, 'epoll'), 'w') as eo:
-        fo.write('# fdscope-files 1 %s\n' % FILES_COLS)
-        so.write('# fdscope-sockets 1 %s\n' % SOCK_COLS)
-        to.write('# fdscope-tasks 1 %s\n' % TASK_COLS)
+        fo.write('# fdscope-files 1 %s%s\n' % (FILES_COLS, scol))
+        so.write('# fdscope-sockets 1 %s%s\n' % (SOCK_COLS, scol))
+        to.write('# fdscope-tasks 1 %s%s\n' % (TASK_COLS, scol))
         lo.write('# fdscope-locks 1 %s\n' % LOCK_COLS)
         eo.write('# fdscope-epoll 1 %s\n' % EPOLL_COLS)
         for t in order:
             to.write(line((t.pid, t.tid, t.comm, t.uid, t.table, len(t.fds),
-                           t.maxfds, PIDNS, t.netns)))
+                           t.maxfds, PIDNS, t.netns) + start(t)))
             for fd in sorted(t.fds):
                 f, cloexec = t.fds[fd]
-                # Tasks sharing one table hold one reference per fd slot.
-                slots = {(h.table, hfd) for h, hfd in f.holders}
-                refs = len(slots) + f.extra_refs
                 fo.write(line((t.pid, t.tid, t.comm, fd, t.table, cloexec,
                                f.mode, f.flags, f.pos, f.type, f.dev, f.ino,
-                               f.fileid, refs, f.deleted, f.path,
-                               len(f.epolls))))
+                               f.fileid, refs_of(f), f.deleted, f.path,
+                               len(f.epolls)) + start(t)))
                 # POSIX locks under the fds of their table, others under
                 # every fd of their description.
                 for lk in f.locks:
@@ -739,12 +855,22 @@ def write(outdir):
                                s.netns, s.peer, s.inflight if s.family ==
                                'unix' and s.inflight is not None else
                                (0 if s.family == 'unix' else None),
-                               s.backlog, s.groups)))
-
+                               s.backlog, s.groups) + start(t)))
 
     with open(os.path.join(outdir, 'proc-locks'), 'w') as po:
         po.write(proc_locks())
+    if not new_module:
+        return
+    with open(os.path.join(outdir, 'holders'), 'w') as ho:
+        ho.write('# fdscope-holders 1 %s start\n' % HOLD_COLS)
+        for t, assoc, f, kw in sorted(
+                holders, key=lambda h: (h[0].pid, h[0].tid or 0,
+                                        HOLD_ORDER[h[1]], h[3].get('map_start', ''),
+                                        h[3].get('fd') or 0)):
+            ho.write(hold_line(t, assoc, f, kw)[:-1] + ' %d\n' % t.start)
 
 
-write(sys.argv[1] if len(sys.argv) > 1 else
-      os.path.join(os.path.dirname(os.path.abspath(__file__)), 'system'))
+HERE = os.path.dirname(os.path.abspath(__file__))
+write(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'system'))
+write(sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, 'holders'),
+      new_module=True)

@@ -4,10 +4,11 @@
  *
  * The first input byte picks what the rest is (modulo 8): 0, 1, 2, 4, 5 one
  * `files`, `sockets`, `tasks`, `locks` or `epoll` file for the parser alone;
- * 3 a `files` and a `sockets` file separated by two NUL bytes, parsed,
- * joined, and every row's columns computed (NAME, ENDPOINTS, ...), as the
- * reader does; 6 the same with `locks` and `epoll` files after two more
- * separators; 7 a copy of /proc/locks.
+ * 3 a `files` and a `sockets` file separated by two NUL bytes, and optionally
+ * a `holders` file after another separator, parsed, joined, and every row's
+ * columns computed (NAME, ENDPOINTS, HOLDERS, ...), as the reader does; 6 the
+ * same with `locks` and `epoll` files after two more separators, and
+ * optionally `holders` after them; 7 a copy of /proc/locks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,16 @@ static void check_strings(const struct fds_table *t)
 				sum += strlen(s->local);
 			if (s->remote)
 				sum += strlen(s->remote);
+		} else if (t->kind == FDS_HOLDERS) {
+			const struct fds_hold *h = (const struct fds_hold *)t->recs + i;
+
+			if (HAVE(h, HC_PATH) != !!h->path)
+				abort();
+			sum += strlen(h->assoc);
+			if (h->path)
+				sum += strlen(h->path);
+			if (h->map_prot)
+				sum += strlen(h->map_prot);
 		} else if (t->kind == FDS_TASKS) {
 			const struct fds_task *k = (const struct fds_task *)t->recs + i;
 
@@ -104,27 +115,28 @@ static size_t part(const u8 *data, size_t size, const u8 **rest)
 	return size;
 }
 
-static void joined(const u8 *data, size_t size, bool more)
+/* The @n files of @order separated by two NUL bytes; the first @min must be there. */
+static void joined(const u8 *data, size_t size, const enum fds_kind *order, size_t n,
+		   size_t min)
 {
-	static const enum fds_kind order[] = { FDS_FILES, FDS_SOCKETS, FDS_LOCKS, FDS_EPOLL };
 	struct opts o = { .threads = true };
 	struct model m = { 0 };
 	struct sbuf b = { 0 };
 	const u8 *rest = data;
-	size_t i, row, n;
+	size_t i, row, len;
 	int col;
 
-	for (i = 0; i < (more ? 4 : 2); i++) {
-		if (!rest)
-			goto out;
+	for (i = 0; i < n && rest; i++) {
 		data = rest;
-		n = part(data, size, &rest);
-		if (parse(&m, order[i], data, n))
+		len = part(data, size, &rest);
+		if (parse(&m, order[i], data, len))
 			goto out;
 		size -= rest ? (size_t)(rest - data) : size;
 	}
+	if (i < min)
+		goto out;
 	model_init(&m, &o);
-	for (row = 0; row < m.nfiles; row++) {
+	for (row = 0; row < m.nrows; row++) {
 		for (col = 0; col < NCOLUMNS; col++) {
 			const char *v;
 
@@ -167,6 +179,10 @@ static void proc_locks(const u8 *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
+	static const enum fds_kind order[] = {
+		FDS_FILES, FDS_SOCKETS, FDS_LOCKS, FDS_EPOLL, FDS_HOLDERS,
+	};
+	static const enum fds_kind order_holders[] = { FDS_FILES, FDS_SOCKETS, FDS_HOLDERS };
 	struct model m = { 0 };
 
 	if (!size)
@@ -178,7 +194,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		parse(&m, (enum fds_kind)(data[0] % 8), data + 1, size - 1);
 		break;
 	case 3:
-		joined(data + 1, size - 1, false);
+		joined(data + 1, size - 1, order_holders, 3, 2);
 		break;
 	case 4:
 		parse(&m, FDS_LOCKS, data + 1, size - 1);
@@ -187,7 +203,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		parse(&m, FDS_EPOLL, data + 1, size - 1);
 		break;
 	case 6:
-		joined(data + 1, size - 1, true);
+		joined(data + 1, size - 1, order, 5, 4);
 		break;
 	case 7:
 		proc_locks(data + 1, size - 1);

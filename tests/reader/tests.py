@@ -23,6 +23,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 FDSCOPE = os.environ.get('FDSCOPE', os.path.join(TOP, 'userspace', 'fdscope'))
 DUMPS = os.path.join(TOP, 'tests', 'dumps')
 SYSTEM = os.path.join(DUMPS, 'system')
+HOLDERS = os.path.join(DUMPS, 'holders')
 MAN = os.path.join(TOP, 'userspace', 'fdscope.1')
 TMP = tempfile.mkdtemp(prefix='fdscope-reader.')
 ENV = dict(os.environ, LC_ALL='C.UTF-8')
@@ -163,6 +164,8 @@ def txt(entries):
         check(set(e) >= {'pid', 'command', 'assoc', 'mode'}, 'list entry keys %r' % e)
         if e['pid'] is None:
             out.append('socket:[%d]' % e['inode'])
+        elif isinstance(e['assoc'], str):
+            out.append('%d,%s,%s' % (e['pid'], e['command'] or '-', e['assoc']))
         elif e['assoc'] is None:
             out.append('%d%s,%s' % (e['pid'], '/%d' % e['tid'] if 'tid' in e else '',
                                     e['command'] or '-'))
@@ -195,7 +198,7 @@ def t_help():
     for opt in ('--json', '--raw', '--noheadings', '--output', '--list-columns',
                 '--threads', '--pid', '--user', '--type', '--inet', '--unix',
                 '--filter', '--summary', '--tasks', '--endpoints', '--shared',
-                '--dir', '--help', '--version', '-i4', '--inet6'):
+                '--dir', '--help', '--version', '-i4', '--inet6', '--holders', '--diff', '--watch'):
         check(opt in out, '--help does not mention %s' % opt)
 
 
@@ -205,7 +208,8 @@ def t_man_page():
     text = open(MAN).read()
     for opt in ('json', 'raw', 'noheadings', 'output', 'list-columns', 'threads',
                 'pid', 'user', 'type', 'inet', 'unix', 'filter', 'summary',
-                'tasks', 'endpoints', 'shared', 'top', 'dir', 'help', 'version'):
+                'tasks', 'endpoints', 'shared', 'top', 'dir', 'help', 'version',
+                'holders', 'diff', 'watch'):
         check(re.search(r'\\-\\-%s\b' % opt.replace('-', r'\\-'), text),
               'man page does not document --%s' % opt)
     for col in all_columns():
@@ -220,7 +224,7 @@ def t_man_page():
 @test
 def t_default_list():
     rows = table(ok('-r'))
-    eq(rows[0], 'COMMAND PID USER FD MODE TYPE DEV INODE NAME'.split(), 'header')
+    eq(rows[0], 'COMMAND PID USER ASSOC MODE TYPE DEV INODE NAME'.split(), 'header')
     want = visible(SYS['files'])
     eq(len(rows) - 1, len(want), 'rows (one per fd of the processes)')
     got = [(int(r[1]), int(r[3])) for r in rows[1:]]
@@ -611,11 +615,11 @@ def t_output():
     eq(ok('-r', '-o', 'PID,FD,NAME').splitlines()[0], 'PID FD NAME', '-o LIST')
     eq(ok('-r', '-o', 'pid,Fd').splitlines()[0], 'PID FD', 'column names ignore case')
     eq(ok('-r', '-o', '+STATE,LOCAL').splitlines()[0],
-       'COMMAND PID USER FD MODE TYPE DEV INODE NAME STATE LOCAL', '-o +LIST')
+       'COMMAND PID USER ASSOC MODE TYPE DEV INODE NAME STATE LOCAL', '-o +LIST')
     eq(ok('-r', '-l', '-o', '+REFS').splitlines()[0],
-       'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-l -o +LIST')
+       'COMMAND PID TID USER ASSOC MODE TYPE DEV INODE NAME REFS', '-l -o +LIST')
     eq(ok('-r', '-o', '+REFS', '-l').splitlines()[0],
-       'COMMAND PID TID USER FD MODE TYPE DEV INODE NAME REFS', '-o +LIST -l')
+       'COMMAND PID TID USER ASSOC MODE TYPE DEV INODE NAME REFS', '-o +LIST -l')
     eq(ok('-r', '-o', 'PID', '-o', '+FD,TYPE').splitlines()[0], 'PID FD TYPE', '-o twice')
     err1(['-o', 'PID,BOGUS'], r'^fdscope: unknown column: BOGUS$')
     err1(['-o', 'PID,,FD'], r'^fdscope: -o PID,,FD: column name 2 is empty$')
@@ -1731,6 +1735,419 @@ def t_stream_same_bytes():
     # A newline in a path needs libsmartcols' encoding.
     check(scols_printed(['-o', 'PATH'], SYSTEM, ENV), 'a path with a newline was streamed')
     return '%d of %d runs streamed' % (streamed, 2 * len(STREAM_ARGS))
+
+# --- holders: cwd, root, exe, mappings, in flight, io_uring (issue 13) ------
+
+def hdump():
+    d = {k: load(os.path.join(HOLDERS, k))[1] for k in ('files', 'sockets', 'tasks', 'holders')}
+    return d
+
+
+@test
+def t_holders_dump_consistent():
+    """The generated dump: refs = fd slots + holders records (+1 for a.log)."""
+    d = hdump()
+    refs, seen = {}, {}
+    for f in d['files']:
+        refs.setdefault(f['fileid'], set()).add(int(f['refs']))
+        seen.setdefault(f['fileid'], set()).add((f['table'], f['fd']))
+    extra = {}
+    for h in d['holders']:
+        if h['fileid']:
+            refs.setdefault(h['fileid'], set()).add(int(h['refs']))
+            extra[h['fileid']] = extra.get(h['fileid'], 0) + 1
+    # (The hand-written fd tables overwrite some fds: only the files with
+    # holders records are checked here.)
+    for fid, r in refs.items():
+        if fid not in extra:
+            continue
+        eq(len(r), 1, 'one refs value for %s' % fid)
+        n = len(seen.get(fid, ())) + extra.get(fid, 0)
+        path = [f['path'] for f in d['files'] + d['holders'] if f['fileid'] == fid][0]
+        eq(r.pop(), n, 'refs of %s' % path)
+    for k in ('files', 'sockets', 'tasks', 'holders'):
+        check(all(r['start'] for r in d[k]), '%s: every record has a start' % k)
+
+
+@test
+def t_holders_rows():
+    d = hdump()
+    rows = js('-o', 'PID,FD,ASSOC,TYPE,PATH,MODE', d=HOLDERS)
+    files = visible(d['files'])
+    hold = visible(d['holders'])
+    eq(len(rows), len(files) + len(hold), 'one row per fd and per holder')
+    got = [(r['pid'], r['assoc'], r['path']) for r in rows if r['fd'] is None]
+    eq(sorted(got, key=repr), sorted(((int(h['pid']), h['assoc'], h['path']) for h in hold),
+                                     key=repr), 'every holder is a row')
+    eq([r['assoc'] for r in rows if r['fd'] is not None], [f['fd'] for f in files],
+       'ASSOC of fds, in order')
+    # As lsof and lsfd: cwd, root, exe, mappings, the fds, then what the
+    # process's sockets and rings hold.
+    eq([r['assoc'] for r in rows if r['pid'] == 3000],
+       ['cwd', 'root', 'exe', '0', '1', '2', '3', '4', '5', 'uring'], 'order of pid 3000')
+    eq([r['assoc'] for r in rows if r['pid'] == 801][:6],
+       ['cwd', 'root', 'exe', 'mem', 'mem', '0'], 'order of pid 801')
+    mem = [r for r in rows if r['assoc'] == 'mem' and r['pid'] == 801]
+    eq([r['mode'] for r in mem], ['r--', 'r-x'], 'MODE of mappings')
+    text = table(ok('-r', d=HOLDERS))
+    eq(text[0], 'COMMAND PID USER ASSOC MODE TYPE DEV INODE NAME'.split(), 'default header')
+    eq(len(text) - 1, len(rows), 'default list shows holder rows')
+    exe = js('-Q', 'ASSOC == "exe"', '-o', 'PID,ASSOC,PATH', d=HOLDERS)
+    eq([(r['pid'], r['path']) for r in exe],
+       [(int(h['pid']), h['path']) for h in hold if h['assoc'] == 'exe'], '-Q ASSOC == "exe"')
+    eq(js('-p', '1210', '-Q', 'ASSOC == "cwd"', '-o', 'PATH', d=HOLDERS),
+       [{'path': '/mnt/scratch'}], 'cwd of bash')
+    # Old dumps have no holders file: fd rows only, ASSOC is the fd.
+    eq(len(js('-o', 'ASSOC', d=SYSTEM)), len(visible(SYS['files'])), 'no holders file')
+
+
+@test
+def t_holders_column():
+    rows = js('-p', '3100', '-o', 'FD,PATH,HOLDERS', d=HOLDERS)
+    got = {r['fd']: txt(r['holders']) for r in rows if r['fd'] is not None}
+    eq(got[1], ['6202,receiver,inflight'], 'supervise.log is also in flight')
+    eq(got[0], [], 'no holders beyond fds')
+    text = ok('-r', '-p', '3100', '-o', 'FD,HOLDERS', d=HOLDERS).splitlines()
+    check('1 6202,receiver,inflight' in text, 'table cell: %r' % text)
+    eq(ok('-r', '-n', '-p', '3000', '-o', 'FD,HOLDERS', '-Q', 'FD == 5', d=HOLDERS), '5 -\n',
+       'a file held by an fd only')
+
+
+@test
+def t_holders_shared_endpoints():
+    rows = rows_by(js('--shared', key='shared', d=HOLDERS), 'name')
+    ssl = rows[('/usr/lib/x86_64-linux-gnu/libssl.so.3',)]
+    eq((ssl['fds'], ssl['others'], ssl['procs'], ssl['refs']), (0, 6, 3, 6), 'libssl')
+    log = rows[('/var/log/supervise.log',)]
+    eq((log['fds'], log['others'], log['procs']), (2, 1, 3), 'supervise.log')
+    check('6202,receiver,inflight' in txt(log['holders']), 'HOLDERS names the message')
+    check(('/mnt/scratch/map.bin (deleted)',) not in rows, 'one mapping is not shared')
+    check('OTHERS' not in ok('--shared', '-r').splitlines()[0], 'no OTHERS without holders')
+    # A pipe end in flight is the other end of the pipe.
+    ep = rows_by(js('--endpoints', key='endpoints', d=HOLDERS), 'pid', 'fd')
+    eq(txt(ep[(6200, 4)]['endpoints']), ['6202,receiver,5'], 'unix peer by fd')
+
+
+@test
+def t_holders_view():
+    def hv(*args, rc=0):
+        r, out, err = run('--holders', *args, d=HOLDERS)
+        eq(r, rc, '--holders %s: exit status (stderr %r)' % (' '.join(args), err))
+        return out, err
+
+    doc = json.loads(hv('-J', '0:40')[0])
+    jq_valid(hv('-J', '0:40')[0])
+    want = {
+        ('pid 6200 (scratch-user) fd 3'), ('pid 1210 (bash) cwd'),
+        ('io_uring fixed slot 3 of the ring that pid 3000 (worker-pool) holds as fd 4'),
+        ('pid 6200 (scratch-user) mem 7f0000000000-7f0000004000 rw-s'),
+        ('pid 6201 (scratch-tool) exe'),
+        ('in flight to unix socket 6101 from pid 6200, whose fd 5 is held by pid 6202 '
+         '(receiver)'),
+        ('in flight to unix socket 6110 from pid 6200, which is itself in flight to unix '
+         'socket 6101 from pid 6200, whose fd 5 is held by pid 6202 (receiver)'),
+    }
+    eq(set(h['holder'] for h in doc['holders']), want, 'every holder of the tmpfs')
+    eq(len(doc['holders']), 7, 'holders')
+    eq([(k['name'], k['refs'], k['seen'], k['kernel']) for k in doc['kernel']],
+       [('/mnt/scratch/a.log', 2, 1, 1)], 'references internal to the kernel')
+    eq([(u['pid'], u['status'], u['files']) for u in doc['unread']], [(6203, 'busy', 2)],
+       'busy list')
+    out, _ = hv('0:40')
+    check('References no holder above accounts for (internal to the kernel):' in out,
+          'plain words for kernel references')
+    exe = [h for h in hdump()['holders'] if h['comm'] == 'nginx' and h['assoc'] == 'exe'][0]
+    nginx = '%s:%s' % (exe['dev'], exe['ino'])
+    out, _ = hv('-J', '/var/log/supervise.log', nginx)
+    lines = [(h['target'], h['holder']) for h in json.loads(out)['holders']]
+    eq(len(lines), 4 + 1 + 3, 'four fds, one message in flight, three exe')
+    check(('/var/log/supervise.log', 'in flight to unix socket 6101 from pid 3100, whose '
+           'fd 5 is held by pid 6202 (receiver)') in lines, 'the chain of supervise.log')
+    check((nginx, 'pid 801 (nginx) exe') in lines, 'DEV:INO')
+    hv('8:1:999999999', rc=1)
+    out, err = hv('/no/such/file', rc=1)
+    check('no record in' in err, 'an unknown path says so: %r' % err)
+    eq(json.loads(hv('-J', '8:1:999999999', rc=1)[0])['holders'], [], 'JSON when nothing')
+    # -p selects holders; the reference count still uses them all.
+    doc = json.loads(hv('-J', '-p', '6202', '/var/log/supervise.log')[0])
+    eq([h['assoc'] for h in doc['holders']], ['inflight'], '-p')
+    eq(doc['kernel'], [], 'unselected holders still count')
+    for args, msg in ((['--holders'], 'needs a TARGET'),
+                      (['--holders', '-o', 'PID', '0:40'], 'does not apply'),
+                      (['--holders', '--shared', 'x'], 'cannot be used together')):
+        r, out, err = run(*args, d=HOLDERS)
+        eq(r, 2, '%s: usage error status' % ' '.join(args))
+        check(msg in err, '%s: %r' % (' '.join(args), err))
+
+
+@test
+def t_holders_filesystem():
+    """MAJ:MIN names every file on a filesystem."""
+    if not os.path.ismount('/proc'):
+        raise Skip('/proc is not mounted')
+    st = os.stat('/proc')
+    d = os.path.join(TMP, 'live-holders')
+    shutil.copytree(HOLDERS, d)
+    dev = '%d:%d' % (os.major(st.st_dev), os.minor(st.st_dev))
+    with open(os.path.join(d, 'holders'), 'a') as f:
+        f.write('7 - x cwd - - - - - - - - - - - DIR %s %d - - 0 /proc 1\n' % (dev, st.st_ino))
+        f.write('7 - x root - - - - - - - - - - - DIR %s 999 - - 0 /proc/1 1\n' % dev)
+    # --dir reads paths from the dump; MAJ:MIN is the filesystem.
+    r, out, err = run('--holders', '-J', dev, d=d)
+    eq(r, 0, 'MAJ:MIN')
+    eq(len(json.loads(out)['holders']), 2, 'every file on the filesystem')
+
+
+# --- leak hunting: --diff (issue 17) ------------------------------------------
+
+def leak_dumps():
+    """Two snapshots of tests/dumps/holders, the second after a leak:
+    java (2000) opened 12 TCP sockets now in CLOSE_WAIT and 5 logs, and its
+    fd 41 went from ESTABLISHED to CLOSE_WAIT; cat (1300) closed fd 3 and
+    opened two session files without digits in their names; curl
+    (2010) exited and a new curl got its pid; leaker (7500) started; the
+    terminal's open file gained two references."""
+    old = os.path.join(TMP, 'leak-old')
+    new = os.path.join(TMP, 'leak-new')
+    if os.path.isdir(new):
+        return old, new
+    shutil.copytree(HOLDERS, old)
+    pts = [f for f in load(os.path.join(HOLDERS, 'files'))[1] if f['path'] == '/dev/pts/0'][0]
+
+    def edit(kind, cols, rows):
+        c = {n: i for i, n in enumerate(cols)}
+
+        if kind in ('locks', 'epoll', 'proc-locks'):
+            return cols, rows       # no leak there
+
+        def mk(**kw):
+            return ['-' if kw.get(n) is None else str(kw[n]) for n in cols]
+        java = [r for r in rows if r[c['pid']] == '2000' and r[c['tid']] == '-']
+        out = []
+        for r in rows:
+            if r[c['pid']] == '1300' and kind in ('files', 'sockets') and r[c['fd']] == '3':
+                continue
+            if r[c['pid']] == '2010':
+                r = list(r)
+                r[c['start']] = '99999'
+            if kind == 'files' and r[c['fileid']] == pts['fileid']:
+                r = list(r)
+                r[c['refs']] = str(int(r[c['refs']]) + 2)
+            if kind == 'sockets' and r[c['pid']] == '2000' and r[c['fd']] == '41':
+                r = list(r)
+                r[c['state']] = 'CLOSE_WAIT'
+            if kind == 'tasks' and r[c['pid']] in ('2000', '1300') and r[c['tid']] == '-':
+                r = list(r)
+                r[c['nfds']] = str(int(r[c['nfds']]) + (17 if r[c['pid']] == '2000' else 1))
+            out.append(r)
+        if kind == 'files':
+            base = dict(zip(cols, java[0]))
+            for i in range(12):
+                out.append(mk(**dict(base, fd=50 + i, type='SOCK', dev='0:8', ino=30000 + i,
+                                     fileid='%015x' % (0xa000 + i), refs=1,
+                                     path='socket:[%d]' % (30000 + i))))
+            for i in range(5):
+                out.append(mk(**dict(base, fd=70 + i, type='REG', dev='8:1', ino=31000 + i,
+                                     fileid='%015x' % (0xb000 + i), refs=1,
+                                     path='/var/log/app/%d.log' % (100 + i))))
+            cat = [r for r in rows if r[c['pid']] == '1300'][0]
+            for i, name in enumerate(('ab', 'cd')):
+                out.append(mk(**dict(zip(cols, cat), fd=10 + i, ino=32000 + i, type='REG',
+                                     fileid='%015x' % (0xd000 + i), refs=1,
+                                     path='/tmp/sess-%s.tmp' % name)))
+            out.append(mk(pid=7500, comm='leaker', fd=0, table='%015x' % 7, cloexec=0,
+                          mode='r', pos=0, type='CHR', dev='0:5', ino=4,
+                          fileid='%015x' % 0xc000, refs=1, deleted=0, path='/dev/null',
+                          start=123456))
+        if kind == 'sockets':
+            base = dict(zip(cols, java[0]))
+            for i in range(12):
+                out.append(mk(**dict(base, fd=50 + i, fileid='%015x' % (0xa000 + i),
+                                     ino=30000 + i, family='inet', type='stream', proto='tcp',
+                                     state='CLOSE_WAIT', local='10.0.2.15:%d' % (40000 + i),
+                                     remote='151.101.1.1:443', peer=None, inflight=None,
+                                     backlog=None, groups=None)))
+        if kind == 'tasks':
+            out.append(mk(pid=7500, comm='leaker', uid=0, table='%015x' % 7, nfds=1,
+                          maxfds=64, pidns=1, netns=1, start=123456))
+        return cols, out
+    rewrite(HOLDERS, new, edit)
+    return old, new
+
+
+def diff_doc(*args, d=None):
+    text = ok('-J', *args[:-2], '--diff', *args[-2:], d=d)
+    jq_valid(text)
+    return json.loads(text)
+
+
+@test
+def t_diff():
+    old, new = leak_dumps()
+    doc = diff_doc(old, new)
+    eq(sorted(doc), ['diff', 'exited', 'processes', 'refs', 'started', 'states'], 'members')
+    eq(doc['diff'], {'old': old, 'new': new, 'identity': 'pid+start'}, 'about')
+    procs = doc['processes']
+    eq([(p['pid'], p['net']) for p in procs], [(2000, 17), (1300, 1)], 'sorted by growth')
+    eq(procs[0]['opened'], [{'pattern': 'socket TCP CLOSE_WAIT', 'count': 12},
+                            {'pattern': '/var/log/app/*.log', 'count': 5}], 'grouped')
+    eq(procs[0]['closed'], [], 'java closed nothing')
+    eq((procs[1]['old'], procs[1]['new'], procs[1]['opened'], procs[1]['closed']),
+       (4, 5, [{'pattern': '/tmp/*.tmp', 'count': 2}],
+        [{'pattern': '/home/u/My Documents/notes\ttab.txt', 'count': 1}]), 'cat')
+    eq([(p['pid'], p['command']) for p in doc['started']], [(2010, 'curl'), (7500, 'leaker')],
+       'started (a reused pid is a new process)')
+    eq([(p['pid'], p['command']) for p in doc['exited']], [(2010, 'curl')], 'exited')
+    eq([(s['pid'], s['fd'], s['old'], s['new']) for s in doc['states']],
+       [(2000, 41, 'ESTABLISHED', 'CLOSE_WAIT')], 'socket states')
+    eq([(r['name'], r['old'], r['new']) for r in doc['refs']], [('/dev/pts/0', 38, 40)], 'refs')
+    # -p and -Q select as elsewhere.
+    eq([p['pid'] for p in diff_doc('-p', '1300', old, new)['processes']], [1300], '-p')
+    sel = diff_doc('-Q', 'TYPE == "REG"', old, new)['processes']
+    eq([(p['pid'], p['opened']) for p in sel][0],
+       (2000, [{'pattern': '/var/log/app/*.log', 'count': 5}]), '-Q')
+    text = ok('--diff', old, new, d=None)
+    check('socket TCP CLOSE_WAIT \u00d712, /var/log/app/*.log \u00d75' in text,
+          'table cell: %r' % text[:400])
+    check(re.search(r'^ *2000 java +8 +25 +\+17 ', text, re.M), 'a row: %r' % text[:300])
+    for title in ('Processes whose fds changed:', 'Processes started:', 'Processes exited:',
+                  'Sockets whose state changed:', 'Open files whose references grew:'):
+        check(title in text, 'table %s' % title)
+    eq(ok('--diff', old, old, d=None), 'No change.\n', 'the same snapshot twice')
+
+
+@test
+def t_diff_without_start():
+    """Old dumps lack the start column: processes match on pid and command."""
+    old, new = leak_dumps()
+    bare = {}
+    for name, d in (('old', old), ('new', new)):
+        bare[name] = os.path.join(TMP, 'nostart-' + name)
+
+        def strip(kind, cols, rows):
+            if 'start' not in cols:
+                return cols, rows
+            i = cols.index('start')
+            return cols[:i] + cols[i + 1:], [r[:i] + r[i + 1:] for r in rows]
+        if not os.path.isdir(bare[name]):
+            rewrite(d, bare[name], strip)
+    doc = diff_doc(bare['old'], bare['new'])
+    eq(doc['diff']['identity'], 'pid+command', 'identity')
+    eq(doc['started'][0]['pid'], 7500, 'curl (same pid, same command) reads as the same')
+    eq(doc['started'][0]['start'], None, 'no START')
+
+
+@test
+def t_diff_errors():
+    old, new = leak_dumps()
+    err1(['--diff'], r"option '--diff' needs an argument", d=None)
+    err1(['--diff', old, new, 'x'], r"unexpected argument 'x'", d=None)
+    err1(['--diff', '/nonexistent', new], r'/nonexistent/files: No such file', d=None)
+    err1(['--diff', old, '--dir', new], r'--diff reads OLD and NEW, not --dir', d=None)
+    err1(['--diff', old, '-o', 'PID', new], r'--output does not apply to --diff', d=None)
+
+
+# --- leak hunting: --watch (issue 17) ------------------------------------------
+
+def samples(text):
+    """The samples of plain --watch output: lists of lines."""
+    out = []
+    for ln in text.splitlines():
+        if ln.startswith('fdscope --watch: '):
+            out.append([ln])
+        elif ln and out:
+            out[-1].append(ln)
+    return out
+
+
+@test
+def t_watch_samples():
+    old, new = leak_dumps()
+    text = ok('--watch', '-n', '2', old, new, d=None)
+    got = samples(text)
+    eq(len(got), 2, 'two samples')
+    eq(got[0][0], 'fdscope --watch: sample 1 of 2, 62 processes, 544 fds', 'summary 1')
+    eq(got[1][0], 'fdscope --watch: sample 2 of 2, 63 processes, 563 fds', 'summary 2')
+    eq(got[0][1].split(), ['PID', 'COMMAND', 'FDS', 'GROWTH', 'TYPES'], 'header')
+    check(not any(ln.startswith('>') for ln in got[0]), 'no grower in the first sample')
+    first = got[1][2]
+    check(re.match(r'^> +2000 java +25 +\+17  SOCK:16 REG:6 CHR:3$', first),
+          'the leaker on top, marked, with its types: %r' % first)
+    eq(sum(ln.startswith('>') for ln in got[1]), 1, 'one marker')
+    eq(len(got[1]), 2 + 20, 'twenty processes per sample')
+    eq(ok('--watch', old, new, d=None), text, 'every snapshot once without -n')
+    # -p: the module's pid filter (here the dump's rows) selects processes.
+    only = samples(ok('--watch', '-n', '1', '-p', '1300,2000', new, d=None))
+    eq([ln.split()[0] for ln in only[0][2:]], ['2000', '1300'], '-p')
+    # --dir: the same dump each interval; nothing grows.
+    same = samples(ok('--watch=0.01', '-n', '3', d=HOLDERS))
+    eq(len(same), 3, '-n 3 samples')
+    check(all('+0' in ln for ln in same[2][2:]), 'no growth')
+    # Older dumps (no start column) still work.
+    eq(len(samples(ok('--watch', '-n', '1', d=SYSTEM))), 1, 'dump without start')
+
+
+@test
+def t_watch_errors():
+    old, new = leak_dumps()
+    err1(['--watch=abc', '-n', '1'], r'--watch=abc: not a number of seconds')
+    err1(['--watch', '-n', '0'], r'-n: not a positive number of samples: 0')
+    err1(['--watch', '-n', '3', old, new], r'--watch -n 3: only 2 snapshots to replay', d=None)
+    err1(['--watch', '-J', '-n', '1'], r'no --output or --json')
+    err1(['--watch', old], r'replays DIR... or reads --dir, not both')
+    err1(['--watch'], r'--watch needs a terminal; -n COUNT prints plain samples')
+    eq(ok('-n', '-r', '-o', 'PID', '-p', '1').splitlines()[0], '1', '-n is --noheadings')
+
+
+@test
+def t_watch_terminal():
+    """The ncurses view in a pseudo-terminal: drawn, redrawn on a resize, q quits."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ['TERM'] = 'xterm'
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 80, 0, 0))
+        os.execv(FDSCOPE, [FDSCOPE, '--watch=3600', '--dir', HOLDERS])
+    out = b''
+
+    def read_until(pred):
+        """Read until pred(out); a hang guard (not a timing test) ends it."""
+        nonlocal out
+        while not pred(out):
+            if not select.select([fd], [], [], 60)[0]:
+                os.kill(pid, signal.SIGKILL)
+                raise Fail('no progress; the screen so far: %r' % out[-400:])
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out += chunk
+    try:
+        read_until(lambda o: b'fd-hog' in o)
+        check(b'fdscope --watch: 62 processes' in out, 'the view is drawn')
+        mark = len(out)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 100, 0, 0))
+        os.kill(pid, signal.SIGWINCH)
+        # Processes below row 24 are drawn only on the bigger screen.
+        tasks = sorted((t for t in visible(hdump()['tasks'])),
+                       key=lambda t: (-int(t['nfds']), int(t['pid'])))
+        top = {t['comm'] for t in tasks[:22]}
+        below = [t['comm'].encode() for t in tasks[22:38] if t['comm'] and t['comm'] not in top]
+        check(below, 'processes below the first screen')
+        read_until(lambda o: any(c in o[mark:] for c in below))
+        os.write(fd, b'q')
+        read_until(lambda o: False)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    eq(os.WIFEXITED(status) and os.WEXITSTATUS(status), 0, 'q quits with status 0')
 
 
 @test

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fdscope: --holders TARGET..., everything that keeps a file or a whole
+ * filesystem busy: fds, cwd, root, exe, mappings, files in flight on unix
+ * sockets and io_uring fixed files, each with the chain that reaches it.
+ *
+ * A file whose reference count exceeds the holders seen is reported: the
+ * rest are references internal to the kernel. The exit status is fuser's:
+ * 0 when something holds a target, 1 when nothing does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <libsmartcols.h>
+
+#include "fdscope.h"
+
+#define CHAIN_DEPTH	8	/* sockets in flight inside sockets in flight */
+#define CHAIN_FDS	3	/* fds named per receiving socket */
+
+struct target {
+	const char *arg;
+	char dev[32];		/* "" when the target names nothing */
+	u64 ino;
+	bool whole_fs;		/* a mount point or MAJ:MIN: every file on it */
+};
+
+static bool all_digits(const char *s, size_t n)
+{
+	return n && strspn(s, "0123456789") >= n;
+}
+
+/* MAJ:MIN (a filesystem) or MAJ:MIN:INO (one file); false if @s is neither. */
+static bool parse_dev_ino(const char *s, struct target *t)
+{
+	size_t a = strcspn(s, ":"), b;
+
+	if (!all_digits(s, a) || s[a] != ':')
+		return false;
+	b = strcspn(s + a + 1, ":");
+	if (!all_digits(s + a + 1, b) || a + 1 + b >= sizeof(t->dev))
+		return false;
+	if (!s[a + 1 + b]) {
+		snprintf(t->dev, sizeof(t->dev), "%s", s);
+		t->whole_fs = true;
+		return true;
+	}
+	if (!all_digits(s + a + b + 2, strlen(s + a + b + 2)) ||
+	    strlen(s + a + b + 2) > 19)
+		return false;
+	snprintf(t->dev, sizeof(t->dev), "%.*s", (int)(a + 1 + b), s);
+	t->ino = strtoull(s + a + b + 2, NULL, 10);
+	return true;
+}
+
+/* A live path: stat() it; a mount point stands for its whole filesystem. */
+static int resolve_live(const char *path, struct target *t)
+{
+	struct stat st, up;
+	char *parent;
+
+	if (stat(path, &st))
+		return fds_err("%s: %m", path);
+	snprintf(t->dev, sizeof(t->dev), "%u:%u", major(st.st_dev), minor(st.st_dev));
+	t->ino = st.st_ino;
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if (asprintf(&parent, "%s/..", path) < 0)
+		return fds_err("out of memory");
+	/* The root of a mount: its parent is on another device, or is itself. */
+	if (!stat(parent, &up))
+		t->whole_fs = up.st_dev != st.st_dev || up.st_ino == st.st_ino;
+	free(parent);
+	return 0;
+}
+
+static bool same_path(const char *recorded, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (!recorded || strncmp(recorded, path, n))
+		return false;
+	return !recorded[n] || !strcmp(recorded + n, " (deleted)");
+}
+
+/* A path in a saved dump: the file some record names by that path. */
+static void resolve_saved(const struct model *m, const char *dir, const char *path,
+			  struct target *t)
+{
+	size_t row;
+
+	for (row = 0; row < m->nrows; row++) {
+		const struct fds_file *f = &m->files[row];
+
+		if (f->dev && HAVE(f, FC_INO) && same_path(f->path, path)) {
+			snprintf(t->dev, sizeof(t->dev), "%s", f->dev);
+			t->ino = f->ino;
+			return;
+		}
+	}
+	fds_warn("%s: no record in %s names this path (name a file as MAJ:MIN:INO)",
+		 path, dir);
+}
+
+static bool target_match(const struct target *t, const struct fds_file *f)
+{
+	if (!t->dev[0] || !f->dev || strcmp(f->dev, t->dev))
+		return false;
+	return t->whole_fs || (HAVE(f, FC_INO) && f->ino == t->ino);
+}
+
+/* "pid 812 (redis)", with the thread when a thread owns the table. */
+static void add_owner(struct sbuf *b, int pid, int tid, const char *comm)
+{
+	sb_add(b, "pid ");
+	sb_addu(b, (u64)pid);
+	if (tid) {
+		sb_add(b, " tid ");
+		sb_addu(b, (u64)tid);
+	}
+	sb_add(b, " (");
+	sb_add(b, comm ? comm : "?");
+	sb_addc(b, ')');
+}
+
+static void add_row_owner(struct sbuf *b, const struct fds_file *f)
+{
+	add_owner(b, f->pid, HAVE(f, FC_TID) ? f->tid : 0, f->comm);
+}
+
+static void add_chain(struct model *m, const struct fds_file *f, struct sbuf *b, int depth);
+
+/* ", whose fd 5 is held by pid 640 (sshd)": who holds the receiving socket. */
+static void add_receiver(struct model *m, const struct fds_file *f, struct sbuf *b, int depth)
+{
+	const struct fds_hold *r = f->hold;
+	struct holders h = { 0 };
+	u32 held = HAVE(r, HC_VIA) ? model_held_socket(m, r->via) : IDX_NONE;
+	size_t i;
+
+	holders_reset(&h, CHAIN_FDS);
+	if (HAVE(r, HC_VIA) && model_socket_fds(m, r->via, &h)) {
+		for (i = 0; i < h.n; i++) {
+			sb_add(b, i ? " and fd " : ", whose fd ");
+			sb_addu(b, (u64)h.v[i].fd);
+			sb_add(b, " is held by ");
+			add_owner(b, h.v[i].pid, h.v[i].tid, h.v[i].comm);
+		}
+		if (h.total > h.n) {
+			sb_add(b, " and ");
+			sb_addu(b, h.total - h.n);
+			sb_add(b, " more fds");
+		}
+	} else if (held != IDX_NONE && depth < CHAIN_DEPTH) {
+		/* The receiving socket is itself in flight, or in a ring. */
+		sb_add(b, ", which is itself ");
+		add_chain(m, &m->files[held], b, depth + 1);
+	} else if (HAVE(r, HC_FD)) {
+		sb_add(b, ", whose fd ");
+		sb_addu(b, (u64)r->fd);
+		sb_add(b, " is held by ");
+		add_row_owner(b, f);
+	}
+	holders_free(&h);
+}
+
+/* The chain of holders that makes row @f's file reachable, as one line. */
+static void add_chain(struct model *m, const struct fds_file *f, struct sbuf *b, int depth)
+{
+	const struct fds_hold *r = f->hold;
+
+	if (!r) {
+		add_row_owner(b, f);
+		sb_add(b, " fd ");
+		sb_addu(b, (u64)f->fd);
+		return;
+	}
+	if (!strcmp(r->assoc, "inflight")) {
+		sb_add(b, r->queue && !strcmp(r->queue, "embryo") ?
+		       "in flight to a connection waiting on unix socket " :
+		       "in flight to unix socket ");
+		sb_addu(b, r->via);
+		if (HAVE(r, HC_SENDER)) {
+			sb_add(b, " from pid ");
+			sb_addu(b, (u64)r->sender);
+		}
+		add_receiver(m, f, b, depth);
+		return;
+	}
+	if (!strcmp(r->assoc, "uring")) {
+		sb_add(b, "io_uring fixed slot ");
+		sb_addu(b, (u64)r->slot);
+		sb_add(b, " of the ring that ");
+		add_row_owner(b, f);
+		sb_add(b, " holds as fd ");
+		sb_addu(b, (u64)r->fd);
+		return;
+	}
+	add_row_owner(b, f);
+	sb_addc(b, ' ');
+	sb_add(b, r->assoc);
+	if (r->map_start && r->map_end) {
+		sb_addc(b, ' ');
+		sb_add(b, r->map_start);
+		sb_addc(b, '-');
+		sb_add(b, r->map_end);
+		if (r->map_prot) {
+			sb_addc(b, ' ');
+			sb_add(b, r->map_prot);
+		}
+	}
+}
+
+/* Per open file description of a target: its refs against the holders seen. */
+struct seen {
+	u32 row;		/* its first row */
+	u64 refs;		/* the largest count any row showed */
+	u64 holders;
+};
+
+static int by_fileid(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+	const struct fds_file *x = &m->files[*(const u32 *)a], *y = &m->files[*(const u32 *)b];
+
+	if (x->fileid != y->fileid)
+		return x->fileid < y->fileid ? -1 : 1;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd;
+}
+
+/*
+ * Every matching row with a fileid, selected or not, counts: one reference
+ * per fd slot (tasks sharing a table share its slots) and per other holder.
+ */
+static size_t count_refs(struct model *m, u32 *rows, size_t n, struct seen *out)
+{
+	size_t i, nout = 0;
+
+	qsort_r(rows, n, sizeof(*rows), by_fileid, m);
+	for (i = 0; i < n; i++) {
+		const struct fds_file *f = &m->files[rows[i]];
+		const struct fds_file *p = i ? &m->files[rows[i - 1]] : NULL;
+
+		if (!p || p->fileid != f->fileid) {
+			out[nout++] = (struct seen){ .row = rows[i] };
+		} else if (!f->assoc && !p->assoc && HAVE(f, FC_TABLE) &&
+			   p->table == f->table && p->fd == f->fd) {
+			continue;
+		}
+		out[nout - 1].holders++;
+		if (HAVE(f, FC_REFS) && f->refs > out[nout - 1].refs)
+			out[nout - 1].refs = f->refs;
+	}
+	return nout;
+}
+
+static int resolve_targets(const struct opts *o, const struct model *m, struct target *t)
+{
+	size_t i;
+
+	for (i = 0; i < o->ntargets; i++) {
+		t[i].arg = o->targets[i];
+		if (parse_dev_ino(t[i].arg, &t[i]))
+			continue;
+		if (!o->dir && resolve_live(t[i].arg, &t[i]))
+			return -1;
+		if (o->dir)
+			resolve_saved(m, o->dir, t[i].arg, &t[i]);
+	}
+	return 0;
+}
+
+static struct out *holders_table(const struct opts *o)
+{
+	struct out *t = out_new(o, "holders", NULL);
+
+	out_column(t, "TARGET", J_STR, 0);
+	out_column(t, "PID", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "TID", J_NUM, SCOLS_FL_RIGHT | OUT_HIDDEN);
+	out_column(t, "COMMAND", J_STR, 0);
+	out_column(t, "ASSOC", J_STR, SCOLS_FL_RIGHT);
+	out_column(t, "NAME", J_STR, 0);
+	out_column(t, "HOLDER", J_STR, 0);
+	return t;
+}
+
+static struct out *kernel_table(const struct opts *o)
+{
+	struct out *t = out_new(o, "kernel",
+				"References no holder above accounts for (internal to the kernel):");
+
+	out_column(t, "FILEID", J_STR, 0);
+	out_column(t, "NAME", J_STR, 0);
+	out_column(t, "REFS", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "SEEN", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "KERNEL", J_NUM, SCOLS_FL_RIGHT);
+	return t;
+}
+
+/* Lists the module could not read: they may hold a target unseen. */
+static struct out *unread_table(const struct opts *o, struct model *m, struct sbuf *b)
+{
+	struct out *t = out_new(o, "unread",
+				"Lists not read (they may hold a target too):");
+	size_t row;
+
+	out_column(t, "PID", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "COMMAND", J_STR, 0);
+	out_column(t, "ASSOC", J_STR, SCOLS_FL_RIGHT);
+	out_column(t, "FD", J_NUM, SCOLS_FL_RIGHT);
+	out_column(t, "STATUS", J_STR, 0);
+	out_column(t, "FILES", J_NUM, SCOLS_FL_RIGHT);
+	for (row = m->nfiles; row < m->nrows; row++) {
+		const struct fds_hold *r = m->files[row].hold;
+
+		if (!r->status || !select_pid(&o->sel, r->pid))
+			continue;
+		out_row(t);
+		out_cell_u(t, 0, (u64)r->pid);
+		out_cell(t, 1, r->comm);
+		out_cell(t, 2, r->assoc);
+		out_cell(t, 3, column_value(m, row, COL_FD, b));
+		if (HAVE(r, HC_FD)) {
+			sb_reset(b);
+			sb_addu(b, (u64)r->fd);
+			out_cell(t, 3, b->s);
+		}
+		out_cell(t, 4, r->status);
+		if (HAVE(r, HC_COUNT))
+			out_cell_u(t, 5, r->count);
+	}
+	return t;
+}
+
+static void add_holder_row(struct out *t, struct model *m, size_t row, const char *arg,
+			   struct sbuf *b)
+{
+	const struct fds_file *f = &m->files[row];
+
+	out_row(t);
+	out_cell(t, 0, arg);
+	out_cell_u(t, 1, (u64)f->pid);
+	if (HAVE(f, FC_TID))
+		out_cell_u(t, 2, (u64)f->tid);
+	out_cell(t, 3, f->comm);
+	out_cell(t, 4, model_assoc(m, row, b));
+	out_cell(t, 5, model_name(m, row, b));
+	sb_reset(b);
+	add_chain(m, f, b, 0);
+	out_cell(t, 6, b->s);
+}
+
+int view_holders(const struct opts *o, struct model *m)
+{
+	struct target *targets = xcalloc(o->ntargets, sizeof(*targets));
+	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
+	struct seen *seen = xcalloc(m->nrows + 1, sizeof(*seen));
+	struct out *tbs[3];
+	struct sbuf b = { 0 };
+	size_t nrows = 0, nseen, ntbs = 1, shown = 0, row, i;
+	int rc = -1;
+
+	if (resolve_targets(o, m, targets))
+		goto out;
+	tbs[0] = holders_table(o);
+	for (row = 0; row < m->nrows; row++) {
+		const struct fds_file *f = &m->files[row];
+
+		for (i = 0; i < o->ntargets && !target_match(&targets[i], f); i++)
+			;
+		if (i == o->ntargets)
+			continue;
+		if (HAVE(f, FC_FILEID))
+			rows[nrows++] = (u32)row;
+		if (!select_row(o, m, row, &b))
+			continue;
+		add_holder_row(tbs[0], m, row, targets[i].arg, &b);
+		shown++;
+	}
+	nseen = count_refs(m, rows, nrows, seen);
+	tbs[ntbs] = kernel_table(o);
+	for (i = 0; i < nseen; i++) {
+		if (seen[i].refs <= seen[i].holders)
+			continue;
+		out_row(tbs[ntbs]);
+		out_cell(tbs[ntbs], 0, column_value(m, seen[i].row, COL_FILEID, &b));
+		out_cell(tbs[ntbs], 1, m->files[seen[i].row].path);
+		out_cell_u(tbs[ntbs], 2, seen[i].refs);
+		out_cell_u(tbs[ntbs], 3, seen[i].holders);
+		out_cell_u(tbs[ntbs], 4, seen[i].refs - seen[i].holders);
+	}
+	ntbs++;
+	tbs[ntbs++] = unread_table(o, m, &b);
+	/* A table says something only when it has rows; JSON keeps every member. */
+	if (!o->json) {
+		size_t k, kept = 1;
+
+		for (k = 1; k < ntbs; k++) {
+			if (out_row_count(tbs[k]))
+				tbs[kept++] = tbs[k];
+			else
+				out_discard(tbs[k]);
+		}
+		ntbs = kept;
+	}
+	rc = out_print_group(tbs, ntbs);
+	if (!rc)
+		rc = shown ? 0 : 1;
+out:
+	sb_free(&b);
+	free(seen);
+	free(rows);
+	free(targets);
+	return rc;
+}
