@@ -125,10 +125,10 @@ static void fdscope_field_lock_head(struct seq_file *m, struct fdscope_reader *r
 int fdscope_locks_show(struct seq_file *m, void *v)
 {
 	struct fdscope_reader *r = m->private;
-	struct file *file = r->walk.rec.file;
-	struct inode *inode = file_inode(file);
 	const struct fdscope_lock_info *li;
 	unsigned long more = 0;
+	struct inode *inode;
+	struct file *file;
 	unsigned int n, i;
 	pid_t pid;
 
@@ -137,6 +137,9 @@ int fdscope_locks_show(struct seq_file *m, void *v)
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
+	/* Only a record, not the header, has a file. */
+	file = r->walk.rec.file;
+	inode = file_inode(file);
 
 	n = fdscope_collect_locks(r, file, &more);
 	for (i = 0; i < n; i++) {
