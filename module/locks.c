@@ -156,7 +156,8 @@ int fdscope_locks_show(struct seq_file *m, void *v)
 		} else {
 			seq_puts(m, " - -");
 		}
-		pid = fdscope_lock_pid(r->walk.ns, li->pid);
+		/* OFD locks keep their taker's pid, but it means nothing: /proc/locks says -1. */
+		pid = li->flags & FL_OFDLCK ? 0 : fdscope_lock_pid(r->walk.ns, li->pid);
 		if (pid)
 			fdscope_field_ull(m, pid);
 		else
