@@ -312,7 +312,8 @@ def pid_reuse(rep):
         if missing:
             problems.append(f'fds {missing} of the new process {pid} were skipped '
                             f'(listed: {got[:12]}...)')
-        paths = [unescape(ln.split(' ')[-1]) for ln in tail if ln]
+        path_col = head.split(b'\n', 1)[0].decode().split(' ')[3:].index('path')
+        paths = [unescape(ln.split(' ')[path_col]) for ln in tail if ln]
         if b'/etc/hostname' not in paths:
             problems.append('none of the new process\'s files were listed')
     finally:
