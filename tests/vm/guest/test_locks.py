@@ -62,7 +62,8 @@ ep = select.epoll()
 r, w = os.pipe()
 a, b = socket.socketpair()
 efd = os.eventfd(0)
-gone = os.open('/etc/hostname', os.O_RDONLY)
+# Regular files cannot be watched: a second pipe, its read end dup()ed.
+gone, gone_w = os.pipe()
 alive = os.dup(gone)
 for fd, ev in ((r, select.EPOLLIN), (a.fileno(), select.EPOLLIN | select.EPOLLOUT),
                (efd, select.EPOLLIN), (gone, select.EPOLLIN)):
@@ -71,7 +72,7 @@ os.close(gone)
 man['epoll'] = ep.fileno()
 man['watched'] = [r, a.fileno(), efd, alive]
 man['gone'] = gone
-man['unwatched'] = [w, b.fileno()]
+man['unwatched'] = [w, b.fileno(), gone_w]
 print(json.dumps(man), flush=True)
 sys.stdin.read()
 '''
