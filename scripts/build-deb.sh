@@ -31,6 +31,8 @@ else
 	tar -C "$top" --exclude=./.build --exclude=./tests/out -cf - . | tar -C "$src" -xf -
 fi
 
+# No stale packages survive a failed build, to be tested in their place.
+rm -f "$out"/fdscope*.deb "$out"/fdscope_*.changes "$out"/fdscope_*.buildinfo
 echo "build-deb: dpkg-buildpackage in $src" >&2
 (cd "$src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1 || {
 	tail -40 "$work/build.log" >&2
@@ -38,7 +40,6 @@ echo "build-deb: dpkg-buildpackage in $src" >&2
 	exit 1
 }
 
-rm -f "$out"/fdscope*.deb "$out"/fdscope_*.changes "$out"/fdscope_*.buildinfo
 mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$out"/
 cp "$work/build.log" "$out/build.log"
 ls "$out"/*.deb
