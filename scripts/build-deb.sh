@@ -24,6 +24,7 @@ mkdir "$src"
 
 # The tree's own files only: no .build/, no built objects, no .git.
 if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	# shellcheck disable=SC2016 # $f is the inner sh's
 	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
 		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
 		cpio -0 -pdm --quiet "$src")

@@ -10,6 +10,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 out=.build/deb
 fails=0
+# The completion tests ask the reader for its options and columns.
+make -s userspace || { echo "FAIL: deb-reader-build: make userspace failed"; exit 1; }
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1: $2"; fails=$((fails + 1)); }
@@ -42,6 +44,7 @@ else
 	fail deb-lintian "$(grep -E '^[EW]: ' "$out/lintian.log" | head -10 | tr '\n' ';')"
 fi
 
+oneline() { tr '\n' ' ' <<<"$1"; }
 # files_in DEB: the regular files a package installs, one per line.
 files_in() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ { sub("^\\./", "/", $6); print $6 }' | sort; }
 want_reader="/usr/bin/fdscope
@@ -50,18 +53,21 @@ want_reader="/usr/bin/fdscope
 /usr/share/doc/fdscope/copyright
 /usr/share/man/man1/fdscope.1.gz"
 got=$(files_in "$reader_deb")
-[ "$got" = "$want_reader" ] && pass deb-contents-reader ||
-	fail deb-contents-reader "has [$(echo $got)], expected [$(echo $want_reader)]"
+if [ "$got" = "$want_reader" ]; then
+	pass deb-contents-reader
+else
+	fail deb-contents-reader "has [$(oneline "$got")], expected [$(oneline "$want_reader")]"
+fi
 
 src=/usr/src/fdscope-$version
 want_dkms=$( (echo "$src/Kbuild"; echo "$src/dkms.conf"; echo "$src/module/Kbuild"
-	ls module/*.[ch] | grep -v '\.mod\.c$' | sed "s|^|$src/|"
+	for f in module/*.[ch]; do [[ $f == *.mod.c ]] || echo "$src/$f"; done
 	echo /usr/share/doc/fdscope-dkms/changelog.gz; echo /usr/share/doc/fdscope-dkms/copyright) | sort)
 got=$(files_in "$dkms_deb")
 conf=$(dpkg-deb --fsys-tarfile "$dkms_deb" | tar -xOf - ".$src/dkms.conf")
 postinst=$(dpkg-deb --ctrl-tarfile "$dkms_deb" | tar -xOf - ./postinst)
 if [ "$got" != "$want_dkms" ]; then
-	fail deb-contents-dkms "has [$(echo $got)], expected [$(echo $want_dkms)]"
+	fail deb-contents-dkms "has [$(oneline "$got")], expected [$(oneline "$want_dkms")]"
 elif ! grep -qx "PACKAGE_VERSION=\"$version\"" <<<"$conf"; then
 	fail deb-contents-dkms "dkms.conf has no PACKAGE_VERSION=\"$version\""
 elif ! grep -q "^DKMS_VERSION=$version$" <<<"$postinst"; then
@@ -89,7 +95,7 @@ completes() {
 	if grep -qxF -- "$want" <<<"$got"; then
 		pass "completion-$name"
 	else
-		fail "completion-$name" "'$*<tab>' offers [$(echo $got | cut -c1-200)], not '$want'"
+		fail "completion-$name" "'$*<tab>' offers [$(oneline "$got" | cut -c1-200)], not '$want'"
 	fi
 }
 completes column PID fdscope -o PI

@@ -11,6 +11,7 @@ DKMS built, the installed reader reads pid 1 through it, and a purge must
 leave no trace of either package. The rig's module is loaded again at the
 end, for the rig's own final rmmod.
 """
+import glob
 import os
 import re
 import subprocess
@@ -22,6 +23,7 @@ from fdscope_lib import DEBUGFS, REPO, OutOfTreeDepmod, Reporter, read_fd_all
 DEB_DIR = os.path.join(REPO, '.build', 'deb')
 KVER = os.uname().release
 PACKAGES = ('fdscope', 'fdscope-dkms')
+HIDDEN = '/tmp/fdscope-deb-hidden-kernels'
 rep = Reporter()
 
 
@@ -82,6 +84,25 @@ def pid1_rows(fd):
     return [ln for ln in lines[1:] if ln.split(' ', 1)[0] == '1'], lines[:1]
 
 
+class RunningKernelOnly:
+    """Hide the other kernels' /boot/config-* while the packages install.
+    DKMS's postinst builds for the running kernel and also for the newest
+    one it finds there; under TCG each build takes minutes, and the running
+    kernel's is the one this test loads."""
+
+    def __enter__(self):
+        self.hidden = [p for p in glob.glob('/boot/config-*') if p != f'/boot/config-{KVER}']
+        os.makedirs(HIDDEN, exist_ok=True)
+        for p in self.hidden:
+            os.rename(p, os.path.join(HIDDEN, os.path.basename(p)))
+        return self
+
+    def __exit__(self, *exc):
+        for p in self.hidden:
+            os.rename(os.path.join(HIDDEN, os.path.basename(p)), p)
+        return False
+
+
 def complete(words):
     """What the installed bash completion offers for the last of words."""
     script = ('. /usr/share/bash-completion/completions/fdscope || exit 1\n'
@@ -92,6 +113,11 @@ def complete(words):
 
 
 def main():
+    if '-rt-' in KVER:
+        # DKMS compiles the module in the guest: 6-7 minutes under TCG per
+        # lane. The 6.1 and 6.12 lanes cover the packages within CI's time.
+        rep.skip('deb', f'not in the {KVER} lane: the 6.1 and 6.12 lanes cover it')
+        return
     version = module_version()
     debs = {}
     for pkg in PACKAGES:
@@ -126,10 +152,11 @@ def main():
     # under TCG); this overlay is thrown away at power-off.
     if os.path.exists('/var/lib/man-db/auto-update'):
         os.unlink('/var/lib/man-db/auto-update')
-    r = timed('apt-get install', 'apt-get', 'install', '-y', '-q',
-              '-o', f'Dir::Etc::SourceList={no_sources}/sources.list',
-              '-o', f'Dir::Etc::SourceParts={no_sources}',
-              debs['fdscope-dkms'], debs['fdscope'], env=env)
+    with RunningKernelOnly():
+        r = timed('apt-get install', 'apt-get', 'install', '-y', '-q',
+                  '-o', f'Dir::Etc::SourceList={no_sources}/sources.list',
+                  '-o', f'Dir::Etc::SourceParts={no_sources}',
+                  debs['fdscope-dkms'], debs['fdscope'], env=env)
     rep.result('deb-apt-install', [] if r.returncode == 0 else [f'rc={r.returncode}: {tail(r)}'])
 
     status = run('dkms', 'status', '-m', 'fdscope', '-v', version, '-k', KVER).stdout
