@@ -15,6 +15,7 @@ make -s userspace || { echo "FAIL: deb-reader-build: make userspace failed"; exi
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1: $2"; fails=$((fails + 1)); }
+oneline() { tr '\n' ' ' <<<"$1"; }
 
 # One source of truth: MODULE_VERSION; the changelog and man page follow it.
 version=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' module/main.c)
@@ -29,7 +30,8 @@ fi
 if scripts/build-deb.sh "$out" >/dev/null 2>"$out.log"; then
 	pass deb-build
 else
-	fail deb-build "$(tail -5 "$out.log")"
+	why=$(grep -m3 -E '\*\*\*|error' "$out.log" || tail -5 "$out.log")
+	fail deb-build "$(oneline "$why") (log: $out.log)"
 	echo "$fails failed"
 	exit 1
 fi
@@ -44,7 +46,6 @@ else
 	fail deb-lintian "$(grep -E '^[EW]: ' "$out/lintian.log" | head -10 | tr '\n' ';')"
 fi
 
-oneline() { tr '\n' ' ' <<<"$1"; }
 # files_in DEB: the regular files a package installs, one per line.
 files_in() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ { sub("^\\./", "/", $6); print $6 }' | sort; }
 want_reader="/usr/bin/fdscope
