@@ -55,7 +55,8 @@ bench:
 fuzz:
 	tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 
-vm-6.1 vm-6.12 vm-6.12-rt: fixtures stress userspace
+# deb: the packages that test_deb.py installs in the guest.
+vm-6.1 vm-6.12 vm-6.12-rt: fixtures stress userspace deb
 	tests/vm/run $(@:vm-%=%) tests/vm/guest/run-all.sh
 
 # Installs what `make` built (MODDIR= another tree built for KDIR) with
