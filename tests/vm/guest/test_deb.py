@@ -23,7 +23,6 @@ from fdscope_lib import DEBUGFS, REPO, OutOfTreeDepmod, Reporter, read_fd_all
 DEB_DIR = os.path.join(REPO, '.build', 'deb')
 KVER = os.uname().release
 PACKAGES = ('fdscope', 'fdscope-dkms')
-HIDDEN = '/tmp/fdscope-deb-hidden-kernels'
 rep = Reporter()
 
 
@@ -92,15 +91,19 @@ class RunningKernelOnly:
 
     def __enter__(self):
         self.hidden = [p for p in glob.glob('/boot/config-*') if p != f'/boot/config-{KVER}']
-        os.makedirs(HIDDEN, exist_ok=True)
         for p in self.hidden:
-            os.rename(p, os.path.join(HIDDEN, os.path.basename(p)))
+            os.rename(p, self.away(p))
         return self
 
     def __exit__(self, *exc):
         for p in self.hidden:
-            os.rename(os.path.join(HIDDEN, os.path.basename(p)), p)
+            os.rename(self.away(p), p)
         return False
+
+    @staticmethod
+    def away(path):
+        """Beside it (a rename stays in the overlay), out of config-*."""
+        return os.path.join('/boot', 'fdscope-test-hidden-' + os.path.basename(path))
 
 
 def complete(words):
