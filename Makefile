@@ -15,7 +15,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module userspace fixtures stress deps run check lint kunit bench fuzz \
-	vm-6.1 vm-6.12 vm-6.12-rt install uninstall dkms-install dkms-remove clean
+	vm-6.1 vm-6.12 vm-6.12-rt install install-reader uninstall dkms-src dkms-install \
+	dkms-remove deb clean
 
 all: module userspace
 
@@ -55,7 +56,8 @@ bench:
 fuzz:
 	tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 
-vm-6.1 vm-6.12 vm-6.12-rt: fixtures stress userspace
+# deb: the packages that test_deb.py installs in the guest.
+vm-6.1 vm-6.12 vm-6.12-rt: fixtures stress userspace deb
 	tests/vm/run $(@:vm-%=%) tests/vm/guest/run-all.sh
 
 # Installs what `make` built (MODDIR= another tree built for KDIR) with
@@ -77,30 +79,49 @@ install:
 	@ls $(MODDEST)/module/fdscope.ko* >/dev/null 2>&1 || \
 		{ echo "install: modules_install put no fdscope.ko in $(MODDEST)/module" >&2; exit 1; }
 	$(if $(DESTDIR),,depmod $(KVER))
+	$(MAKE) -s install-reader
+
+# The reader's files; the fdscope package installs them through this too.
+COMPLETIONS = $(PREFIX)/share/bash-completion/completions
+READER_FILES = $(PREFIX)/bin/fdscope $(PREFIX)/share/man/man1/fdscope.1 $(COMPLETIONS)/fdscope
+
+install-reader:
+	@[ -x userspace/fdscope ] || { echo "install-reader: run 'make userspace' first" >&2; exit 1; }
 	install -D -m 0755 userspace/fdscope $(DESTDIR)$(PREFIX)/bin/fdscope
 	install -D -m 0644 userspace/fdscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
+	install -D -m 0644 userspace/fdscope.bash-completion $(DESTDIR)$(COMPLETIONS)/fdscope
 
 uninstall:
 	rm -f $(MODDEST)/module/fdscope.ko $(MODDEST)/module/fdscope.ko.*
 	-rmdir $(MODDEST)/module $(MODDEST) 2>/dev/null
 	$(if $(DESTDIR),,depmod $(KVER))
-	rm -f $(DESTDIR)$(PREFIX)/bin/fdscope $(DESTDIR)$(PREFIX)/share/man/man1/fdscope.1
+	rm -f $(addprefix $(DESTDIR),$(READER_FILES))
 
 # DKMS keeps a copy of the sources in /usr/src and rebuilds on kernel upgrades.
+# dkms-src lays out that copy (under DESTDIR for the fdscope-dkms package);
+# #MODULE_VERSION# is dh_dkms's placeholder, so both fill in the same file.
 DKMS_SRC = /usr/src/fdscope-$(VERSION)
 
-dkms-install:
-	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)/module
-	cp Kbuild $(DKMS_SRC)/
-	cp module/Kbuild module/compat.mk module/*.[ch] $(DKMS_SRC)/module/
-	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+dkms-src:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	mkdir -p $(DESTDIR)$(DKMS_SRC)/module
+	cp Kbuild $(DESTDIR)$(DKMS_SRC)/
+	cp module/Kbuild module/compat.mk $(filter-out %.mod.c,$(wildcard module/*.[ch])) \
+		$(DESTDIR)$(DKMS_SRC)/module/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-src
 	dkms add -m fdscope -v $(VERSION)
 	dkms install -m fdscope -v $(VERSION) -k $(KVER)
 
 dkms-remove:
 	-dkms remove -m fdscope -v $(VERSION) --all
 	rm -rf $(DKMS_SRC)
+
+# fdscope_<version>_<arch>.deb and fdscope-dkms_<version>_all.deb, built
+# from a copy of this tree, land in .build/deb/.
+deb:
+	scripts/build-deb.sh .build/deb
 
 clean:
 	[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

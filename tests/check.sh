@@ -57,6 +57,8 @@ lane fuzz tests/fuzz/run.sh 60
 lane kunit tests/kunit/run.sh 6.1
 lane kunit-6.12-rt tests/kunit/run.sh 6.12-rt
 lane install tests/install/run.sh
+# The .debs that the VM lanes install (tests/vm/guest/test_deb.py).
+lane deb tests/deb/run.sh
 lane vm-6.1 tests/vm/run --timeout 1500 6.1 tests/vm/guest/run-all.sh
 lane vm-6.12 tests/vm/run --timeout 1500 6.12 tests/vm/guest/run-all.sh
 lane vm-6.12-rt tests/vm/run --timeout 1500 6.12-rt tests/vm/guest/run-all.sh

@@ -22,6 +22,7 @@ trap 'rm -rf "$stage"' EXIT
 if make -s install DESTDIR="$stage" PREFIX=/opt/fds KDIR="$kdir" \
 	MODDIR="$top/.build/$ver" >"$stage.log" 2>&1; then
 	want="lib/modules/$ver/extra/module/fdscope.ko opt/fds/bin/fdscope opt/fds/share/man/man1/fdscope.1"
+	want="$want opt/fds/share/bash-completion/completions/fdscope"
 	got=$(cd "$stage" && find . -type f | sed 's|^\./||' | sort | tr '\n' ' ')
 	if [ "$got" = "$(echo "$want" | tr ' ' '\n' | sort | tr '\n' ' ')" ]; then
 		pass install-staged-files

@@ -7,6 +7,7 @@ latin-1 text so that every byte maps to one character and nothing is lost.
 
 import ctypes
 import errno
+import glob
 import os
 import re
 import select
@@ -739,3 +740,35 @@ def sock_ino_of_link(link):
 
 def inet_ntop6(b):
     return socket.inet_ntop(socket.AF_INET6, b)
+
+
+# ------------------------------------------------------------ installing
+
+class OutOfTreeDepmod:
+    """While active, depmod indexes only out-of-tree modules (extra/,
+    updates/): a full depmod reads every module of a kernel through 9p,
+    minutes under TCG for 6.1 and over 20 for 6.12's xz-compressed ones.
+    fdscope needs no other module.  On exit every kernel's own index files
+    are put back, for the tests that run after this one in the same boot.
+    Use as a context manager; nothing of it outlives the throwaway overlay.
+    """
+
+    INDEX = '/lib/modules/*/modules.*'
+    CONF = '/etc/depmod.d/zz-fdscope-vm-test.conf'
+
+    def __enter__(self):
+        self.saved = {p: open(p, 'rb').read() for p in glob.glob(self.INDEX)}
+        os.makedirs(os.path.dirname(self.CONF), exist_ok=True)
+        with open(self.CONF, 'w') as f:
+            f.write('exclude kernel\n')
+        return self
+
+    def __exit__(self, *exc):
+        os.unlink(self.CONF)
+        for p in glob.glob(self.INDEX):
+            if p not in self.saved:
+                os.unlink(p)
+        for p, data in self.saved.items():
+            with open(p, 'wb') as f:
+                f.write(data)
+        return False

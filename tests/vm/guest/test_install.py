@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 
+from fdscope_lib import OutOfTreeDepmod
+
 REPO = os.environ.get("FDSCOPE_REPO", os.getcwd())
 VER = os.uname().release
 KDIR = f"/lib/modules/{VER}/build"
@@ -30,67 +32,48 @@ def run(*cmd, **kw):
 
 def installed():
     return glob.glob(f"/lib/modules/{VER}/extra/**/fdscope.ko*", recursive=True) + [
-        p for p in ("/usr/local/bin/fdscope", "/usr/local/share/man/man1/fdscope.1")
+        p for p in ("/usr/local/bin/fdscope", "/usr/local/share/man/man1/fdscope.1",
+                  "/usr/local/share/bash-completion/completions/fdscope")
         if os.path.exists(p)]
 
 
-# depmod reads every module of the kernel through 9p: minutes under TCG for
-# 6.1, over 20 for 6.12's xz-compressed ones. In this throwaway overlay a
-# depmod.d "exclude kernel" has it index extra/ alone (fdscope needs no
-# other module); the kernel's own index files are put back at the end.
-INDEX = f"/lib/modules/{VER}/modules.*"
-DEPMOD_CONF = "/etc/depmod.d/zz-fdscope-vm-test.conf"
-saved_index = {p: open(p, "rb").read() for p in glob.glob(INDEX)}
+# depmod indexes only extra/ meanwhile: a full one takes minutes to tens of
+# minutes through 9p under TCG (fdscope_lib.OutOfTreeDepmod).
 had_extra = os.path.exists(f"/lib/modules/{VER}/extra")
-os.makedirs(os.path.dirname(DEPMOD_CONF), exist_ok=True)
-with open(DEPMOD_CONF, "w") as f:
-    f.write("exclude kernel\n")
+with OutOfTreeDepmod():
+    make = ["make", "-s", f"KDIR={KDIR}", f"MODDIR={REPO}/.build/{VER}"]
+    r = run(*make, "install")
+    check("install-make-install", r.returncode == 0 and len(installed()) == 4,
+          f"rc={r.returncode} installed={installed()} {r.stderr.strip()[-300:]}")
 
+    run("rmmod", "fdscope")
+    r = run("modprobe", "fdscope")
+    check("install-modprobe", r.returncode == 0 and os.path.isdir("/sys/module/fdscope"),
+          f"rc={r.returncode} {r.stderr.strip()}")
+    r = run("modinfo", "-n", "fdscope")
+    check("install-modinfo-path", r.stdout.strip().startswith(f"/lib/modules/{VER}/extra/"),
+          f"modprobe would load {r.stdout.strip()!r}")
 
-def restore_index():
-    os.unlink(DEPMOD_CONF)
-    for p in glob.glob(INDEX):
-        if p not in saved_index:
-            os.unlink(p)
-    for p, data in saved_index.items():
-        with open(p, "wb") as f:
-            f.write(data)
+    me = str(os.getpid())
+    r = run("/usr/local/bin/fdscope", "-p", me, "-r", "-n", "-o", "PID,FD,NAME")
+    rows = [line.split(" ", 2) for line in r.stdout.splitlines()]
+    check("install-reader-runs", r.returncode == 0 and rows and all(row[0] == me for row in rows),
+          f"rc={r.returncode} stderr={r.stderr.strip()!r} rows={rows[:3]}")
+    r = run("man", "-w", "fdscope")
+    check("install-man-page", os.path.realpath(r.stdout.strip()) ==
+          os.path.realpath("/usr/local/share/man/man1/fdscope.1"),
+          f"man -w: {r.stdout.strip()!r} {r.stderr.strip()!r}")
 
-
-make = ["make", "-s", f"KDIR={KDIR}", f"MODDIR={REPO}/.build/{VER}"]
-r = run(*make, "install")
-check("install-make-install", r.returncode == 0 and len(installed()) == 3,
-      f"rc={r.returncode} installed={installed()} {r.stderr.strip()[-300:]}")
-
-run("rmmod", "fdscope")
-r = run("modprobe", "fdscope")
-check("install-modprobe", r.returncode == 0 and os.path.isdir("/sys/module/fdscope"),
-      f"rc={r.returncode} {r.stderr.strip()}")
-r = run("modinfo", "-n", "fdscope")
-check("install-modinfo-path", r.stdout.strip().startswith(f"/lib/modules/{VER}/extra/"),
-      f"modprobe would load {r.stdout.strip()!r}")
-
-me = str(os.getpid())
-r = run("/usr/local/bin/fdscope", "-p", me, "-r", "-n", "-o", "PID,FD,NAME")
-rows = [line.split(" ", 2) for line in r.stdout.splitlines()]
-check("install-reader-runs", r.returncode == 0 and rows and all(row[0] == me for row in rows),
-      f"rc={r.returncode} stderr={r.stderr.strip()!r} rows={rows[:3]}")
-r = run("man", "-w", "fdscope")
-check("install-man-page", os.path.realpath(r.stdout.strip()) ==
-      os.path.realpath("/usr/local/share/man/man1/fdscope.1"),
-      f"man -w: {r.stdout.strip()!r} {r.stderr.strip()!r}")
-
-r = run("modprobe", "-r", "fdscope")
-check("install-modprobe-r", r.returncode == 0 and not os.path.exists("/sys/module/fdscope"),
-      r.stderr.strip())
-r = run(*make, "uninstall")
-left = installed()
-if not had_extra and os.path.exists(f"/lib/modules/{VER}/extra"):
-    left.append(f"/lib/modules/{VER}/extra/")
-check("install-uninstall", r.returncode == 0 and not left, f"rc={r.returncode} left={left}")
-r = run("modinfo", "fdscope")
-check("install-uninstall-depmod", r.returncode != 0, "modinfo still finds fdscope")
-restore_index()
+    r = run("modprobe", "-r", "fdscope")
+    check("install-modprobe-r", r.returncode == 0 and not os.path.exists("/sys/module/fdscope"),
+          r.stderr.strip())
+    r = run(*make, "uninstall")
+    left = installed()
+    if not had_extra and os.path.exists(f"/lib/modules/{VER}/extra"):
+        left.append(f"/lib/modules/{VER}/extra/")
+    check("install-uninstall", r.returncode == 0 and not left, f"rc={r.returncode} left={left}")
+    r = run("modinfo", "fdscope")
+    check("install-uninstall-depmod", r.returncode != 0, "modinfo still finds fdscope")
 
 r = run("insmod", os.environ["FDSCOPE_KO"])
 check("install-reload-rig-module", r.returncode == 0, r.stderr.strip())
