@@ -61,7 +61,7 @@ else
 fi
 
 src=/usr/src/fdscope-$version
-want_dkms=$( (echo "$src/Kbuild"; echo "$src/dkms.conf"; echo "$src/module/Kbuild"
+want_dkms=$( (echo "$src/Kbuild"; echo "$src/dkms.conf"; echo "$src/module/Kbuild"; echo "$src/module/compat.mk"
 	for f in module/*.[ch]; do [[ $f == *.mod.c ]] || echo "$src/$f"; done
 	echo /usr/share/doc/fdscope-dkms/changelog.gz; echo /usr/share/doc/fdscope-dkms/copyright) | sort)
 got=$(files_in "$dkms_deb")
