@@ -12,6 +12,8 @@
 #include <linux/filelock.h>
 #endif
 #include <linux/list.h>
+#include <linux/mnt_idmapping.h>
+#include <linux/user_namespace.h>
 #include <linux/rcupdate.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -118,6 +120,16 @@ static inline void fdscope_lock_info(const struct list_head *pos, bool ranged,
 	li->start = ranged ? fl->fl_start : 0;
 	li->end = ranged ? fl->fl_end : OFFSET_MAX;
 }
+#endif
+
+/*
+ * For the KUnit suites: the identity mapping vfs_mkdir() and vfs_unlink()
+ * take, a struct mnt_idmap since 6.3, a user namespace before.
+ */
+#ifdef FDSCOPE_HAVE_NOP_MNT_IDMAP
+#define FDSCOPE_NOP_IDMAP	(&nop_mnt_idmap)
+#else
+#define FDSCOPE_NOP_IDMAP	(&init_user_ns)
 #endif
 
 /*

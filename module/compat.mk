@@ -7,4 +7,5 @@ fdscope-compat-flags := \
 	$(call fdscope-have,net/tcp_states.h,TCP_BOUND_INACTIVE,TCP_BOUND_INACTIVE) \
 	$(call fdscope-have,net/sock.h,sk_is_inet,SK_IS_INET) \
 	$(call fdscope-have,linux/fs.h,file_user_path,FILE_USER_PATH) \
-	$(call fdscope-have,linux/filelock.h,struct file_lock_core,FILE_LOCK_CORE)
+	$(call fdscope-have,linux/filelock.h,struct file_lock_core,FILE_LOCK_CORE) \
+	$(call fdscope-have,linux/mnt_idmapping.h,nop_mnt_idmap,NOP_MNT_IDMAP)

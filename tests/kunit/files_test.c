@@ -22,6 +22,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "../../module/compat.h"
 #include "fdscope_kunit.h"
 
 static const struct file_operations fdscope_kunit_anon_fops;
@@ -42,7 +43,7 @@ static void fdscope_kunit_unlink(struct kunit *test, const char *path)
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dentry));
 	if (d_is_positive(dentry))
-		err = vfs_unlink(&init_user_ns, d_inode(parent.dentry), dentry, NULL);
+		err = vfs_unlink(FDSCOPE_NOP_IDMAP, d_inode(parent.dentry), dentry, NULL);
 	inode_unlock(d_inode(parent.dentry));
 	dput(dentry);
 	path_put(&parent);
@@ -57,7 +58,7 @@ static void fdscope_kunit_mkdir(struct kunit *test, const char *path)
 
 	dentry = kern_path_create(AT_FDCWD, path, &parent, LOOKUP_DIRECTORY);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(dentry), "mkdir %s: %ld", path, PTR_ERR(dentry));
-	err = vfs_mkdir(&init_user_ns, d_inode(parent.dentry), dentry, 0700);
+	err = vfs_mkdir(FDSCOPE_NOP_IDMAP, d_inode(parent.dentry), dentry, 0700);
 	done_path_create(&parent, dentry);
 	KUNIT_ASSERT_EQ_MSG(test, err, 0, "mkdir %s", path);
 }

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Hostile input on the writable files, odd reads.
 
-For files, sockets and tasks, on an fd filtered to a quiet child process
+For every file, on an fd filtered to a quiet child process
 ("pid C"):
 
 - hostile-writes-KIND: empty writes, NUL bytes, negative, zero and
   overflowing pids, non-numeric garbage, stray spaces/commas/newlines,
   too many pids, over-long writes (710 bytes .. 1 MiB), a bad buffer
-  address, writes split in two (each parsed alone), writev() pieces, writes
+  address, writes split in two (each parsed alone), writev() pieces (one write), writes
   on an O_RDONLY fd: each fails with the documented errno (EINVAL, E2BIG
   for > 64 pids or > 709 bytes, EFAULT, EBADF) and the output afterwards is
   byte-identical to the filtered output before (the filter is unchanged).
@@ -28,8 +28,10 @@ For files, sockets and tasks, on an fd filtered to a quiet child process
 
 import ctypes
 import errno
+import fcntl
 import os
 import random
+import select
 import socket
 import subprocess
 import threading
@@ -38,12 +40,16 @@ import time
 import hardening as h
 
 CHILD = r'''
-import os, socket, sys
+import fcntl, os, select, socket, sys
 a, b = socket.socketpair()
 l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(3)
 c = socket.create_connection(l.getsockname())
 r, w = os.pipe()
 f = open('/run/hostile odd\nname', 'w')
+# Records in the locks and epoll files too.
+fcntl.flock(f, fcntl.LOCK_EX)
+ep = select.epoll()
+ep.register(r, select.EPOLLIN)
 print('ready', flush=True)
 sys.stdin.read()
 '''
@@ -196,13 +202,15 @@ def hostile_writes(kind, c):
                     if e.errno != EINVAL:
                         problems.append(f'piece {p!r}: {h.errname(e.errno)}, want EINVAL')
             still(f'split {pieces!r}')
+        # writev() is one write (the files take iterator writes): its pieces
+        # are parsed together.
         try:
-            n = os.writev(fd, [b'pi', b'd 1'])
-            problems.append(f'writev(["pi", "d 1"]) returned {n}')
+            n = os.writev(fd, [b'pi', b'd ' + C])
+            if n != len(b'pid ' + C):
+                problems.append(f'writev(["pi", "d C"]) returned {n}')
         except OSError as e:
-            if e.errno != EINVAL:
-                problems.append(f'writev(["pi", "d 1"]): {h.errname(e.errno)}, want EINVAL')
-        still('writev pieces')
+            problems.append(f'writev(["pi", "d C"]): {h.errname(e.errno)}')
+        still('writev pieces, one write')
 
         # Reading half-way, then a bad write: the filter still holds.
         os.lseek(fd, 0, os.SEEK_SET)
@@ -403,6 +411,11 @@ def main():
     marker = h.mark('hostile')
     child = start_child()
     mine = socket.socketpair()  # so that this process shows in sockets too
+    # ... and in locks and epoll.
+    lockf = open('/run/hostile-mine', 'w')
+    fcntl.flock(lockf, fcntl.LOCK_SH)
+    ep = select.epoll()
+    ep.register(mine[0], select.EPOLLIN)
     try:
         for kind in h.KINDS:
             h.check(f'hostile-writes-{kind}', hostile_writes(kind, child.pid),
