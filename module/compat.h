@@ -132,6 +132,13 @@ static inline void fdscope_lock_info(const struct list_head *pos, bool ranged,
 #define FDSCOPE_NOP_IDMAP	(&init_user_ns)
 #endif
 
+/* For the KUnit suites: kernel_thread() takes the new thread's name since 6.4. */
+#ifdef FDSCOPE_HAVE_KTHREAD_NAME
+#define fdscope_kernel_thread(fn, arg, name, flags)	kernel_thread(fn, arg, name, flags)
+#else
+#define fdscope_kernel_thread(fn, arg, name, flags)	kernel_thread(fn, arg, flags)
+#endif
+
 /*
  * For the KUnit suite: a lock request as fcntl() and flock() fill it in,
  * by @current, to pass to posix_lock_file() or locks_lock_file_wait().

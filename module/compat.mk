@@ -8,4 +8,5 @@ fdscope-compat-flags := \
 	$(call fdscope-have,net/sock.h,sk_is_inet,SK_IS_INET) \
 	$(call fdscope-have,linux/fs.h,file_user_path,FILE_USER_PATH) \
 	$(call fdscope-have,linux/filelock.h,struct file_lock_core,FILE_LOCK_CORE) \
-	$(call fdscope-have,linux/mnt_idmapping.h,nop_mnt_idmap,NOP_MNT_IDMAP)
+	$(call fdscope-have,linux/mnt_idmapping.h,nop_mnt_idmap,NOP_MNT_IDMAP) \
+	$(call fdscope-have,linux/sched/task.h,void \*arg. const char \*name,KTHREAD_NAME)

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 
+#include "../../module/compat.h"
 #include "fdscope_kunit.h"
 
 static unsigned int fdscope_kunit_max_fds(void)
@@ -118,7 +119,7 @@ static struct fdscope_kunit_thread *fdscope_kunit_thread(struct kunit *test,
 	t->file = file;
 	if (!file)
 		flags |= CLONE_FILES;
-	pid = kernel_thread(fdscope_kunit_thread_fn, t, flags);
+	pid = fdscope_kernel_thread(fdscope_kunit_thread_fn, t, "fdscope-kunit", flags);
 	KUNIT_ASSERT_GT_MSG(test, pid, 0, "kernel_thread: %d", pid);
 	wait_for_completion(&t->ready);
 	KUNIT_ASSERT_EQ(test, t->tid, pid);
