@@ -35,6 +35,11 @@ def json_rows(name, key, *args):
         return None
 
 
+def fd_numbers(rows):
+    """The fds among list rows: ASSOC is the fd number, or cwd, root, mem, ..."""
+    return sorted(int(r['assoc']) for r in rows if r['assoc'].isdigit())
+
+
 def main():
     wd = L.Workdir('reader')
     fixture = L.Fixture('sock_fixture', wd.path)
@@ -58,14 +63,14 @@ def main():
 
         rows = json_rows('reader-live-json', 'fdscope')
         if rows is not None:
-            got = sorted(r['fd'] for r in rows if r['pid'] == pid and r['fd'] is not None)
+            got = fd_numbers(r for r in rows if r['pid'] == pid)
             rep.result('reader-live-json', [] if got == want_fds else
                        [f'fixture fds {got} != module {want_fds}'])
 
         rows = json_rows('reader-live-pid', 'fdscope', '-p', str(pid))
         if rows is not None:
             others = {r['pid'] for r in rows} - {pid}
-            got = sorted(r['fd'] for r in rows if r['fd'] is not None)
+            got = fd_numbers(rows)
             rep.result('reader-live-pid',
                        [] if not others and got == want_fds else
                        [f'other pids {sorted(others)}; fds {got} != {want_fds}'])
