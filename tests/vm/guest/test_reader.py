@@ -88,8 +88,10 @@ def main():
                 want[int(r['fd'])] = set(holders[r['peer']])
         rows = json_rows('reader-live-endpoints', 'endpoints', '--endpoints')
         if rows is not None:
-            got = {r['fd']: set(r['endpoints'] or []) for r in rows
-                   if r['pid'] == pid}
+            # Each end is {"pid", "command", "assoc" (the fd), "mode"}.
+            got = {r['fd']: {f'{e["pid"]},{e["command"]},{e["assoc"]}'
+                             for e in r['endpoints'] or []}
+                   for r in rows if r['pid'] == pid}
             bad = [f'fd {fd}: endpoints {sorted(got.get(fd, []))} lack '
                    f'{sorted(ends)}' for fd, ends in sorted(want.items())
                    if not ends <= got.get(fd, set())]
