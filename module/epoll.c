@@ -15,9 +15,7 @@
  */
 #include <linux/fdtable.h>
 #include <linux/fs.h>
-#include <linux/kdev_t.h>
 #include <linux/kernel.h>
-#include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -49,8 +47,7 @@ unsigned int fdscope_epoll_watchers(struct file *file)
 
 bool fdscope_is_eventpoll(struct file *file)
 {
-	return file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
-	       !strcmp(file->f_path.dentry->d_name.name, "[eventpoll]");
+	return fdscope_is_anon(file, "[eventpoll]");
 }
 
 /*
@@ -148,9 +145,7 @@ int fdscope_epoll_show(struct seq_file *m, void *v)
 		fdscope_field_epoll_head(m, r);
 		fdscope_field_ull(m, tfd);
 		seq_printf(m, " %x %llx", events, data);
-		seq_put_decimal_ull(m, " ", MAJOR(sdev));
-		seq_put_decimal_ull(m, ":", MINOR(sdev));
-		fdscope_field_ull(m, ino);
+		fdscope_field_dev_ino(m, sdev, ino);
 		fdscope_field_ull(m, tfd >= 0 && fdscope_epoll_target_at(r, tfd, ino, sdev));
 		fdscope_field_none(m);
 		fdscope_field_start(m, &r->walk.rec);

@@ -4,6 +4,7 @@
  * between fields, and no byte inside a field that could split it.
  */
 #include <linux/kernel.h>
+#include <linux/kdev_t.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
@@ -129,6 +130,14 @@ void fdscope_field_name(struct seq_file *m, const char *name, const char *fmt, .
 void fdscope_field_none(struct seq_file *m)
 {
 	seq_puts(m, " -");
+}
+
+/* A device as major:minor, then an inode number: two fields. */
+void fdscope_field_dev_ino(struct seq_file *m, dev_t dev, unsigned long ino)
+{
+	seq_put_decimal_ull(m, " ", MAJOR(dev));
+	seq_put_decimal_ull(m, ":", MINOR(dev));
+	fdscope_field_ull(m, ino);
 }
 
 void fdscope_field_ull(struct seq_file *m, unsigned long long v)

@@ -172,6 +172,7 @@ __printf(3, 4)
 void fdscope_field_name(struct seq_file *m, const char *name, const char *fmt, ...);
 void fdscope_field_none(struct seq_file *m);
 void fdscope_field_ull(struct seq_file *m, unsigned long long v);
+void fdscope_field_dev_ino(struct seq_file *m, dev_t dev, unsigned long ino);
 void fdscope_field_id(struct seq_file *m, u64 id);
 
 /* owner.c */
@@ -203,6 +204,7 @@ int fdscope_epoll_show(struct seq_file *m, void *v);
 bool fdscope_is_eventpoll(struct file *file);
 unsigned int fdscope_epoll_watchers(struct file *file);
 bool fdscope_has_locks(struct file *file);
+bool fdscope_is_anon(const struct file *file, const char *name);
 bool fdscope_is_io_uring(struct file *file);
 bool fdscope_holds_inflight(struct file *file);
 

@@ -8,7 +8,6 @@
 #include <linux/dcache.h>
 #include <linux/err.h>
 #include <linux/fs.h>
-#include <linux/kdev_t.h>
 #include <linux/limits.h>
 #include <linux/magic.h>
 #include <linux/path.h>
@@ -69,15 +68,6 @@ static void fdscope_field_type(struct seq_file *m, const struct inode *inode)
 	fdscope_field_word(m, fdscope_type_name(inode->i_mode) ?: "UNKN");
 }
 
-static void fdscope_field_dev_ino(struct seq_file *m, const struct inode *inode)
-{
-	dev_t dev = inode->i_sb->s_dev;
-
-	seq_put_decimal_ull(m, " ", MAJOR(dev));
-	seq_put_decimal_ull(m, ":", MINOR(dev));
-	fdscope_field_ull(m, inode->i_ino);
-}
-
 /*
  * The fields every record of a file ends with: type dev ino fileid refs
  * deleted path. The walk holds a reference on @file (refs leaves it out).
@@ -105,7 +95,7 @@ void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct fil
 		fdscope_field_bytes(m, anon, n);
 	else
 		fdscope_field_type(m, inode);
-	fdscope_field_dev_ino(m, inode);
+	fdscope_field_dev_ino(m, inode->i_sb->s_dev, inode->i_ino);
 	fdscope_field_id(m, fdscope_file_identity(file));
 	/* Less the reference this walk holds. */
 	fdscope_field_ull(m, file_count(file) - 1);
@@ -133,7 +123,7 @@ void fdscope_field_path(struct seq_file *m, struct fdscope_reader *r, const stru
 
 	text = fdscope_path_text(r, path, &len);
 	fdscope_field_type(m, inode);
-	fdscope_field_dev_ino(m, inode);
+	fdscope_field_dev_ino(m, inode->i_sb->s_dev, inode->i_ino);
 	seq_puts(m, " - -");
 	fdscope_field_ull(m, text && fdscope_path_deleted(path, text, len));
 	if (text)

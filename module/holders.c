@@ -13,7 +13,6 @@
  */
 #include <linux/fs.h>
 #include <linux/io_uring_types.h>
-#include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
@@ -61,11 +60,10 @@ static void fdscope_hold(struct fdscope_collect *c, const struct fdscope_held *h
 	c->n++;
 }
 
-/* An io_uring ring, by its anonymous inode's name: io_uring_fops is not exported. */
+/* An io_uring ring: io_uring_fops is not exported. */
 bool fdscope_is_io_uring(struct file *file)
 {
-	return file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
-	       !strcmp(file->f_path.dentry->d_name.name, "[io_uring]");
+	return fdscope_is_anon(file, "[io_uring]");
 }
 
 /*

@@ -12,7 +12,6 @@
  * the waiters (docs/format.md).
  */
 #include <linux/fs.h>
-#include <linux/kdev_t.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -104,11 +103,7 @@ static pid_t fdscope_lock_pid(struct pid_namespace *ns, int nr)
 static void fdscope_field_lock_tail(struct seq_file *m, struct fdscope_reader *r,
 				    struct inode *inode)
 {
-	dev_t dev = inode->i_sb->s_dev;
-
-	seq_put_decimal_ull(m, " ", MAJOR(dev));
-	seq_put_decimal_ull(m, ":", MINOR(dev));
-	fdscope_field_ull(m, inode->i_ino);
+	fdscope_field_dev_ino(m, inode->i_sb->s_dev, inode->i_ino);
 	fdscope_field_start(m, &r->walk.rec);
 	seq_putc(m, '\n');
 }

@@ -10,6 +10,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/kernel.h>
+#include <linux/magic.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
 #include <linux/socket.h>
@@ -112,6 +113,17 @@ const char *fdscope_type_name(umode_t mode)
  * "anon_inode:[eventfd]" or "anon_inode:inotify": a pointer into @path
  * and its length, or NULL when @path is not an anonymous inode's.
  */
+/*
+ * Is @file the anonymous-inode file of class @name (the dentry name the
+ * kernel passes to anon_inode_get*())? Only kernel code makes those, so
+ * the name is as good as the fops, which are not exported.
+ */
+bool fdscope_is_anon(const struct file *file, const char *name)
+{
+	return file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
+	       !strcmp(file->f_path.dentry->d_name.name, name);
+}
+
 const char *fdscope_anon_class(const char *path, size_t *len)
 {
 	static const char prefix[] = "anon_inode:";

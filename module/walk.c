@@ -168,6 +168,16 @@ static struct task_struct *fdscope_scan_filter(struct fdscope_walk *w, pid_t *ti
 	return best;
 }
 
+/* Point the cursor at the first record of the owner @tid started at @start_time. */
+static void fdscope_cursor_at(struct fdscope_walk *w, pid_t tid, u64 start_time)
+{
+	w->tid = tid;
+	w->start_time = start_time;
+	w->fd = 0;
+	w->assoc = FDSCOPE_CWD;
+	w->addr = 0;
+}
+
 /*
  * Reference the owner at or after the cursor and move the cursor onto it.
  * A new owner, or a new task under the cursor's tid (the pid was reused
@@ -199,13 +209,8 @@ static bool fdscope_next_owner(struct fdscope_walk *w)
 	if (!task)
 		return false;
 
-	if (tid != w->tid || rec->start_time != w->start_time) {
-		w->tid = tid;
-		w->start_time = rec->start_time;
-		w->fd = 0;
-		w->assoc = FDSCOPE_CWD;
-		w->addr = 0;
-	}
+	if (tid != w->tid || rec->start_time != w->start_time)
+		fdscope_cursor_at(w, tid, rec->start_time);
 	return true;
 }
 
@@ -485,11 +490,7 @@ static void fdscope_put_record(struct fdscope_walk *w)
 /* Start over from the first record: the next start() at any position finds it. */
 void fdscope_walk_rewind(struct fdscope_walk *w)
 {
-	w->tid = 0;
-	w->start_time = 0;
-	w->fd = 0;
-	w->assoc = FDSCOPE_CWD;
-	w->addr = 0;
+	fdscope_cursor_at(w, 0, 0);
 }
 
 void *fdscope_walk_start(struct fdscope_walk *w, loff_t *pos)
