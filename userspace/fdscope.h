@@ -158,6 +158,7 @@ struct opts {
 	int *cols;		/* list view columns */
 	size_t ncols;
 	const char **outputs;	/* the -o arguments */
+	bool name_tcp;		/* -o names the TCP group: NAME shows ss -i's terms */
 	size_t noutputs;
 	const char **users;	/* the -u arguments, resolved once --dir is known */
 	size_t nusers;
@@ -190,6 +191,7 @@ struct model {
 	const struct fds_epoll *epolls;
 	size_t nepolls;
 	bool threads;		/* -l: thread-owned tables are listed */
+	bool name_tcp;		/* NAME of a TCP socket ends in rtt=, cwnd=, ... */
 	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
 	struct idx task_idx;	/* pid+tid -> tasks row */
@@ -286,6 +288,11 @@ enum {
 	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
 	COL_NETNS, COL_ENDPOINTS, COL_XMODE, COL_LOCKS,
 	COL_EVENTPOLL_TFDS, COL_WATCHED_BY, COL_ASSOC, COL_HOLDERS, COL_START,
+	COL_TCP_RTT, COL_TCP_RTTVAR, COL_TCP_RTO, COL_TCP_CWND, COL_TCP_SSTHRESH,
+	COL_TCP_UNACKED, COL_TCP_RETRANS, COL_TCP_TOTAL_RETRANS, COL_TCP_RCV_SPACE,
+	COL_TCP_SND_WND, COL_SOCK_RMEM, COL_SOCK_RCVBUF, COL_SOCK_WMEM,
+	COL_SOCK_SNDBUF, COL_SOCK_FWD_ALLOC, COL_SOCK_WMEM_QUEUED, COL_SOCK_OPTMEM,
+	COL_SOCK_BACKLOG, COL_SOCK_DROPS, COL_SOCK_COOKIE, COL_SOCK_SHUTDOWN,
 	NCOLUMNS,
 };
 

@@ -328,13 +328,57 @@ def check_vsock(rep):
                     'cid:port, state, cookie, shutdown, backlog')
 
 
+def capture_dump(rep):
+    """With FDSCOPE_OUT set: this process's files, sockets and tasks while
+    it holds one socket of each kind above, for tests/dumps/live-sock."""
+    out = os.environ.get('FDSCOPE_OUT')
+    if not out:
+        return
+    d = os.path.join(out, 'sockdetails-dump')
+    os.makedirs(d, exist_ok=True)
+    socks = list(tcp_pair())
+    socks[1].sendall(b'x' * 4096)
+    socks[2].recv(4096)
+    socks[1].sendall(b'unread')
+    for how in (None, socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR):
+        a, b = socket.socketpair()
+        if how is not None:
+            a.shutdown(how)
+        socks += [a, b]
+    try:
+        lsn = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+        socks.append(lsn)
+        lsn.bind((socket.VMADDR_CID_ANY, 5000))
+        lsn.listen(8)
+        cli = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+        socks.append(cli)
+        cli.connect((1, 5000))
+        socks.append(lsn.accept()[0])
+        waiting = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+        socks.append(waiting)
+        waiting.connect((1, 5000))
+    except (OSError, AttributeError) as e:
+        print(f'capture: no vsock: {e}')
+    time.sleep(0.5)
+    spec = f'pid {os.getpid()}'.encode()
+    for name in ('files', 'sockets', 'tasks'):
+        with open(os.path.join(d, name), 'wb') as f:
+            f.write(L.read_file(name, spec))
+    with open(os.path.join(d, 'README'), 'w') as f:
+        f.write(f'kernel {os.uname().release}\n')
+    for s in socks:
+        s.close()
+    rep.ok('sockdetails-capture', note=d)
+
+
 def main():
     rep = L.Reporter()
     if not L.require_root(rep, 'sockdetails'):
         return 1
     N.load_diag_modules()
     subprocess.run(['ip', 'link', 'set', 'lo', 'up'], capture_output=True)
-    for fn in (check_cookies, check_tcp_internals, check_unix_shutdown, check_vsock):
+    for fn in (check_cookies, check_tcp_internals, check_unix_shutdown, check_vsock,
+               capture_dump):
         try:
             fn(rep)
         except Exception:
