@@ -906,7 +906,7 @@ def t_socket_names():
         (312, 20): 'UNIX /run/systemd/journal/stdout -> 401,systemd-udevd,1 401,systemd-udevd,2',
         (3201, 3): 'UNIX-DGRAM @/tmp/.abstract -> 3201,-,4',
         (1630, 3): 'UNIX -> /run/postgresql/.s.PGSQL.5432 socket:[15021]',
-        (4000, 4): 'VSOCK STREAM 3:1024',
+        (4000, 4): 'VSOCK 3:1024',
         (4000, 5): 'AF40 DGRAM',
         (5000, 400): 'socket:[19999]',
         (1, 0): '/dev/null',
@@ -948,7 +948,7 @@ def t_summary():
     eq(st[('UNIX', 'ESTABLISHED')], sum(1 for s in vs if s['family'] == 'unix' and
                                       s['type'] == 'stream' and
                                       s['state'] == 'connected'), 'UNIX connected')
-    eq(st[('vsock', None)], 1, 'an unnamed family')
+    eq(st[('VSOCK', None)], 1, 'vsock, labelled as ss labels it')
     eq(len(js('--summary', '--top', '3', key='processes')), 3, '--top 3')
     eq(len(js('--summary', '--top', '0', key='processes')), len({f['pid'] for f in files}),
        '--top 0')
@@ -1363,6 +1363,174 @@ def rewrite(src, dst, fn):
             f.write(' '.join(head[:3] + cols) + '\n')
             for r in rows:
                 f.write(' '.join(r) + '\n')
+
+
+SOCK_DETAIL_COLS = ['rtt', 'rttvar', 'rto', 'cwnd', 'ssthresh', 'unacked', 'retrans',
+                    'total_retrans', 'rcv_space', 'snd_wnd', 'rmem', 'rcvbuf', 'wmem',
+                    'sndbuf', 'fwd_alloc', 'wmem_queued', 'optmem', 'sk_backlog', 'cookie',
+                    'shutdown']
+TCP_GROUP = ['TCP.RTT', 'TCP.RTTVAR', 'TCP.RTO', 'TCP.CWND', 'TCP.SSTHRESH', 'TCP.UNACKED',
+             'TCP.RETRANS', 'TCP.TOTAL-RETRANS', 'TCP.RCV-SPACE', 'TCP.SND-WND']
+SKMEM_GROUP = ['SOCK.RMEM', 'SOCK.RCVBUF', 'SOCK.WMEM', 'SOCK.SNDBUF', 'SOCK.FWD-ALLOC',
+               'SOCK.WMEM-QUEUED', 'SOCK.OPTMEM', 'SOCK.BACKLOG', 'SOCK.DROPS']
+# live-6.1's sockets (pid 124) with the details a newer module appends, by fd:
+# the TCP fields (or None for '-' ten times), memory, cookie, shutdown.
+SOCK_DETAILS = {
+    3: (None, '0 212992 0 212992 0 0 0 0', '4097', '-->'),
+    4: (None, '0 212992 0 212992 0 0 0 0', '4098', '<--'),
+    5: (None, '0 131072 0 16384 0 0 0 0', '4099', '<->'),
+    6: ('42 21 201000 10 2147483647 0 0 0 65495 65483', '0 131072 0 2626560 0 0 0 0',
+        '4100', '<->'),
+    7: ('1500 750 204000 10 7 2 1 3 65495 65483', '5 131072 1280 2626560 -4096 2304 0 0',
+        '18446744073709551615', '---'),
+    8: (None, '0 131072 0 16384 0 0 0 0', '4101', '<->'),
+}
+
+
+def sock_details_dump(d, extra=None):
+    """live-6.1 as a module with the socket details writes it; @extra(fd
+    row) may change a sockets row's fields (a list) before it is written."""
+    def edit(kind, cols, rows):
+        if kind != 'sockets':
+            return cols, rows
+        for r in rows:
+            tcp, mem, cookie, shut = SOCK_DETAILS[int(r[3])]
+            r += (tcp or ' '.join(['-'] * 10)).split(' ') + mem.split(' ') + [cookie, shut]
+            if extra:
+                extra(dict(zip(cols + SOCK_DETAIL_COLS, r)), r)
+        return cols + SOCK_DETAIL_COLS, rows
+    rewrite(os.path.join(DUMPS, 'live-6.1'), d, edit)
+    return d
+
+
+@test
+def t_sock_details():
+    """TCP.*, SOCK.* memory, SOCK.COOKIE and SOCK.SHUTDOWN from the sockets file."""
+    d = sock_details_dump(os.path.join(TMP, 'sockdetails'))
+    cols = TCP_GROUP + SKMEM_GROUP + ['SOCK.COOKIE', 'SOCK.SHUTDOWN', 'DROPS']
+    r = rows_by(js('-o', 'PID,FD,' + ','.join(cols), d=d), 'pid', 'fd')
+    eq([r[(124, 7)][c.lower()] for c in TCP_GROUP],
+       [1500, 750, 204000, 10, 7, 2, 1, 3, 65495, 65483], 'TCP columns of fd 7')
+    eq([r[(124, 7)][c.lower()] for c in SKMEM_GROUP],
+       [5, 131072, 1280, 2626560, -4096, 2304, 0, 0, 0], 'SKMEM columns, a negative fwd_alloc')
+    eq(r[(124, 7)]['sock.cookie'], 18446744073709551615, 'a cookie of 64 bits, exact')
+    eq(r[(124, 6)]['sock.cookie'], 4100, 'cookie')
+    eq({fd: r[(124, fd)]['sock.shutdown'] for fd in range(3, 9)},
+       {3: '-->', 4: '<--', 5: '<->', 6: '<->', 7: '---', 8: '<->'}, 'SOCK.SHUTDOWN')
+    for fd in (3, 4, 5, 8):
+        eq({c: r[(124, fd)][c.lower()] for c in TCP_GROUP}, dict.fromkeys(TCP_GROUP),
+           'TCP columns of fd %d (no TCP connection)' % fd)
+    eq(r[(124, 5)]['sock.rcvbuf'], 131072, 'memory of a listener')
+    for fd in range(3, 9):
+        eq(r[(124, fd)]['sock.drops'], r[(124, fd)]['drops'], 'SOCK.DROPS is DROPS')
+    eq({c: r[(124, 0)][c.lower()] for c in cols}, dict.fromkeys(cols), 'a tty has none')
+    # A dump from before these columns: every one of them is empty.
+    old = rows_by(js('-o', 'PID,FD,' + ','.join(cols), d=os.path.join(DUMPS, 'live-6.1')),
+                  'pid', 'fd')
+    new = [c for c in cols if 'DROPS' not in c]
+    eq({c: old[(124, 7)][c.lower()] for c in new}, dict.fromkeys(new), 'an older dump')
+    eq(old[(124, 7)]['sock.drops'], 0, 'an older dump has drops')
+    types = {c['column']: c['type'] for c in js('--list-columns', key='columns', d=None)}
+    eq({types[c] for c in TCP_GROUP + SKMEM_GROUP + ['SOCK.COOKIE']}, {'number'}, 'JSON types')
+    eq(types['SOCK.SHUTDOWN'], 'string', 'SOCK.SHUTDOWN type')
+    # The text table shows the same numbers.
+    t = table(ok('-r', '-o', 'FD,TCP.RTT,SOCK.FWD-ALLOC,SOCK.COOKIE,SOCK.SHUTDOWN', '-p', '124',
+                 d=d))
+    eq(t[0], ['FD', 'TCP.RTT', 'SOCK.FWD-ALLOC', 'SOCK.COOKIE', 'SOCK.SHUTDOWN'], 'header')
+    eq([x for x in t if x[0] == '7'], [['7', '1500', '-4096', '18446744073709551615', '---']],
+       'raw row of fd 7')
+
+
+@test
+def t_sock_groups():
+    """-o +TCP and -o SKMEM: column groups; +TCP puts ss -i's terms in NAME."""
+    d = sock_details_dump(os.path.join(TMP, 'sockgroups'))
+    default = ['COMMAND', 'PID', 'USER', 'ASSOC', 'MODE', 'TYPE', 'DEV', 'INODE', 'NAME']
+    eq(ok('-r', '-o', '+TCP', d=d).splitlines()[0].split(' '), default + TCP_GROUP, '-o +TCP')
+    eq(ok('-r', '-o', 'FD,skmem', d=d).splitlines()[0].split(' '), ['FD'] + SKMEM_GROUP,
+       '-o FD,skmem (any case)')
+    r = rows_by(js('-o', 'PID,FD,NAME,TCP', d=d), 'pid', 'fd')
+    eq(r[(124, 7)]['name'], 'TCP 127.0.0.1:5000->127.0.0.1:41602 ESTABLISHED rtt=1.5ms '
+       'rto=204ms cwnd=10 ssthresh=7 unacked=2 retrans=3', 'NAME with TCP, after a loss')
+    eq(r[(124, 6)]['name'], 'TCP 127.0.0.1:41602->127.0.0.1:5000 ESTABLISHED rtt=0.042ms '
+       'rto=201ms cwnd=10', 'NAME with TCP, a quiet connection')
+    eq(r[(124, 5)]['name'], 'TCP 127.0.0.1:5000 LISTEN', 'a listener has no TCP internals')
+    eq(r[(124, 4)]['name'], 'UNIX -> 124,python3,3', 'unix NAME unchanged')
+    plain = rows_by(js('-o', 'PID,FD,NAME,TCP.RTT', d=d), 'pid', 'fd')
+    eq(plain[(124, 7)]['name'], 'TCP 127.0.0.1:5000->127.0.0.1:41602 ESTABLISHED',
+       'NAME without the group')
+    eq(plain[(124, 7)]['tcp.rtt'], 1500, 'one TCP column alone')
+    err1(['-o', 'PID,TCP.BOGUS'], r'^fdscope: unknown column: TCP\.BOGUS$', d=d)
+
+    def sel(expr):
+        return [(x['pid'], x['fd']) for x in js('-o', 'PID,FD', '-Q', expr, d=d)]
+    eq(sel('TCP.RTT > 1000'), [(124, 7)], "-Q 'TCP.RTT > 1000'")
+    eq(sel('TCP.CWND == 10'), [(124, 6), (124, 7)], "-Q 'TCP.CWND == 10'")
+    eq(sel('SOCK.SHUTDOWN == "-->"'), [(124, 3)], '-Q on SOCK.SHUTDOWN')
+    eq(sel('SOCK.COOKIE == 4099'), [(124, 5)], '-Q on SOCK.COOKIE')
+
+
+@test
+def t_sock_details_vsock():
+    """vsock sockets: cid:port in LOCAL and REMOTE, NAME as ss names them."""
+    def edit(kind, cols, rows):
+        if kind == 'files':
+            for fd, fid, ino in ((9, 'a00000000000001', 20001), (10, 'a00000000000002', 20002),
+                                 (11, 'a00000000000003', 20003)):
+                rows.append(['124', '-', 'python3', str(fd), '67fb6449868a53c', '1', 'rw', '-',
+                             '0', 'SOCK', '0:8', str(ino), fid, '1', '0',
+                             'socket:[%d]' % ino])
+            return cols, rows
+        if kind != 'sockets':
+            return cols, rows
+        tail = ['0', '0', '4026531840', '-', '-']
+        rows.append(['124', '-', 'python3', '9', 'a00000000000001', '20001', 'vsock', 'stream',
+                     '-', 'LISTEN', '*:5000', '*:*', '1', '8'] + tail + ['1/8', '-'])
+        rows.append(['124', '-', 'python3', '10', 'a00000000000002', '20002', 'vsock',
+                     'stream', '-', 'ESTABLISHED', '1:5000', '1:1025', '0', '0'] + tail +
+                    ['-', '-'])
+        rows.append(['124', '-', 'python3', '11', 'a00000000000003', '20003', 'vsock', 'dgram',
+                     '-', 'CLOSE', '*:*', '*:*', '0', '0'] + tail + ['-', '-'])
+        return cols, rows
+    d = os.path.join(TMP, 'vsock')
+    rewrite(os.path.join(DUMPS, 'live-6.1'), d, edit)
+    r = rows_by(js('-o', 'PID,FD,NAME,LOCAL,REMOTE,STATE,BACKLOG,RXQ', d=d), 'pid', 'fd')
+    eq(r[(124, 9)]['name'], 'VSOCK *:5000 LISTEN', 'listener NAME')
+    eq(r[(124, 9)]['backlog'], {'queued': 1, 'max': 8}, 'listener BACKLOG')
+    eq(r[(124, 10)]['name'], 'VSOCK 1:5000->1:1025 ESTABLISHED', 'connected NAME')
+    eq((r[(124, 10)]['local'], r[(124, 10)]['remote']), ('1:5000', '1:1025'), 'LOCAL, REMOTE')
+    eq(r[(124, 11)]['name'], 'VSOCK-DGRAM *:*', 'unbound datagram NAME')
+    eq(sorted(x['fd'] for x in js('-o', 'FD', '-Q', 'FAMILY == "vsock"', d=d)), [9, 10, 11],
+       '-Q FAMILY == "vsock"')
+
+
+@test
+def t_sock_details_parse():
+    """Signed fwd_alloc; a sign anywhere else is a parse error that names the field."""
+    def neg_cookie(row, fields):
+        if row['fd'] == '6':
+            fields[-2] = '-5'
+    d = sock_details_dump(os.path.join(TMP, 'negcookie'), neg_cookie)
+    err1(['-o', 'PID,FAMILY'], r"field 'cookie': not a number: '-5'", d=d)
+
+    def bad_fwd(row, fields):
+        if row['fd'] == '7':
+            fields[-6] = '--4096'
+    d = sock_details_dump(os.path.join(TMP, 'badfwd'), bad_fwd)
+    err1(['-o', 'PID,FAMILY'], r"field 'fwd_alloc': not a number: '--4096'", d=d)
+
+    def min_fwd(row, fields):
+        if row['fd'] == '7':
+            fields[-6] = '-9223372036854775808'
+    d = sock_details_dump(os.path.join(TMP, 'minfwd'), min_fwd)
+    r = rows_by(js('-o', 'PID,FD,SOCK.FWD-ALLOC', d=d), 'pid', 'fd')
+    eq(r[(124, 7)]['sock.fwd-alloc'], -9223372036854775808, 'the smallest fwd_alloc')
+
+    def over_fwd(row, fields):
+        if row['fd'] == '7':
+            fields[-6] = '-9223372036854775809'
+    d = sock_details_dump(os.path.join(TMP, 'overfwd'), over_fwd)
+    err1(['-o', 'PID,FAMILY'], r"field 'fwd_alloc': not a number", d=d)
 
 
 @test
