@@ -365,7 +365,9 @@ def capture_dump(rep):
         with open(os.path.join(d, name), 'wb') as f:
             f.write(L.read_file(name, spec))
     with open(os.path.join(d, 'README'), 'w') as f:
-        f.write(f'kernel {os.uname().release}\n')
+        f.write(f'kernel {os.uname().release}, pid {os.getpid()}\n')
+        for args in (('-tiemae',), ('-xae',), ('--vsock', '-ae')):
+            f.write(f'$ ss -H {" ".join(args)}\n{ss(*args)}')
     for s in socks:
         s.close()
     rep.ok('sockdetails-capture', note=d)
