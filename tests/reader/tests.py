@@ -1505,6 +1505,68 @@ def t_sock_details_vsock():
 
 
 @test
+def t_live_sock_dump():
+    """A dump the module wrote (tests/dumps/live-sock-6.1) against the ss text
+    its README keeps from the same instant: cookies, TCP internals, skmem,
+    unix shutdown arrows, vsock addresses and states."""
+    d = os.path.join(DUMPS, 'live-sock-6.1')
+    cols = ['PID', 'FD', 'INODE', 'NAME', 'STATE', 'LOCAL', 'REMOTE', 'BACKLOG', 'TCP',
+            'SKMEM', 'SOCK.COOKIE', 'SOCK.SHUTDOWN']
+    rows = js('-o', ','.join(cols), d=d)
+    by_ino = {r['inode']: r for r in rows}
+    readme = open(os.path.join(d, 'README')).read()
+    tcp_text = readme.split('$ ss -H -tiemae\n')[1].split('$ ss')[0]
+    checked = 0
+    for m in re.finditer(r'(\S+) +\d+ +\d+ +(\S+) +(\S+) +ino:(\d+) sk:([0-9a-f]+) .*(<->)\n'
+                         r'\t(.*)', tcp_text):
+        r = by_ino[int(m.group(4))]
+        eq(r['sock.cookie'], int(m.group(5), 16), 'cookie of %s (ss sk:%s)' % (r['fd'], m.group(5)))
+        eq(r['sock.shutdown'], m.group(6), 'shutdown of fd %d' % r['fd'])
+        sk = re.search(r'skmem:\(r(\d+),rb(\d+),t(\d+),tb(\d+),f(\d+),w(\d+),o(\d+),bl(\d+),'
+                       r'd(\d+)\)', m.group(7))
+        eq([r[c.lower()] for c in SKMEM_GROUP], [int(x) for x in sk.groups()],
+           'skmem of fd %d' % r['fd'])
+        info = m.group(7)
+        if m.group(1) == 'LISTEN':
+            eq(r['tcp.rtt'], None, 'listener rtt')
+            eq(r['name'], 'TCP %s LISTEN' % m.group(2), 'listener NAME')
+        else:
+            rtt = re.search(r' rtt:([0-9.]+)/([0-9.]+)', info)
+            eq((r['tcp.rtt'], r['tcp.rttvar']),
+               (round(float(rtt.group(1)) * 1000), round(float(rtt.group(2)) * 1000)),
+               'rtt of fd %d' % r['fd'])
+            for key, col in (('cwnd', 'tcp.cwnd'), ('rcv_space', 'tcp.rcv-space'),
+                             ('snd_wnd', 'tcp.snd-wnd')):
+                eq(r[col], int(re.search(r' %s:(\d+)' % key, info).group(1)),
+                   '%s of fd %d' % (key, r['fd']))
+            eq(r['tcp.rto'], int(re.search(r' rto:(\d+)', info).group(1)) * 1000, 'rto')
+            eq(r['name'], 'TCP %s->%s ESTABLISHED rtt=%sms rto=%sms cwnd=%s' %
+               (m.group(2), m.group(3), rtt.group(1),
+                re.search(r' rto:(\d+)', info).group(1), r['tcp.cwnd']), 'NAME with TCP')
+        checked += 1
+    eq(checked, 3, 'TCP sockets checked against ss')
+    unix_text = readme.split('$ ss -H -xae\n')[1].split('$ ss')[0]
+    arrows = re.findall(r'u_str ESTAB +\d+ +\d+ +\* (\d+) \* \d+ (\S+)', unix_text)
+    eq(len(arrows), 8, 'unix lines in ss -xe')
+    for ino, arrow in arrows:
+        eq(by_ino[int(ino)]['sock.shutdown'], arrow, 'shutdown of unix socket %s' % ino)
+    eq(sorted({a for _, a in arrows}), ['---', '-->', '<--', '<->'], 'all four arrows')
+    ss_states = {'ESTAB': 'ESTABLISHED', 'LISTEN': 'LISTEN'}
+    vsock_text = readme.split('$ ss -H --vsock -ae\n')[1]
+    want = sorted((ss_states[t[1]], t[4], t[5]) for t in
+                  (ln.split() for ln in vsock_text.splitlines() if ln.strip()))
+    got = sorted((r['state'], r['local'], r['remote']) for r in rows
+                 if r['name'] and r['name'].startswith('VSOCK'))
+    # ss also lists the server end of the connection waiting in the
+    # listener's accept queue, which no fd holds yet.
+    eq([x for x in want if x not in got], [('ESTABLISHED', '1:5000', '1:1379196849')],
+       'vsock sockets ss lists and fdscope does not')
+    eq([x for x in got if x not in want], [], 'vsock sockets against ss --vsock')
+    lsn = [r for r in rows if r['name'] == 'VSOCK *:5000 LISTEN']
+    eq([r['backlog'] for r in lsn], [{'queued': 1, 'max': 8}], 'vsock listener BACKLOG')
+
+
+@test
 def t_sock_details_parse():
     """Signed fwd_alloc; a sign anywhere else is a parse error that names the field."""
     def neg_cookie(row, fields):
