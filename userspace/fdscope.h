@@ -34,6 +34,8 @@ void *xrealloc(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 __printf(1, 2) void fds_warn(const char *fmt, ...);
 __printf(1, 2) int fds_err(const char *fmt, ...);
+struct sbuf;
+void fds_msg_capture(struct sbuf *sink);
 char *utoa(u64 v, char *buf);
 
 /* Growing string buffer for cells built from pieces. */
@@ -44,9 +46,27 @@ struct sbuf {
 };
 
 void sb_reset(struct sbuf *b);
+void sb_grow(struct sbuf *b, size_t n);
 void sb_add(struct sbuf *b, const char *s);
-void sb_addn(struct sbuf *b, const char *s, size_t n);
-void sb_addc(struct sbuf *b, char c);
+
+/* Inline: JSON output appends a few bytes at a time, millions of times. */
+static inline void sb_addn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		sb_grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void sb_addc(struct sbuf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		sb_grow(b, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
 void sb_addu(struct sbuf *b, u64 v);
 void sb_free(struct sbuf *b);
 void sb_add_escaped(struct sbuf *b, const char *s);

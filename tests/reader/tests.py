@@ -1724,6 +1724,27 @@ def t_err_version():
 
 
 @test
+def t_err_first_file_only():
+    """The files are read in parallel, yet only the first broken one speaks."""
+    bad = '# fdscope-sockets 9 pid fd\n'
+    d = bad_dump('two', sockets=bad, tasks=sysfile('tasks').replace(' 1 ', ' 0 ', 1))
+    err1(['--tasks'], r'/bad-two/sockets:1: format version 9 is not supported', d=d)
+    d = bad_dump('three', files=sysfile('files')[:40], sockets=bad,
+                 tasks=sysfile('tasks')[:20])
+    err1(['--tasks'], r'/bad-three/files:1: truncated header', d=d)
+    # A warning of an earlier file still comes before a later file's error.
+    d = bad_dump('warn', tasks=bad.replace('sockets', 'tasks'))
+    os.unlink(os.path.join(d, 'sockets'))
+    rc, out, err = run('--tasks', d=d)
+    eq(rc, 1, 'warning then error: exit status')
+    lines = err.splitlines()
+    eq(len(lines), 2, 'warning then error: stderr lines (%r)' % err)
+    check('warning: ' in lines[0] and '/sockets: ' in lines[0],
+          'first line is the sockets warning: %r' % lines[0])
+    check('/tasks:1: format version 9' in lines[1], 'second line is the tasks error: %r' % lines[1])
+
+
+@test
 def t_err_truncated():
     text = sysfile('files')
     cut = text.index('\n', 3000) + 40
