@@ -246,6 +246,26 @@ def vsock_addr(cid, port):
         ('*' if port == 0xffffffff else str(port))
 
 
+def check_no_vsock_dependency(rep):
+    """fdscope must load without vsock.ko: it only casts to vsock_sock."""
+    ko = os.environ.get('FDSCOPE_KO')
+    if not ko:
+        rep.skip('sockdetails-no-vsock-dependency', 'FDSCOPE_KO is not set')
+        return
+    r = subprocess.run(['modinfo', '-F', 'depends', ko], capture_output=True, text=True)
+    nm = subprocess.run(['nm', '-u', ko], capture_output=True, text=True)
+    problems = []
+    if r.returncode or r.stdout.strip():
+        problems.append(f'modinfo depends: {r.stdout.strip()!r} {r.stderr.strip()}')
+    if nm.returncode == 0:
+        problems += [f'undefined symbol {ln.split()[-1]}' for ln in nm.stdout.splitlines()
+                     if 'vsock' in ln]
+    loaded = os.path.exists('/sys/module/vsock')
+    rep.result('sockdetails-no-vsock-dependency', problems,
+               note='no depends; vsock %s loaded before this test' %
+                    ('was' if loaded else 'was not'))
+
+
 def check_vsock(rep):
     name = 'sockdetails-vsock-vs-diag-and-ss'
     if not hasattr(socket, 'AF_VSOCK'):
@@ -379,8 +399,8 @@ def main():
         return 1
     N.load_diag_modules()
     subprocess.run(['ip', 'link', 'set', 'lo', 'up'], capture_output=True)
-    for fn in (check_cookies, check_tcp_internals, check_unix_shutdown, check_vsock,
-               capture_dump):
+    for fn in (check_cookies, check_tcp_internals, check_unix_shutdown,
+               check_no_vsock_dependency, check_vsock, capture_dump):
         try:
             fn(rep)
         except Exception:
