@@ -511,8 +511,9 @@ def holders_found(wl):
                                 'pids': sorted({x['pid'] for x in rows})}
     r = subprocess.run(['lsof', BENCH_MOUNT], capture_output=True, text=True)
     rows = r.stdout.splitlines()[1:]
+    pids = (re.match(r'\S+\s+(\d+)', x) for x in rows)
     found['lsof-mount'] = {'rc': r.returncode, 'rows': len(rows),
-                           'pids': sorted({int(x.split()[1]) for x in rows})}
+                           'pids': sorted({int(p.group(1)) for p in pids if p})}
     # fuser: the pids on stdout, the mount and access letters on stderr.
     r = subprocess.run(['fuser', '-m', BENCH_MOUNT], capture_output=True, text=True)
     pids = sorted({int(x) for x in re.findall(r'\d+', r.stdout)})
