@@ -118,13 +118,26 @@ keep['uring'] = ring
 
 os.chdir(M)
 r, w = os.pipe()
+ready_r, ready_w = os.pipe()
 child = os.fork()
 if child == 0:
+    # The root and its cwd only: none of the parent's fds, rings or mappings.
     os.close(w)
+    os.close(ready_r)
+    keep['mem'].close()
+    keep['gone'].close()
+    lo, hi = sorted((r, ready_w))
+    os.closerange(3, lo)
+    os.closerange(lo + 1, hi)
+    os.closerange(hi + 1, 65536)
     os.chroot(M)
+    os.close(ready_w)
     os.read(r, 1)
     os._exit(0)
 os.close(r)
+os.close(ready_w)
+os.read(ready_r, 1)
+os.close(ready_r)
 keep['root'] = w
 man['root_pid'] = child
 print(json.dumps(man), flush=True)
@@ -461,6 +474,7 @@ def main():
     subprocess.run(['mount', '-t', 'tmpfs', 'fdscope-holders', MOUNT], check=True)
     fixture = subprocess.Popen([sys.executable, '-c', FIXTURE, MOUNT], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, text=True)
+    man = None
     try:
         line = fixture.stdout.readline()
         if not line:
@@ -475,6 +489,11 @@ def main():
     finally:
         fixture.stdin.close()
         fixture.wait(30)
+        if man:
+            try:
+                os.kill(man['exe_pid'], 9)
+            except ProcessLookupError:
+                pass
         subprocess.run(['umount', '-l', MOUNT], capture_output=True)
     busy_reader(rep)
     return 1 if rep.failed else 0
