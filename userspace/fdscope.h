@@ -377,6 +377,8 @@ int select_check_types(const struct selection *s, const struct model *m);
 unsigned int select_need(const struct selection *s);
 bool select_pid(const struct selection *s, int pid);
 bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b);
+bool select_fd_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b);
+bool select_beyond_pids(const struct opts *o);
 void select_free(struct selection *s);
 int parse_sockaddr(const char *s, struct in6_addr *addr, int *port);
 

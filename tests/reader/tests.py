@@ -435,6 +435,18 @@ def locks_dump(name, edit=None, drop=()):
     return d
 
 
+def deadlock_cross(text):
+    """proc-locks with job-a and job-b each waiting for the other's flock."""
+    out = []
+    for ln in text.splitlines(True):
+        out.append(ln)
+        if ' 7010 00:19:1000201 ' in ln:
+            out.append(ln.split(':')[0] + ':  -> FLOCK  ADVISORY  WRITE 7011 00:19:1000201 0 EOF\n')
+        if ' 7011 00:19:1000202 ' in ln:
+            out.append(ln.split(':')[0] + ': -> FLOCK  ADVISORY  WRITE 7010 00:19:1000202 0 EOF\n')
+    return ''.join(out)
+
+
 @test
 def t_locks_view():
     """--locks: one row per lock with its holder, the waiters /proc/locks
@@ -459,16 +471,7 @@ def t_locks_view():
     check(re.search(r'^ *7001 db-reader +4 POSIX +WRITE 0-EOF .*7002,db-migrate +7000,db-writer',
                     text, re.M), 'text %r' % text)
     # Two jobs waiting for each other's flock: a deadlock.
-    def cross(text):
-        out = []
-        for ln in text.splitlines(True):
-            out.append(ln)
-            if ' 7010 00:19:1000201 ' in ln:
-                out.append(ln.split(':')[0] + ':  -> FLOCK  ADVISORY  WRITE 7011 00:19:1000201 0 EOF\n')
-            if ' 7011 00:19:1000202 ' in ln:
-                out.append(ln.split(':')[0] + ': -> FLOCK  ADVISORY  WRITE 7010 00:19:1000202 0 EOF\n')
-        return ''.join(out)
-    d = locks_dump('deadlock', cross)
+    d = locks_dump('deadlock', deadlock_cross)
     rc, out, err = run('-J', '--locks', d=d)
     eq(rc, 2, 'a deadlock: exit status')
     eq(err, 'fdscope: warning: deadlock: 7010,job-a -> 7011,job-b -> 7010,job-a\n', 'stderr')
@@ -488,6 +491,41 @@ def t_locks_view():
     err1(['--locks'], r'locks-bad/proc-locks:2: not a /proc/locks line$',
          d=locks_dump('bad', lambda t: t.replace('LEASE  ACTIVE    READ 7040', 'LEASE 7040')))
     check(re.search(r'\\-\\-locks', open(MAN).read()), 'man page')
+
+
+@test
+def t_locks_select():
+    """--locks selects as the list does: a lock is shown when one of the fds
+    it is held through is a row -p, -u, -t, -i, -U and -Q select; the
+    waits and the deadlock are still followed system-wide."""
+    def held(*args, d=SYSTEM):
+        return sorted((r['pid'], r['fd'], r['class'], r['type'])
+                      for r in js('--locks', *args, key='locks', d=d))
+    everything = held()
+    tasks = {int(t['pid']): t['uid'] for t in SYS['tasks'] if t['tid'] is None}
+    for uid in ('1000', '0'):
+        got = held('-u', uid)
+        eq(got, [k for k in everything if tasks[k[0]] == uid], '-u %s' % uid)
+        check(got, '-u %s selects something' % uid)
+    eq(held('-u', '0', '-p', '7010,7000'), [k for k in everything if k[0] == 7010],
+       '-u and -p both hold')
+    eq(held('-Q', 'PATH == "/var/lib/app/app.db"'),
+       [k for k in everything if k[:2] == (7000, 3)], '-Q on the path of the fd')
+    eq(held('-Q', 'FD == 4'), [k for k in everything if k[1] == 4], '-Q on the fd')
+    eq(held('-t', 'REG'), everything, '-t REG: every lock is on a regular file')
+    eq(held('-t', 'FIFO'), [], '-t FIFO: none')
+    eq(held('-U'), [], '-U: no lock on a unix socket')
+    # A flock two processes share: shown when either fd is selected.
+    eq(held('-Q', 'COMMAND == "backup-worker"'), [(7020, 3, 'FLOCK', 'READ')],
+       'a shared flock through its other holder')
+    # Selection leaves the waits whole: a deadlock outside it still counts.
+    d = locks_dump('select-deadlock', deadlock_cross)
+    rc, out, err = run('-J', '--locks', '-u', '1000', d=d)
+    eq(rc, 2, 'a deadlock among unselected processes: exit status')
+    eq(sorted(r['pid'] for r in json.loads(out)['locks']), [7000, 7000, 7001, 7030],
+       '-u 1000 with the deadlock')
+    check(re.search(r'\-u', open(MAN).read()[open(MAN).read().index('.B \\-\\-locks'):][:4000]),
+          'man page: --locks names -u')
 
 
 @test
