@@ -6,7 +6,6 @@
  * socket and its sock alive.
  */
 #include <linux/if_packet.h>
-#include <linux/jiffies.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -178,56 +177,6 @@ static void fdscope_field_netlink_groups(struct seq_file *m, int len,
 		seq_printf(m, " %08x", ((const struct sockaddr_nl *)name)->nl_groups);
 }
 
-/*
- * What ss -i shows of a TCP connection, read lock-free as /proc/net/tcp
- * reads it (word-sized, racy, never lock_sock()): smoothed rtt and its
- * variance in microseconds, the retransmit timeout in microseconds, the
- * congestion window and slow-start threshold in segments, segments not yet
- * acknowledged, retransmits of the current segment and over the
- * connection's life, the receive-space estimate and the peer's window in
- * bytes. "-" for listeners and anything not TCP.
- */
-static void fdscope_field_tcp_info(struct seq_file *m, struct sock *sk, bool listening)
-{
-	const struct inet_connection_sock *icsk;
-	const struct tcp_sock *tp;
-
-	if (!sk_is_tcp(sk) || listening) {
-		seq_puts(m, " - - - - - - - - - -");
-		return;
-	}
-	tp = tcp_sk(sk);
-	icsk = inet_csk(sk);
-	fdscope_field_ull(m, READ_ONCE(tp->srtt_us) >> 3);
-	fdscope_field_ull(m, READ_ONCE(tp->mdev_us) >> 2);
-	fdscope_field_ull(m, jiffies_to_usecs(READ_ONCE(icsk->icsk_rto)));
-	fdscope_field_ull(m, tcp_snd_cwnd(tp));
-	fdscope_field_ull(m, READ_ONCE(tp->snd_ssthresh));
-	fdscope_field_ull(m, READ_ONCE(tp->packets_out));
-	fdscope_field_ull(m, READ_ONCE(icsk->icsk_retransmits));
-	fdscope_field_ull(m, READ_ONCE(tp->total_retrans));
-	fdscope_field_ull(m, READ_ONCE(tp->rcvq_space.space));
-	fdscope_field_ull(m, READ_ONCE(tp->snd_wnd));
-}
-
-/*
- * Socket memory in bytes, as sk_get_meminfo() (not exported) and ss -m
- * read it, every family: receive queue and buffer, send queue and buffer,
- * forward-allocated, queued to send, option memory, and the backlog of
- * packets that arrived while a user held the socket.
- */
-static void fdscope_field_meminfo(struct seq_file *m, struct sock *sk)
-{
-	fdscope_field_ull(m, sk_rmem_alloc_get(sk));
-	fdscope_field_ull(m, READ_ONCE(sk->sk_rcvbuf));
-	fdscope_field_ull(m, sk_wmem_alloc_get(sk));
-	fdscope_field_ull(m, READ_ONCE(sk->sk_sndbuf));
-	seq_put_decimal_ll(m, " ", sk_forward_alloc_get(sk));
-	fdscope_field_ull(m, READ_ONCE(sk->sk_wmem_queued));
-	fdscope_field_ull(m, atomic_read(&sk->sk_omem_alloc));
-	fdscope_field_ull(m, READ_ONCE(sk->sk_backlog.len));
-}
-
 int fdscope_sockets_show(struct seq_file *m, void *v)
 {
 	struct fdscope_reader *r = m->private;
@@ -239,7 +188,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	bool listening;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups start rtt rttvar rto cwnd ssthresh unacked retrans total_retrans rcv_space snd_wnd rmem rcvbuf wmem sndbuf fwd_alloc wmem_queued optmem sk_backlog cookie shutdown\n",
+		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups start cookie shutdown\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
@@ -297,8 +246,6 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	else
 		fdscope_field_none(m);
 	fdscope_field_start(m, rec);
-	fdscope_field_tcp_info(m, sk, listening);
-	fdscope_field_meminfo(m, sk);
 	fdscope_field_cookie(m, sk);
 	fdscope_field_shutdown(m, sk);
 	seq_putc(m, '\n');

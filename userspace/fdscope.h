@@ -127,6 +127,7 @@ enum {
 	NEED_LOCKS = 1 << 2,
 	NEED_EPOLL = 1 << 3,
 	NEED_HOLDERS = 1 << 4,
+	NEED_SOCKSTATS = 1 << 5,
 };
 
 enum view {
@@ -234,6 +235,9 @@ struct model {
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
+/* sockstats.c */
+void sockstats_merge(struct fds_table *socks, struct fds_table *stats);
+
 int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter);
 bool input_on_debugfs(const char *path);
 int read_all(int fd, char **bufp, size_t *lenp);

@@ -92,7 +92,8 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 {
 	if (kind == FDS_LOCKS && o->view == VIEW_LOCKS)
 		return false;
-	if (kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS)
+	if (kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS ||
+	    kind == FDS_SOCKSTATS)
 		return true;
 	return o->dir && kind != FDS_FILES;
 }
@@ -134,7 +135,8 @@ int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, b
 		 * Dumps and modules older than the holders file lack it.
 		 */
 		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL ||
-				    kind == FDS_HOLDERS) && optional_file(o, kind)) {
+				    kind == FDS_HOLDERS || kind == FDS_SOCKSTATS) &&
+		    optional_file(o, kind)) {
 			free(path);
 			return 0;
 		}
@@ -231,6 +233,8 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 		l[n++] = (struct loader){ .kind = FDS_SOCKETS, .kfilter = kfilter };
 	if (need & NEED_TASKS)
 		l[n++] = (struct loader){ .kind = FDS_TASKS, .kfilter = kfilter };
+	if (need & NEED_SOCKSTATS)
+		l[n++] = (struct loader){ .kind = FDS_SOCKSTATS, .kfilter = kfilter };
 	/* The module takes no pid filter on the others: rows are selected here. */
 	if (need & NEED_HOLDERS)
 		l[n++] = (struct loader){ .kind = FDS_HOLDERS };
@@ -260,6 +264,7 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	}
 	if (rc)
 		return -1;
+	sockstats_merge(&m->tab[FDS_SOCKETS], &m->tab[FDS_SOCKSTATS]);
 	/* Warned after every file is read: an error stays the only line. */
 	for (kind = 0; kind < FDS_NKINDS; kind++) {
 		if (m->unterminated[kind])

@@ -22,6 +22,7 @@ enum fds_kind {
 	FDS_LOCKS,
 	FDS_EPOLL,
 	FDS_HOLDERS,
+	FDS_SOCKSTATS,		/* parsed as struct fds_sock, merged into sockets */
 	FDS_NKINDS,
 };
 

@@ -30,6 +30,7 @@
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "fdscope_kunit.h"
 
@@ -226,6 +227,26 @@ static void fdscope_sockets_tcp_test(struct kunit *test)
 	fdscope_kunit_expect(test, &out, row, "remote", local);
 	fdscope_kunit_expect(test, &out, row, "rxq", "0");
 	fdscope_kunit_expect(test, &out, row, "txq", "0");
+
+	/* The ss -i and ss -m counters: a file of their own, one row per socket. */
+	fdscope_kunit_walk(test, FDSCOPE_SOCKSTATS, fdscope_kunit_own_filter(test), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 3U);
+	fdscope_kunit_check_order(test, &out);
+	row = fdscope_kunit_row(test, &out, &lsn);
+	fdscope_kunit_expect(test, &out, row, "rtt", "-");
+	fdscope_kunit_expect(test, &out, row, "cwnd", "-");
+	fdscope_kunit_expect(test, &out, row, "rcvbuf",
+			     fdscope_kunit_sprintf(test, "%d", READ_ONCE(lsn.sock->sk->sk_rcvbuf)));
+	row = fdscope_kunit_row(test, &out, &srv);
+	fdscope_kunit_expect(test, &out, row, "cwnd",
+			     fdscope_kunit_sprintf(test, "%u", tcp_snd_cwnd(tcp_sk(srv.sock->sk))));
+	fdscope_kunit_expect(test, &out, row, "unacked", "0");
+	fdscope_kunit_expect(test, &out, row, "rmem",
+			     fdscope_kunit_sprintf(test, "%d", sk_rmem_alloc_get(srv.sock->sk)));
+	row = fdscope_kunit_row(test, &out, &cli);
+	fdscope_kunit_expect(test, &out, row, "unacked", "0");
+	fdscope_kunit_expect(test, &out, row, "sndbuf",
+			     fdscope_kunit_sprintf(test, "%d", READ_ONCE(cli.sock->sk->sk_sndbuf)));
 }
 
 /* UDP over IPv6: unbound-peer CLOSE, and connected to a v4-mapped address. */

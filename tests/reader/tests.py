@@ -1441,6 +1441,60 @@ def sock_details_dump(d, extra=None):
     return d
 
 
+def sockstats_dump(d, fileid_of=None):
+    """live-6.1 as the module writes it now: the counters in a sockstats file
+    of their own; @fileid_of(fd, fileid) may change a sockstats fileid."""
+    tcp_cols = SOCK_DETAIL_COLS[:18]
+
+    def edit(kind, cols, rows):
+        if kind != 'sockets':
+            return cols, rows
+        for r in rows:
+            tcp, mem, cookie, shut = SOCK_DETAILS[int(r[3])]
+            r += [cookie, shut]
+        return cols + ['cookie', 'shutdown'], rows
+    rewrite(os.path.join(DUMPS, 'live-6.1'), d, edit)
+    with open(os.path.join(d, 'sockets')) as f:
+        lines = f.read().split('\n')[:-1]
+    socks = [dict(zip(lines[0].split(' ')[3:], ln.split(' '))) for ln in lines[1:]]
+    with open(os.path.join(d, 'sockstats'), 'w') as f:
+        f.write('# fdscope-sockstats 1 pid tid comm fd fileid ino ' + ' '.join(tcp_cols) + '\n')
+        for r in socks:
+            tcp, mem, cookie, shut = SOCK_DETAILS[int(r['fd'])]
+            fid = fileid_of(int(r['fd']), r['fileid']) if fileid_of else r['fileid']
+            f.write(' '.join([r['pid'], r['tid'], r['comm'], r['fd'], fid, r['ino']] +
+                             (tcp or ' '.join(['-'] * 10)).split(' ') + mem.split(' ')) + '\n')
+    return d
+
+
+@test
+def t_sockstats_file():
+    """The ss -i/-m counters come from sockstats, joined on pid+tid+fd and
+    checked on fileid, and are read only when a column asks for them."""
+    cols = 'PID,FD,TCP.CWND,TCP.RTT,TCP.SSTHRESH,SOCK.RCVBUF,SOCK.FWD-ALLOC,SOCK.COOKIE,SOCK.SHUTDOWN'
+    old = sock_details_dump(os.path.join(TMP, 'stats-appended'))
+    new = sockstats_dump(os.path.join(TMP, 'stats-file'))
+    want = ok('-r', '-t', 'SOCK', '-o', cols, d=old)
+    eq(ok('-r', '-t', 'SOCK', '-o', cols, d=new), want, 'sockstats file vs appended columns')
+    check(' 1500 ' in want and ' -4096 ' in want, 'the counters are shown: %r' % want)
+    eq(js('-o', 'FD,TCP.CWND,SOCK.RMEM', '-t', 'SOCK', d=new),
+       js('-o', 'FD,TCP.CWND,SOCK.RMEM', '-t', 'SOCK', d=old), 'JSON the same')
+    # An fd reused between the two reads: its counters are unknown, not another file's.
+    moved = sockstats_dump(os.path.join(TMP, 'stats-moved'),
+                           lambda fd, fid: '0123456789abcde' if fd == 7 else fid)
+    got = {r[0]: r[1:] for r in table(ok('-r', '-n', '-o', 'FD,TCP.CWND,SOCK.RCVBUF', '-t', 'SOCK',
+                                         d=moved))}
+    eq(got['7'], ['-', '-'], 'fd 7 with another fileid')
+    eq(got['6'][0], '10', 'fd 6 keeps its counters')
+    # Not read unless asked for: a broken sockstats does not touch the list.
+    bad = os.path.join(TMP, 'stats-broken')
+    shutil.copytree(new, bad)
+    with open(os.path.join(bad, 'sockstats'), 'w') as f:
+        f.write('garbage\n')
+    eq(ok('-r', d=bad), ok('-r', d=new), 'default list without sockstats')
+    err1(['-o', '+TCP'], r'/stats-broken/sockstats:1: not an fdscope header$', d=bad)
+
+
 @test
 def t_sock_details():
     """TCP.*, SOCK.* memory, SOCK.COOKIE and SOCK.SHUTDOWN from the sockets file."""
