@@ -82,10 +82,11 @@ TOOLS = {
     'ss': ['ss', '-tuxanp'],
     'lsof': ['lsof', '-n', '-P'],
     'lsfd': ['lsfd'],
+    'lsfd-J': ['lsfd', '-J'],
 }
 # Minutes per run at 100k fds under TCG: no separate warm-up run; their
 # first timed run also counts the lines (stdout through a pipe).
-PEERS = ('ss', 'lsof', 'lsfd')
+PEERS = ('ss', 'lsof', 'lsfd', 'lsfd-J')
 
 
 def log(msg):
@@ -735,7 +736,10 @@ def verdicts(res):
         ratio(p.get('raw-all'), p.get('lsof')))
     add('raw dump (cat files sockets tasks) vs lsfd', 'x', 10,
         ratio(p.get('raw-all'), p.get('lsfd')))
-    add('fdscope (default table) vs lsof -n -P', 'x', 10, ratio(p.get('fdscope'), p.get('lsof')))
+    add('fdscope (default table) vs lsof -n -P', 'x', 20, ratio(p.get('fdscope'), p.get('lsof')))
+    add('fdscope -r vs lsof -n -P', 'x', 20, ratio(p.get('fdscope-r'), p.get('lsof')))
+    add('fdscope -J vs lsof -n -P', 'x', 20, ratio(p.get('fdscope-J'), p.get('lsof')))
+    add('fdscope -J vs lsfd -J', 'x', 20, ratio(p.get('fdscope-J'), p.get('lsfd-J')))
     add('sockets dump (cat sockets) vs ss -tuxanp', 'x', 3,
         ratio(p.get('raw-sockets'), p.get('ss')))
     add('files per-line cost / /proc/net/unix per-line', 'le', 2,
