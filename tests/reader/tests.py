@@ -2131,7 +2131,7 @@ def t_watch_terminal():
             out += chunk
     try:
         read_until(lambda o: b'fd-hog' in o)
-        check(b'fdscope --watch: 62 processes' in out, 'the view is drawn')
+        check(b'fdscope --watch: sample 1, 62 processes' in out, 'the view is drawn')
         mark = len(out)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 100, 0, 0))
         os.kill(pid, signal.SIGWINCH)
