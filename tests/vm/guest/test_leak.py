@@ -60,21 +60,32 @@ class Leaker:
 
     def __init__(self, workdir):
         self.proc = subprocess.Popen([LEAKER, workdir], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, bufsize=1)
+                                     stdout=subprocess.PIPE)
         self.pid = self.proc.pid
+        self.buf = b''
         line = self.line()
         if not line.startswith('ready port='):
             self.stop()
             raise RuntimeError(f'leak_fixture did not get ready: {line!r}')
 
     def line(self):
-        r, _, _ = select.select([self.proc.stdout], [], [], HANG)
-        if not r:
-            raise RuntimeError('leak_fixture printed nothing')
-        return self.proc.stdout.readline().rstrip('\n')
+        """The next line it printed ('' at its end), read from the pipe
+        itself: a buffered reader would hide lines from select()."""
+        fd = self.proc.stdout.fileno()
+        while b'\n' not in self.buf:
+            r, _, _ = select.select([fd], [], [], HANG)
+            if not r:
+                raise RuntimeError('leak_fixture printed nothing')
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                line, self.buf = self.buf, b''
+                return line.decode()
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return line.decode()
 
     def send(self, cmd):
-        self.proc.stdin.write(cmd + '\n')
+        self.proc.stdin.write(cmd.encode() + b'\n')
         self.proc.stdin.flush()
 
     def leak(self, kind, n):
@@ -91,6 +102,8 @@ class Leaker:
         if self.proc.poll() is None:
             self.proc.terminate()
         self.proc.wait()
+        self.proc.stdin.close()
+        self.proc.stdout.close()
 
 
 def start_of(pid):
