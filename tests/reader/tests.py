@@ -2038,6 +2038,20 @@ def t_diff_without_start():
 
 
 @test
+def t_diff_options_after():
+    """Options may follow --diff, as in "fdscope --diff -J OLD NEW": the word
+    after --diff is then an option, not OLD (it was taken as OLD)."""
+    old, new = leak_dumps()
+    want = ok('-J', '--diff', old, new, d=None)
+    eq(ok('--diff', '-J', old, new, d=None), want, '--diff -J OLD NEW')
+    eq(ok('--diff', old, '-J', new, d=None), want, '--diff OLD -J NEW')
+    eq(ok('--diff', '--json', old, new, d=None), want, '--diff --json OLD NEW')
+    only = json.loads(ok('--diff', '-p', '1300', '-J', old, new, d=None))
+    eq([p['pid'] for p in only['processes']], [1300], '--diff -p PID -J OLD NEW')
+    err1(['--diff', '-J'], r"option '--diff' needs an argument", d=None)
+
+
+@test
 def t_diff_errors():
     old, new = leak_dumps()
     err1(['--diff'], r"option '--diff' needs an argument", d=None)

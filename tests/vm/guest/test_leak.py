@@ -129,7 +129,8 @@ def jq_check(text):
 
 def diff_json(name, *args):
     """The JSON of --diff ARGS, checked by json and jq; None on failure."""
-    rc, out, err = reader('-J', '--diff', *args)
+    # Options after --diff, as one types it.
+    rc, out, err = reader('--diff', '-J', *args)
     if rc:
         rep.fail(name, f'--diff -J exit {rc}: {err.strip()}')
         return None
@@ -200,7 +201,7 @@ def diff_snapshots(leaker, snaps):
         p.append('no "Processes whose fds changed:" table')
     want = (rf'^ *{pid} +leak_fixture +{old} +{new} +\+{new - old} +'
             + re.escape(f'{LEAKDIR}/app-*.log \u00d7{FILES}, '
-                        f'socket TCP CLOSE_WAIT \u00d7{SOCKS}') + r'\s*$')
+                        f'socket TCP CLOSE_WAIT \u00d7{SOCKS}') + r' +- *$')
     if first and not re.match(want, first):
         p.append(f'first row {first!r} does not match {want!r}')
     rep.result('leak-diff-table', p, note=f'pid {pid}: {old} -> {new}')
