@@ -2038,6 +2038,30 @@ def t_diff_without_start():
 
 
 @test
+def t_diff_leaves_out_savers():
+    """The fdscope that saved a snapshot is in it (meta's saver): --diff
+    leaves it out, or every diff would list one fdscope exited and another
+    started."""
+    old, new = leak_dumps()
+    sv = {}
+    for name, d, pid in (('old', old, 2010), ('new', new, 7500)):
+        sv[name] = os.path.join(TMP, 'saver-' + name)
+        if not os.path.isdir(sv[name]):
+            shutil.copytree(d, sv[name])
+            with open(os.path.join(sv[name], 'meta'), 'w') as f:
+                f.write('# fdscope-meta 1 key value\nrelease 6.1.0\nsaver %d\n' % pid)
+    doc = diff_doc(sv['old'], sv['new'])
+    eq([p['pid'] for p in doc['exited']], [], 'the old saver (2010) is not exited')
+    eq([(p['pid'], p['command']) for p in doc['started']], [(2010, 'curl')],
+       'the new saver (7500) is not started')
+    eq([p['pid'] for p in doc['processes']], [2000, 1300], 'the others as before')
+    # Saving a saved dump keeps its saver.
+    again = os.path.join(TMP, 'saver-again')
+    eq(ok('--save', again, d=sv['new']), '', '--save --dir')
+    check('saver 7500\n' in open(os.path.join(again, 'meta')).read(), 'saver kept')
+
+
+@test
 def t_diff_options_after():
     """Options may follow --diff, as in "fdscope --diff -J OLD NEW": the word
     after --diff is then an option, not OLD (it was taken as OLD)."""

@@ -167,6 +167,12 @@ def leaker_problems(doc, pid, old, new):
             p.append(f'the leaker is listed as {k}')
     if any(x['pid'] == pid for x in doc.get('states') or []):
         p.append('the leaker\'s new sockets listed as changing state')
+    # The fdscope processes that took the snapshots (or read the live
+    # system) are left out; no other fdscope ran meanwhile.
+    readers = [(k, x['pid']) for k in ('started', 'exited') for x in doc.get(k) or []
+               if x['command'] == 'fdscope']
+    if readers:
+        p.append(f'fdscope itself listed: {readers}')
     return p
 
 
