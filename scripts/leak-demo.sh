@@ -15,18 +15,20 @@ show() {
 	echo
 }
 
-rm -rf /tmp/leak /tmp/a /tmp/b
-# 15 log files, then a TCP socket left in CLOSE_WAIT, one every 100 ms.
-tests/fixtures/leak_fixture /tmp/leak 15 600 >/dev/null &
+rm -rf /tmp/leak /tmp/a /tmp/b /tmp/leak.out
+# 25 log files, then TCP sockets left in CLOSE_WAIT, one every 100 ms.
+tests/fixtures/leak_fixture /tmp/leak 25 600 >/tmp/leak.out &
 leaker=$!
 trap 'kill $leaker' EXIT
-sleep 0.5
+until grep -q '^ready' /tmp/leak.out; do
+	sleep 0.1
+done
 show fdscope --save /tmp/a
 sleep 2
 show fdscope --save /tmp/b
 show fdscope --diff /tmp/a /tmp/b
 show fdscope --diff /tmp/a
-echo "\$ fdscope --diff -J /tmp/a /tmp/b | jq -c '.processes[0]'"
-fdscope --diff -J /tmp/a /tmp/b | jq -c '.processes[0]'
+echo "\$ fdscope --diff -J /tmp/a /tmp/b | jq -M -c '.processes[0]'"
+fdscope --diff -J /tmp/a /tmp/b | jq -M -c '.processes[0]'
 echo
 show fdscope --watch -n 3
