@@ -233,9 +233,10 @@ static void render(const struct watch *w, size_t rows, size_t total, put_line pu
 	for (i = 0; i < w->n && i < rows && w->v[i].present; i++) {
 		const struct tracked *k = &w->v[i];
 
-		snprintf(line, sizeof(line), "%c %7d %-16s %6ld %+7ld  %s",
+		/* Types only for the processes read in detail: no blanks after. */
+		snprintf(line, sizeof(line), "%c %7d %-16s %6ld %+7ld%s%s",
 			 k->pid == w->fastest ? '>' : ' ', k->pid, k->comm, k->fds,
-			 k->fds - k->first, k->types);
+			 k->fds - k->first, k->types[0] ? "  " : "", k->types);
 		put(line, arg);
 	}
 }

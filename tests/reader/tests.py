@@ -2113,6 +2113,8 @@ def t_watch_samples():
           'the leaker on top, marked, with its types: %r' % first)
     eq(sum(ln.startswith('>') for ln in got[1]), 1, 'one marker')
     eq(len(got[1]), 2 + 20, 'twenty processes per sample')
+    eq([ln for s in got for ln in s if ln.endswith(' ')], [],
+       'lines ending in blanks (the processes without TYPES)')
     eq(ok('--watch', old, new, d=None), text, 'every snapshot once without -n')
     # -p: the module's pid filter (here the dump's rows) selects processes.
     only = samples(ok('--watch', '-n', '1', '-p', '1300,2000', new, d=None))
