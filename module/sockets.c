@@ -9,8 +9,11 @@
 #include <linux/jiffies.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <linux/vm_sockets.h>
 #include <net/af_unix.h>
+#include <net/af_vsock.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
 #include <net/sock.h>
@@ -73,9 +76,18 @@ static void fdscope_field_proto(struct seq_file *m, struct socket *sock, int len
 	}
 }
 
+/*
+ * Families whose sk_state holds TCP_* values that mean what they mean for
+ * TCP: inet, and vsock (CLOSE, SYN_SENT, ESTABLISHED, CLOSING, LISTEN).
+ */
+static bool fdscope_sk_tcp_states(const struct sock *sk)
+{
+	return sk_is_inet(sk) || sk->sk_family == AF_VSOCK;
+}
+
 static void fdscope_field_state(struct seq_file *m, struct sock *sk, int state)
 {
-	if (sk_is_inet(sk))
+	if (fdscope_sk_tcp_states(sk))
 		fdscope_field_name(m, fdscope_tcp_state_name(state), "%d", state);
 	else if (sk->sk_family == AF_UNIX)
 		fdscope_field_word(m, fdscope_unix_state_name(state));
@@ -119,6 +131,41 @@ static void fdscope_field_queues(struct seq_file *m, struct sock *sk, bool liste
 	}
 	seq_put_decimal_ll(m, " ", rxq);
 	seq_put_decimal_ll(m, " ", txq);
+}
+
+/*
+ * The socket cookie, the number sock_diag (ss -e's "sk:", in hex) and BPF's
+ * bpf_get_socket_cookie() report. Generated on first use, as every
+ * sock_diag dump does; lock-free and never sleeps.
+ */
+static void fdscope_field_cookie(struct seq_file *m, struct sock *sk)
+{
+	u32 cookie[2];
+
+	sock_diag_save_cookie(sk, cookie);
+	fdscope_field_ull(m, (u64)cookie[1] << 32 | cookie[0]);
+}
+
+/*
+ * Which directions shutdown() closed, as ss shows it: '<' unless the
+ * receive side is shut, '>' unless the send side is: "<->" open, "-->"
+ * after SHUT_RD, "<--" after SHUT_WR, "---" both. af_unix also shuts the
+ * peer's opposite side. "-" for families without shutdown().
+ */
+static void fdscope_field_shutdown(struct seq_file *m, struct sock *sk)
+{
+	u8 how = READ_ONCE(sk->sk_shutdown);
+	char s[4];
+
+	if (!sk_is_inet(sk) && sk->sk_family != AF_UNIX && sk->sk_family != AF_VSOCK) {
+		fdscope_field_none(m);
+		return;
+	}
+	s[0] = how & RCV_SHUTDOWN ? '-' : '<';
+	s[1] = '-';
+	s[2] = how & SEND_SHUTDOWN ? '-' : '>';
+	s[3] = '\0';
+	fdscope_field_word(m, s);
 }
 
 /* @len, @name: fdscope_sock_name()'s result. */
@@ -192,7 +239,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	bool listening;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups start rtt rttvar rto cwnd ssthresh unacked retrans total_retrans rcv_space snd_wnd rmem rcvbuf wmem sndbuf fwd_alloc wmem_queued optmem sk_backlog\n",
+		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups start rtt rttvar rto cwnd ssthresh unacked retrans total_retrans rcv_space snd_wnd rmem rcvbuf wmem sndbuf fwd_alloc wmem_queued optmem sk_backlog cookie shutdown\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
@@ -204,8 +251,9 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 		return SEQ_SKIP;
 
 	state = fdscope_sk_state(sk);
-	/* Only inet and unix sockets keep their state in TCP_* terms. */
-	listening = state == TCP_LISTEN && (sk_is_inet(sk) || sk->sk_family == AF_UNIX);
+	/* Only inet, vsock and unix sockets keep their state in TCP_* terms. */
+	listening = state == TCP_LISTEN &&
+		    (fdscope_sk_tcp_states(sk) || sk->sk_family == AF_UNIX);
 	if (sk->sk_family == AF_UNIX)
 		peer = unix_peer_get(sk);
 	/* Read once: proto, local and groups all come from this one name. */
@@ -251,6 +299,8 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	fdscope_field_start(m, rec);
 	fdscope_field_tcp_info(m, sk, listening);
 	fdscope_field_meminfo(m, sk);
+	fdscope_field_cookie(m, sk);
+	fdscope_field_shutdown(m, sk);
 	seq_putc(m, '\n');
 
 	if (peer)
