@@ -8,12 +8,15 @@
  * without the start column fall back to pid and command name. An fd is the
  * same when it points to the same object (type, device, inode): fileids
  * come from a key drawn at module load, so they match only within one load;
- * they are used only for the refs of open file descriptions.
+ * they are used only for the refs of open file descriptions. The fdscope
+ * processes that took the snapshots (meta's saver; this one, live) are in
+ * them but no news: they are left out.
  */
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libsmartcols.h>
 
 #include "fdscope.h"
@@ -24,6 +27,7 @@ struct side {
 	struct idx proc;	/* identity -> tasks row (tid 0) */
 	struct idx slot;	/* pid and fd -> files row (the process's table) */
 	bool *sel;		/* files row passes -p and -Q */
+	int self;		/* the fdscope that read it: left out */
 };
 
 /* Per process in both snapshots, what changed. */
@@ -58,6 +62,7 @@ static int load_side(struct side *s, const struct opts *o, const char *dir)
 	so.dir = dir;
 	so.threads = false;
 	s->label = dir ? dir : "live";
+	s->self = dir ? meta_saver(dir) : (int)getpid();
 	if (input_load(&s->m, &so, NEED_SOCKS | NEED_TASKS))
 		return -1;
 	model_init(&s->m, &so);
@@ -75,7 +80,7 @@ static void index_side(struct side *s, const struct opts *o, bool start)
 		const struct fds_task *t = &s->m.tasks[i];
 		u32 *v;
 
-		if (HAVE(t, TC_TID))
+		if (HAVE(t, TC_TID) || t->pid == s->self)
 			continue;
 		v = idx_slot(&s->proc, model_task_identity(t, start));
 		if (*v == IDX_NONE)
@@ -259,7 +264,7 @@ static struct out *lifecycle_table(const struct opts *o, struct side *a, struct 
 	for (i = 0; i < a->m.ntasks; i++) {
 		const struct fds_task *k = &a->m.tasks[i];
 
-		if (HAVE(k, TC_TID) || !select_pid(&o->sel, k->pid) ||
+		if (HAVE(k, TC_TID) || k->pid == a->self || !select_pid(&o->sel, k->pid) ||
 		    idx_get(&b->proc, model_task_identity(k, start)) != IDX_NONE)
 			continue;
 		out_row(t);
@@ -414,7 +419,7 @@ int view_diff(const struct opts *o)
 		const struct fds_task *t = &b.m.tasks[i];
 		struct change c = { .pid = t->pid, .comm = t->comm };
 
-		if (HAVE(t, TC_TID) || !select_pid(&o->sel, t->pid) ||
+		if (HAVE(t, TC_TID) || t->pid == b.self || !select_pid(&o->sel, t->pid) ||
 		    idx_get(&a.proc, model_task_identity(t, start)) == IDX_NONE)
 			continue;
 		c.new_fds = fds_missing(&b, &a, t->pid, &c, &c.opened, &c.nopened);

@@ -302,6 +302,8 @@ int users_load(const char *dir);
 
 /* save.c */
 int save_dump(const struct opts *o, const char *dst);
+/* The pid of the fdscope that saved the dump in @dir (its meta "saver"), or 0. */
+int meta_saver(const char *dir);
 
 /* columns.c: the list view's columns */
 enum {

@@ -334,6 +334,14 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 		case OPT_DIFF:
 			if (set_view(o, VIEW_DIFF, "--diff"))
 				return -1;
+			/*
+			 * "--diff -J OLD NEW": the word after --diff is an
+			 * option, not OLD; read it as one, OLD comes later.
+			 */
+			if (optarg == argv[optind - 1] && optarg[0] == '-' && optarg[1]) {
+				optind--;
+				break;
+			}
 			o->diff_old = optarg;
 			break;
 		case OPT_WATCH:
@@ -397,6 +405,10 @@ static int parse_args(struct opts *o, int argc, char **argv, bool *list_columns)
 			return fds_err("--diff reads OLD and NEW, not --dir");
 		if (o->noutputs)
 			return fds_err("--output does not apply to --diff");
+		if (!o->diff_old && optind < argc)
+			o->diff_old = argv[optind++];
+		if (!o->diff_old)
+			return fds_err("option '--diff' needs an argument (see --help)");
 		if (optind < argc)
 			o->diff_new = argv[optind++];
 	}

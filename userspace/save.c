@@ -136,8 +136,39 @@ static int save_users(const struct model *m, const char *dst)
 	return rc;
 }
 
-/* `meta`: kernel release, hostname and time, one "key value" a line. */
-static int save_meta(const char *dst)
+int meta_saver(const char *dir)
+{
+	static const char head[] = "# fdscope-meta 1 ";
+	struct sbuf path = { 0 };
+	char *buf = NULL, *p;
+	int fd, pid = 0;
+	size_t len;
+
+	sb_add(&path, dir);
+	sb_add(&path, "/meta");
+	fd = open(path.s, O_RDONLY | O_CLOEXEC);
+	sb_free(&path);
+	if (fd < 0)
+		return 0;
+	if (!read_all(fd, &buf, &len) && !strncmp(buf, head, sizeof(head) - 1)) {
+		for (p = strchr(buf, '\n'); p; p = strchr(p + 1, '\n')) {
+			if (!strncmp(p + 1, "saver ", 6)) {
+				pid = atoi(p + 7);
+				break;
+			}
+		}
+	}
+	free(buf);
+	close(fd);
+	return pid > 0 ? pid : 0;
+}
+
+/*
+ * `meta`: kernel release, hostname and time, one "key value" a line, and
+ * the pid of the fdscope that read the module (saver), which is in the
+ * dump itself: --diff leaves it out.
+ */
+static int save_meta(const char *dst, int saver)
 {
 	struct sbuf b = { 0 };
 	struct utsname u;
@@ -159,6 +190,11 @@ static int save_meta(const char *dst)
 	sb_add(&b, "\ntime ");
 	sb_add(&b, when);
 	sb_addc(&b, '\n');
+	if (saver) {
+		sb_add(&b, "saver ");
+		sb_addu(&b, (u64)saver);
+		sb_addc(&b, '\n');
+	}
 	rc = write_file(dst, "meta", b.s, b.len);
 	sb_free(&b);
 	return rc;
@@ -171,8 +207,10 @@ int save_dump(const struct opts *o, const char *dst)
 	struct opts all = { .dir = dst, .threads = true };
 	struct model m = { 0 };
 	size_t copied = 0;
-	int rc;
+	int rc, saver;
 
+	/* A copy of a dump keeps its saver; this process saved a live one. */
+	saver = o->dir ? meta_saver(o->dir) : (int)getpid();
 	if (mkdir(dst, 0700) && errno != EEXIST)
 		return fds_err("%s: %s", dst, strerror(errno));
 	if (copy_files(src, dst, &copied))
@@ -188,7 +226,7 @@ int save_dump(const struct opts *o, const char *dst)
 	rc = input_load(&m, &all, NEED_TASKS);
 	if (!rc) {
 		model_init(&m, &all);
-		rc = save_users(&m, dst) || save_meta(dst) ? -1 : 0;
+		rc = save_users(&m, dst) || save_meta(dst, saver) ? -1 : 0;
 	}
 	model_free(&m);
 	return rc;

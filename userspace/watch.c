@@ -223,8 +223,9 @@ static void render(const struct watch *w, size_t rows, size_t total, put_line pu
 			 "fdscope --watch: sample %zu of %zu, %zu processes, %ld fds",
 			 w->sample, total, w->nprocs, w->total_fds);
 	else
-		snprintf(line, sizeof(line), "fdscope --watch: %zu processes, %ld fds (q quits)",
-			 w->nprocs, w->total_fds);
+		snprintf(line, sizeof(line),
+			 "fdscope --watch: sample %zu, %zu processes, %ld fds (q quits)",
+			 w->sample, w->nprocs, w->total_fds);
 	put(line, arg);
 	snprintf(line, sizeof(line), "  %7s %-16s %6s %7s  %s", "PID", "COMMAND", "FDS",
 		 "GROWTH", "TYPES");
@@ -232,9 +233,10 @@ static void render(const struct watch *w, size_t rows, size_t total, put_line pu
 	for (i = 0; i < w->n && i < rows && w->v[i].present; i++) {
 		const struct tracked *k = &w->v[i];
 
-		snprintf(line, sizeof(line), "%c %7d %-16s %6ld %+7ld  %s",
+		/* Types only for the processes read in detail: no blanks after. */
+		snprintf(line, sizeof(line), "%c %7d %-16s %6ld %+7ld%s%s",
 			 k->pid == w->fastest ? '>' : ' ', k->pid, k->comm, k->fds,
-			 k->fds - k->first, k->types);
+			 k->fds - k->first, k->types[0] ? "  " : "", k->types);
 		put(line, arg);
 	}
 }
@@ -313,10 +315,14 @@ static int watch_screen(struct watch *w)
 			break;
 		}
 		draw(w);
-		while (ch != 'q' && now_ms() < due) {
+		for (;;) {
 			int lines = LINES, cols = COLS;
+			long left = due - now_ms();
 
-			timeout((int)(due - now_ms()));
+			/* A negative timeout would wait for a key forever. */
+			if (ch == 'q' || left <= 0)
+				break;
+			timeout((int)left);
 			ch = getch();
 			if (ch == KEY_RESIZE || lines != LINES || cols != COLS)
 				draw(w);

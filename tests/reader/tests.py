@@ -2381,6 +2381,44 @@ def t_diff_without_start():
 
 
 @test
+def t_diff_leaves_out_savers():
+    """The fdscope that saved a snapshot is in it (meta's saver): --diff
+    leaves it out, or every diff would list one fdscope exited and another
+    started."""
+    old, new = leak_dumps()
+    sv = {}
+    for name, d, pid in (('old', old, 2010), ('new', new, 7500)):
+        sv[name] = os.path.join(TMP, 'saver-' + name)
+        if not os.path.isdir(sv[name]):
+            shutil.copytree(d, sv[name])
+            with open(os.path.join(sv[name], 'meta'), 'w') as f:
+                f.write('# fdscope-meta 1 key value\nrelease 6.1.0\nsaver %d\n' % pid)
+    doc = diff_doc(sv['old'], sv['new'])
+    eq([p['pid'] for p in doc['exited']], [], 'the old saver (2010) is not exited')
+    eq([(p['pid'], p['command']) for p in doc['started']], [(2010, 'curl')],
+       'the new saver (7500) is not started')
+    eq([p['pid'] for p in doc['processes']], [2000, 1300], 'the others as before')
+    # Saving a saved dump keeps its saver.
+    again = os.path.join(TMP, 'saver-again')
+    eq(ok('--save', again, d=sv['new']), '', '--save --dir')
+    check('saver 7500\n' in open(os.path.join(again, 'meta')).read(), 'saver kept')
+
+
+@test
+def t_diff_options_after():
+    """Options may follow --diff, as in "fdscope --diff -J OLD NEW": the word
+    after --diff is then an option, not OLD (it was taken as OLD)."""
+    old, new = leak_dumps()
+    want = ok('-J', '--diff', old, new, d=None)
+    eq(ok('--diff', '-J', old, new, d=None), want, '--diff -J OLD NEW')
+    eq(ok('--diff', old, '-J', new, d=None), want, '--diff OLD -J NEW')
+    eq(ok('--diff', '--json', old, new, d=None), want, '--diff --json OLD NEW')
+    only = json.loads(ok('--diff', '-p', '1300', '-J', old, new, d=None))
+    eq([p['pid'] for p in only['processes']], [1300], '--diff -p PID -J OLD NEW')
+    err1(['--diff', '-J'], r"option '--diff' needs an argument", d=None)
+
+
+@test
 def t_diff_errors():
     old, new = leak_dumps()
     err1(['--diff'], r"option '--diff' needs an argument", d=None)
@@ -2418,6 +2456,8 @@ def t_watch_samples():
           'the leaker on top, marked, with its types: %r' % first)
     eq(sum(ln.startswith('>') for ln in got[1]), 1, 'one marker')
     eq(len(got[1]), 2 + 20, 'twenty processes per sample')
+    eq([ln for s in got for ln in s if ln.endswith(' ')], [],
+       'lines ending in blanks (the processes without TYPES)')
     eq(ok('--watch', old, new, d=None), text, 'every snapshot once without -n')
     # -p: the module's pid filter (here the dump's rows) selects processes.
     only = samples(ok('--watch', '-n', '1', '-p', '1300,2000', new, d=None))
@@ -2474,7 +2514,7 @@ def t_watch_terminal():
             out += chunk
     try:
         read_until(lambda o: b'fd-hog' in o)
-        check(b'fdscope --watch: 62 processes' in out, 'the view is drawn')
+        check(b'fdscope --watch: sample 1, 62 processes' in out, 'the view is drawn')
         mark = len(out)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 100, 0, 0))
         os.kill(pid, signal.SIGWINCH)

@@ -620,7 +620,7 @@ def stable_pids(s1, s2, exclude=()):
 # ------------------------------------------------------------ fixtures
 
 def build_fixtures():
-    exe = [os.path.join(FIXTURES, n) for n in ('fd_fixture', 'sock_fixture')]
+    exe = [os.path.join(FIXTURES, n) for n in ('fd_fixture', 'sock_fixture', 'leak_fixture')]
     srcs = [e + '.c' for e in exe]
     if all(os.path.exists(e) and os.path.getmtime(e) >= os.path.getmtime(s)
            for e, s in zip(exe, srcs)):
