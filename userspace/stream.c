@@ -29,19 +29,35 @@ static bool escaped(const struct opts *o, const char *p)
 	return *p == '\\' && (o->raw || p[1] == 'x');
 }
 
+/* Bytes a cell is scanned for: ordinary printable ASCII is 0. */
+enum { C_PLAIN, C_SPACE, C_BACKSLASH, C_OTHER };
+
+static const unsigned char byte_class[256] = {
+	[0 ... 0x1f] = C_OTHER, [' '] = C_SPACE, ['\\'] = C_BACKSLASH,
+	[0x7f ... 0xff] = C_OTHER,
+};
+
 /*
  * The width of @s as written, when it is non-empty printable ASCII; 0 when
- * libsmartcols must encode it.
+ * libsmartcols must encode it. *@verbatim: nothing in it is escaped (no
+ * backslash, and in raw form no space), so it is written as it is.
  */
-static size_t plain_len(const struct opts *o, const char *s)
+static size_t plain_len(const struct opts *o, const char *s, bool *verbatim)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t extra = 0;
+	bool special = false;
 
-	for (; *p >= 0x20 && *p < 0x7f; p++) {
+	for (;; p++) {
+		while (byte_class[*p] == C_PLAIN)
+			p++;
+		if (byte_class[*p] == C_OTHER)
+			break;
+		special |= *p == '\\' || o->raw;
 		if (escaped(o, (const char *)p))
 			extra += 3;
 	}
+	*verbatim = !special;
 	return *p || p == (const unsigned char *)s ? 0 :
 	       (size_t)(p - (const unsigned char *)s) + extra;
 }
@@ -99,14 +115,17 @@ static void flush_out(void)
 
 /* Cell @i of a line, @len wide as written, padded in a table. */
 static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
-		     const size_t *width)
+		     bool verbatim, const size_t *width)
 {
 	bool right = columns[o->cols[i]].flags & SCOLS_FL_RIGHT;
 	bool last = i + 1 == o->ncols;
 
 	if (!o->raw && right)
 		put_spaces(width[i] - len);
-	put_escaped(o, s);
+	if (verbatim)
+		put(s, len);
+	else
+		put_escaped(o, s);
 	if (!o->raw && !right && !last)
 		put_spaces(width[i] - len);
 	sb_addc(&outbuf, last ? '\n' : ' ');
@@ -135,7 +154,8 @@ int stream_list(const struct opts *o, struct model *m)
 			continue;
 		for (i = 0; i < o->ncols; i++) {
 			const char *v = column_value(m, r, o->cols[i], &b);
-			size_t n = plain_len(o, v ? v : "-");
+			bool verbatim;
+			size_t n = plain_len(o, v ? v : "-", &verbatim);
 
 			if (!n)
 				goto out;
@@ -147,15 +167,19 @@ int stream_list(const struct opts *o, struct model *m)
 	for (i = 0; i < o->ncols && !o->noheadings; i++) {
 		const char *name = columns[o->cols[i]].name;
 
-		put_cell(o, i, name, strlen(name), width);
+		/* Column names are plain words. */
+		put_cell(o, i, name, strlen(name), true, width);
 	}
 	for (r = 0; r < nrows; r++) {
 		/* Values may share @b, so each is written before the next is made. */
 		for (i = 0; i < o->ncols; i++) {
 			const char *v = column_value(m, rows[r], o->cols[i], &b);
+			bool verbatim;
+			size_t n;
 
 			v = v ? v : "-";
-			put_cell(o, i, v, plain_len(o, v), width);
+			n = plain_len(o, v, &verbatim);
+			put_cell(o, i, v, n, verbatim, width);
 		}
 	}
 	flush_out();
