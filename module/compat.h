@@ -12,6 +12,7 @@
 #include <linux/filelock.h>
 #endif
 #include <linux/list.h>
+#include <linux/magic.h>
 #include <linux/mnt_idmapping.h>
 #include <linux/user_namespace.h>
 #include <linux/rcupdate.h>
@@ -73,6 +74,43 @@ static inline struct file *fdscope_get_file_rcu(struct file __rcu **slot)
 	return get_file_rcu(slot);
 #endif
 }
+
+/*
+ * The struct pid a pidfd refers to, or NULL if @file is no pidfd. Since
+ * 6.9 pidfds are files of pidfs, whose inode keeps the pid (what the
+ * unexported pidfd_pid() returns); before, anonymous inodes named
+ * "[pidfd]" with the pid as private data. The file holds the pid.
+ */
+#ifdef FDSCOPE_HAVE_PIDFS
+#include <uapi/linux/pidfd.h>
+
+static inline struct pid *fdscope_pidfd_pid(struct file *file)
+{
+	const struct inode *inode = file_inode(file);
+
+	return inode->i_sb->s_magic == PID_FS_MAGIC ? inode->i_private : NULL;
+}
+
+/* 1 for a thread's pidfd (PIDFD_THREAD), 0 for a process's. */
+static inline int fdscope_pidfd_thread(const struct file *file)
+{
+	return !!(file->f_flags & PIDFD_THREAD);
+}
+#else
+static inline struct pid *fdscope_pidfd_pid(struct file *file)
+{
+	if (file_inode(file)->i_sb->s_magic != ANON_INODE_FS_MAGIC ||
+	    strcmp(file->f_path.dentry->d_name.name, "[pidfd]"))
+		return NULL;
+	return file->private_data;
+}
+
+/* -1: no thread pidfds before 6.9. */
+static inline int fdscope_pidfd_thread(const struct file *file)
+{
+	return -1;
+}
+#endif
 
 /*
  * A file lock, as locks.c reads it under the inode's flc_lock. 6.12 split
