@@ -170,6 +170,13 @@ static inline void fdscope_lock_info(const struct list_head *pos, bool ranged,
 #define FDSCOPE_NOP_IDMAP	(&init_user_ns)
 #endif
 
+/* For the KUnit suite: add one to an eventfd's count (6.8 dropped the amount). */
+#ifdef FDSCOPE_HAVE_EVENTFD_SIGNAL_ONE
+#define fdscope_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define fdscope_eventfd_signal(ctx)	eventfd_signal(ctx, 1)
+#endif
+
 /* For the KUnit suites: kernel_thread() takes the new thread's name since 6.4. */
 #ifdef FDSCOPE_HAVE_KTHREAD_NAME
 #define fdscope_kernel_thread(fn, arg, name, flags)	kernel_thread(fn, arg, name, flags)
