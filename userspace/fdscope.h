@@ -107,6 +107,7 @@ enum {
 	NEED_LOCKS = 1 << 2,
 	NEED_EPOLL = 1 << 3,
 	NEED_HOLDERS = 1 << 4,
+	NEED_DETAILS = 1 << 5,
 };
 
 enum view {
@@ -189,6 +190,8 @@ struct model {
 	size_t nlocks;
 	const struct fds_epoll *epolls;
 	size_t nepolls;
+	const struct fds_detail *details;
+	size_t ndetails;
 	bool threads;		/* -l: thread-owned tables are listed */
 	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
@@ -207,6 +210,7 @@ struct model {
 	struct endpoint_index *endpoint_index;	/* endpoint_kinds.c */
 	struct lock_index *lock_index;		/* locks.c */
 	struct epoll_index *epoll_index;	/* epoll.c */
+	struct detail_index *detail_index;	/* details.c */
 	struct idx held_ino;	/* socket inode -> first holders row */
 	u32 *held_ino_next;
 };
@@ -259,6 +263,13 @@ bool epoll_targets(struct model *m, size_t row, struct holders *h);
 bool epoll_watchers(struct model *m, size_t row, struct holders *h);
 void epoll_index_free(struct model *m);
 
+/* details.c: what each pidfd, bpf object, eventfd, ... is */
+const struct fds_detail *details_of(struct model *m, size_t row);
+const char *details_column(struct model *m, size_t row, int col, struct sbuf *b);
+const char *details_name(struct model *m, size_t row, struct sbuf *b);
+bool details_endpoints(struct model *m, size_t row, struct holders *h);
+void detail_index_free(struct model *m);
+
 /* loopback.c: TCP and UDP connections with both ends here */
 u64 loopback_peer_ino(struct model *m, size_t sock_row);
 bool loopback_endpoints(struct model *m, size_t sock_row, struct holders *h);
@@ -286,6 +297,11 @@ enum {
 	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
 	COL_NETNS, COL_ENDPOINTS, COL_XMODE, COL_LOCKS,
 	COL_EVENTPOLL_TFDS, COL_WATCHED_BY, COL_ASSOC, COL_HOLDERS, COL_START,
+	COL_DETAILS, COL_PIDFD_PID, COL_PIDFD_COMM, COL_PIDFD_EXITED, COL_PIDFD_THREAD,
+	COL_EVENTFD_ID, COL_EVENTFD_COUNT, COL_TIMERFD_CLOCKID, COL_TIMERFD_INTERVAL,
+	COL_TIMERFD_REMAINING, COL_SIGNALFD_MASK, COL_INOTIFY_INODES, COL_BPF_MAP_TYPE,
+	COL_BPF_MAP_ID, COL_BPF_PROG_TYPE, COL_BPF_PROG_ID, COL_BPF_PROG_TAG, COL_BPF_NAME,
+	COL_BPF_LINK_ID, COL_NS_TYPE, COL_PTMX_TTY_INDEX,
 	NCOLUMNS,
 };
 

@@ -91,7 +91,8 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 {
 	if (kind == FDS_LOCKS && o->view == VIEW_LOCKS)
 		return false;
-	if (kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS)
+	if (kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS ||
+	    kind == FDS_DETAILS)
 		return true;
 	return o->dir && kind != FDS_FILES;
 }
@@ -133,7 +134,8 @@ int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, b
 		 * Dumps and modules older than the holders file lack it.
 		 */
 		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL ||
-				    kind == FDS_HOLDERS) && optional_file(o, kind)) {
+				    kind == FDS_HOLDERS || kind == FDS_DETAILS) &&
+		    optional_file(o, kind)) {
 			free(path);
 			return 0;
 		}
@@ -208,6 +210,8 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	if ((need & NEED_LOCKS) && input_load_kind(m, o, FDS_LOCKS, false))
 		return -1;
 	if ((need & NEED_EPOLL) && input_load_kind(m, o, FDS_EPOLL, false))
+		return -1;
+	if ((need & NEED_DETAILS) && input_load_kind(m, o, FDS_DETAILS, kfilter))
 		return -1;
 	/* Warned after every file is read: an error stays the only line. */
 	for (kind = 0; kind < FDS_NKINDS; kind++) {
