@@ -88,7 +88,6 @@ static struct detail_index *detail_index(struct model *m)
 			*slot = (u32)i;
 	}
 	di->tty_next = idx_new_next(m->ndetails);
-	idx_init(&di->tty, m->ndetails);
 	idx_chain(&di->tty, di->tty_next, m->ndetails, tty_key, m->details);
 	m->detail_index = di;
 	return di;
