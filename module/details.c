@@ -155,7 +155,10 @@ static enum fdscope_class fdscope_detail_class(struct file *file)
 		return FDSCOPE_NSFS;
 	case TMPFS_MAGIC:
 	case HUGETLBFS_MAGIC:
-		return fdscope_is_memfd(file, magic) ? FDSCOPE_MEMFD : FDSCOPE_NO_CLASS;
+		/* devtmpfs is tmpfs too: /dev/ptmx is a tmpfs inode. */
+		if (S_ISREG(inode->i_mode) && fdscope_is_memfd(file, magic))
+			return FDSCOPE_MEMFD;
+		break;
 	}
 	return fdscope_tty_class(inode);
 }
