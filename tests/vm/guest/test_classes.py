@@ -7,14 +7,17 @@ eventfds, an inotify with three watches, a timerfd, a signalfd, a netns fd
 and a pty pair). Each details record is compared with what the fixture set
 up (its manifest) and, field by field, with /proc/PID/fdinfo/FD."""
 
+import json
 import os
 import re
+import subprocess
 import sys
 
 import fdscope_lib as L
 from fdscope_lib import Reporter, Table, read_file, require_root
 
 HEADER = ['pid', 'tid', 'comm', 'fd', 'fileid', 'class', 'details', 'start']
+READER = os.path.join(L.REPO, 'userspace', 'fdscope')
 
 
 def fdinfo(pid, fd):
@@ -182,6 +185,56 @@ def check_record(cls, want, got, info, pid, fd, pidfs):
     return p
 
 
+def reader_check(rep, pid, want, rows):
+    """The live reader's lsfd columns, NAME and ENDPOINTS for the fixture."""
+    if not os.access(READER, os.X_OK):
+        rep.skip('classes-reader', f'{READER} is not built')
+        return
+    cols = 'FD,NAME,PIDFD.PID,PIDFD.EXITED,EVENTFD.ID,BPF-MAP.ID,BPF.NAME,NS.TYPE,' \
+        'PTMX.TTY-INDEX,TIMERFD.CLOCKID,SIGNALFD.MASK,ENDPOINTS'
+    r = subprocess.run([READER, '-p', str(pid), '-J', '-o', cols], capture_output=True,
+                       text=True)
+    if r.returncode or r.stderr:
+        rep.fail('classes-reader', f'exit {r.returncode}: {r.stderr.strip()[:300]}')
+        return
+    got = {x['fd']: x for x in json.loads(r.stdout)['fdscope'] if x['fd'] is not None}
+    p = []
+    by_class = {}
+    for fd, w in want.items():
+        by_class.setdefault(w['class'], []).append(fd)
+
+    def expect(fd, col, value):
+        if got.get(fd, {}).get(col) != value:
+            p.append(f'fd {fd} {col}: {got.get(fd, {}).get(col)!r}, expected {value!r}')
+
+    for fd in by_class['pidfd']:
+        w = want[fd]
+        expect(fd, 'pidfd.pid', int(w['pid']))
+        expect(fd, 'pidfd.exited', w['exited'] == '1')
+        if w['exited'] == '0':
+            expect(fd, 'name', f'pid={w["pid"]} comm=classfix')
+            eps = got.get(fd, {}).get('endpoints') or []
+            if [e.get('pid') for e in eps] != [int(w['pid'])]:
+                p.append(f'pidfd {fd} endpoints {eps}, expected its process {w["pid"]}')
+    for fd in by_class['eventfd']:
+        d = parse_details(L.unescape(rows[fd]['details']).decode())
+        expect(fd, 'eventfd.id', int(d['id']))
+    for fd in by_class.get('bpf-map', []):
+        d = parse_details(L.unescape(rows[fd]['details']).decode())
+        expect(fd, 'bpf-map.id', int(d['map_id']))
+        expect(fd, 'bpf.name', 'fdscope_map')
+    expect(by_class['nsfs'][0], 'ns.type', 'net')
+    expect(by_class['timerfd'][0], 'timerfd.clockid', 'monotonic')
+    expect(by_class['signalfd'][0], 'signalfd.mask', 'USR1,USR2')
+    master, slave = by_class['ptmx'][0], by_class['pts'][0]
+    expect(master, 'ptmx.tty-index', int(want[master]['tty_index']))
+    for a, b in ((master, slave), (slave, master)):
+        eps = got.get(a, {}).get('endpoints') or []
+        if not any(e.get('pid') == pid and e.get('assoc') == b for e in eps):
+            p.append(f'pty fd {a}: endpoints {eps}, expected fd {b} of the fixture')
+    rep.result('classes-reader', p, note=f'{len(got)} rows')
+
+
 def main():
     rep = Reporter()
     if not require_root(rep, 'classes'):
@@ -242,6 +295,7 @@ def main():
             info = fdinfo(pid, fd)
             rep.result(name, check_record(cls, w, got, info, pid, fd, pidfs),
                        note=r['details'][:100])
+        reader_check(rep, pid, want, rows)
         for s in skips:
             rep.skip(f'classes-{s["class"]}', f'the kernel refused: errno {s["errno"]}')
         for line in t.lines:
