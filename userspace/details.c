@@ -19,6 +19,9 @@ struct detail_index {
 	struct idx fd;		/* fd key -> details row */
 	struct idx tty;		/* pty index -> first details row of a ptmx or pts */
 	u32 *tty_next;
+	struct idx comm;	/* live: pid -> comms[] entry read from /proc */
+	char **comms;
+	size_t ncomms;
 };
 
 /* The value of @key in @d's details, copied to @b; NULL without it. */
@@ -87,6 +90,7 @@ static struct detail_index *detail_index(struct model *m)
 		if (*slot == IDX_NONE)
 			*slot = (u32)i;
 	}
+	idx_init(&di->comm, 8);
 	di->tty_next = idx_new_next(m->ndetails);
 	idx_chain(&di->tty, di->tty_next, m->ndetails, tty_key, m->details);
 	m->detail_index = di;
@@ -100,6 +104,10 @@ void detail_index_free(struct model *m)
 	idx_free(&m->detail_index->fd);
 	idx_free(&m->detail_index->tty);
 	free(m->detail_index->tty_next);
+	idx_free(&m->detail_index->comm);
+	while (m->detail_index->ncomms)
+		free(m->detail_index->comms[--m->detail_index->ncomms]);
+	free(m->detail_index->comms);
 	free(m->detail_index);
 	m->detail_index = NULL;
 }
@@ -222,7 +230,37 @@ static const char *inotify_inodes(struct sbuf *b, const struct fds_detail *d)
 	return b->len ? b->s : NULL;
 }
 
-/* The command of process @pid, from its tasks row or any of its fd rows. */
+/*
+ * The command of process @pid from /proc, once per pid: live, with -p, the
+ * module listed only the selected processes, and a pidfd's process may be
+ * another one.
+ */
+static const char *proc_comm(struct model *m, int pid)
+{
+	struct detail_index *di = detail_index(m);
+	u32 *slot = idx_slot(&di->comm, (u64)pid);
+	char path[64], buf[64];
+	size_t len = 0;
+	FILE *f;
+
+	if (*slot != IDX_NONE)
+		return di->comms[*slot];
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (f) {
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	while (len && buf[len - 1] == '\n')
+		len--;
+	buf[len] = '\0';
+	di->comms = xrealloc(di->comms, di->ncomms + 1, sizeof(*di->comms));
+	di->comms[di->ncomms] = len ? xstrdup(buf) : NULL;
+	*idx_slot(&di->comm, (u64)pid) = (u32)di->ncomms;
+	return di->comms[di->ncomms++];
+}
+
+/* The command of process @pid: its tasks row, any of its fd rows, or /proc. */
 static const char *comm_of(struct model *m, int pid)
 {
 	const struct fds_task *t = model_task(m, pid, 0);
@@ -233,7 +271,7 @@ static const char *comm_of(struct model *m, int pid)
 	for (i = 0; i < m->nfiles; i++)
 		if (m->files[i].pid == pid)
 			return m->files[i].comm;
-	return NULL;
+	return m->live ? proc_comm(m, pid) : NULL;
 }
 
 /* A pidfd's target, if it is still there (exited=0) and in our namespace. */

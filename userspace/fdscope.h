@@ -193,6 +193,7 @@ struct model {
 	const struct fds_detail *details;
 	size_t ndetails;
 	bool threads;		/* -l: thread-owned tables are listed */
+	bool live;		/* read from the module, not from a saved dump */
 	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
 	struct idx task_idx;	/* pid+tid -> tasks row */

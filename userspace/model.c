@@ -185,6 +185,7 @@ void model_init(struct model *m, const struct opts *o)
 	m->details = m->tab[FDS_DETAILS].recs;
 	m->ndetails = m->tab[FDS_DETAILS].nrecs;
 	m->threads = o->threads;
+	m->live = !o->dir;
 	unix_states(m->tab[FDS_SOCKETS].recs, m->nsocks);
 
 	idx_init(&m->task_idx, m->ntasks);
