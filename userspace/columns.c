@@ -91,7 +91,7 @@ const struct column columns[NCOLUMNS] = {
 	[COL_NETNS] = { "NETNS", NUM, R, 10, S,
 		"inode of the socket's network namespace" },
 	[COL_ENDPOINTS] = { "ENDPOINTS", ARR, 0, 0.2, S | D,
-		"processes on the other end of a pipe, FIFO, socket, eventfd, mqueue or pty; a pidfd's" },
+		"processes on the other end of a pipe, FIFO, socket, eventfd, mqueue, pty, pidfd" },
 	[COL_XMODE] = { "XMODE", STR, 0, 6, L,
 		"MODE and more, as lsfd: rwx, D deleted, L/l write/read lock held, m epoll" },
 	[COL_LOCKS] = { "LOCKS", J_LOCKS, 0, 0.1, L,
