@@ -9,6 +9,7 @@
  *	/sys/kernel/debug/fdscope/holders	0400	what else keeps files alive
  *	/sys/kernel/debug/fdscope/locks		0400	file locks, leases, per fd
  *	/sys/kernel/debug/fdscope/epoll		0400	what each eventpoll watches
+ *	/sys/kernel/debug/fdscope/sockstats	0400	ss -i and ss -m counters per socket fd
  *	/sys/kernel/debug/fdscope/details	0400	what each pidfd, bpf, eventfd... is
  *
  * Each open file walks on its own cursor and may carry its own pid filter,
@@ -46,6 +47,7 @@ const char *const fdscope_file_names[FDSCOPE_KINDS] = {
 	[FDSCOPE_HOLDERS] = "holders",
 	[FDSCOPE_LOCKS] = "locks",
 	[FDSCOPE_EPOLL] = "epoll",
+	[FDSCOPE_SOCKSTATS] = "sockstats",
 	[FDSCOPE_DETAILS] = "details",
 };
 
@@ -84,6 +86,7 @@ static const struct seq_operations fdscope_ops[] = {
 	[FDSCOPE_HOLDERS] = FDSCOPE_SEQ_OPS(fdscope_holders_show),
 	[FDSCOPE_LOCKS] = FDSCOPE_SEQ_OPS(fdscope_locks_show),
 	[FDSCOPE_EPOLL] = FDSCOPE_SEQ_OPS(fdscope_epoll_show),
+	[FDSCOPE_SOCKSTATS] = FDSCOPE_SEQ_OPS(fdscope_sockstats_show),
 	[FDSCOPE_DETAILS] = FDSCOPE_SEQ_OPS(fdscope_details_show),
 };
 

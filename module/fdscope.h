@@ -30,6 +30,7 @@ enum fdscope_kind {
 	FDSCOPE_HOLDERS,
 	FDSCOPE_LOCKS,
 	FDSCOPE_EPOLL,
+	FDSCOPE_SOCKSTATS,
 	FDSCOPE_DETAILS,
 	FDSCOPE_KINDS
 };
@@ -199,6 +200,7 @@ void fdscope_field_path(struct seq_file *m, struct fdscope_reader *r, const stru
 int fdscope_files_show(struct seq_file *m, void *v);
 int fdscope_tasks_show(struct seq_file *m, void *v);
 int fdscope_sockets_show(struct seq_file *m, void *v);
+int fdscope_sockstats_show(struct seq_file *m, void *v);
 int fdscope_holders_show(struct seq_file *m, void *v);
 int fdscope_locks_show(struct seq_file *m, void *v);
 int fdscope_epoll_show(struct seq_file *m, void *v);

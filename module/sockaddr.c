@@ -13,7 +13,9 @@
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
 #include <linux/un.h>
+#include <linux/vm_sockets.h>
 #include <net/af_unix.h>
+#include <net/af_vsock.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -184,6 +186,30 @@ static void fdscope_field_packet_dev(struct seq_file *m, struct socket *sock,
 		fdscope_field_ull(m, ll->sll_ifindex);
 }
 
+/* One half of "cid:port": the number, or "*" for the wildcard @any, as ss. */
+static void fdscope_put_vsock_part(struct seq_file *m, const char *sep, u32 v, u32 any)
+{
+	seq_puts(m, sep);
+	if (v == any)
+		seq_putc(m, '*');
+	else
+		seq_put_decimal_ull(m, "", v);
+}
+
+/*
+ * A vsock address as ss shows it, "cid:port". vsock_sk() is a cast and the
+ * fields are read as vsock's own sock_diag reads them, without its lock:
+ * no call into vsock.ko, which need not be loaded for fdscope to load.
+ */
+static void fdscope_field_vsock_addr(struct seq_file *m, struct sock *sk, bool remote)
+{
+	const struct vsock_sock *vsk = vsock_sk(sk);
+	const struct sockaddr_vm *a = remote ? &vsk->remote_addr : &vsk->local_addr;
+
+	fdscope_put_vsock_part(m, " ", READ_ONCE(a->svm_cid), VMADDR_CID_ANY);
+	fdscope_put_vsock_part(m, ":", READ_ONCE(a->svm_port), VMADDR_PORT_ANY);
+}
+
 /*
  * @name, @len: fdscope_sock_name()'s result for netlink and packet
  * sockets (unused for other families); @peer: the unix peer, referenced
@@ -210,6 +236,10 @@ void fdscope_field_sock_endpoints(struct seq_file *m, struct socket *sock, int l
 	case AF_PACKET:
 		fdscope_field_packet_dev(m, sock, len, name);
 		fdscope_field_none(m);
+		break;
+	case AF_VSOCK:
+		fdscope_field_vsock_addr(m, sk, false);
+		fdscope_field_vsock_addr(m, sk, true);
 		break;
 	default:
 		seq_puts(m, " - -");

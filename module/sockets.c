@@ -6,11 +6,13 @@
  * socket and its sock alive.
  */
 #include <linux/if_packet.h>
-#include <linux/jiffies.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <linux/vm_sockets.h>
 #include <net/af_unix.h>
+#include <net/af_vsock.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
 #include <net/sock.h>
@@ -73,9 +75,18 @@ static void fdscope_field_proto(struct seq_file *m, struct socket *sock, int len
 	}
 }
 
+/*
+ * Families whose sk_state holds TCP_* values that mean what they mean for
+ * TCP: inet, and vsock (CLOSE, SYN_SENT, ESTABLISHED, CLOSING, LISTEN).
+ */
+static bool fdscope_sk_tcp_states(const struct sock *sk)
+{
+	return sk_is_inet(sk) || sk->sk_family == AF_VSOCK;
+}
+
 static void fdscope_field_state(struct seq_file *m, struct sock *sk, int state)
 {
-	if (sk_is_inet(sk))
+	if (fdscope_sk_tcp_states(sk))
 		fdscope_field_name(m, fdscope_tcp_state_name(state), "%d", state);
 	else if (sk->sk_family == AF_UNIX)
 		fdscope_field_word(m, fdscope_unix_state_name(state));
@@ -121,6 +132,41 @@ static void fdscope_field_queues(struct seq_file *m, struct sock *sk, bool liste
 	seq_put_decimal_ll(m, " ", txq);
 }
 
+/*
+ * The socket cookie, the number sock_diag (ss -e's "sk:", in hex) and BPF's
+ * bpf_get_socket_cookie() report. Generated on first use, as every
+ * sock_diag dump does; lock-free and never sleeps.
+ */
+static void fdscope_field_cookie(struct seq_file *m, struct sock *sk)
+{
+	u32 cookie[2];
+
+	sock_diag_save_cookie(sk, cookie);
+	fdscope_field_ull(m, (u64)cookie[1] << 32 | cookie[0]);
+}
+
+/*
+ * Which directions shutdown() closed, as ss shows it: '<' unless the
+ * receive side is shut, '>' unless the send side is: "<->" open, "-->"
+ * after SHUT_RD, "<--" after SHUT_WR, "---" both. af_unix also shuts the
+ * peer's opposite side. "-" for families without shutdown().
+ */
+static void fdscope_field_shutdown(struct seq_file *m, struct sock *sk)
+{
+	u8 how = READ_ONCE(sk->sk_shutdown);
+	char s[4];
+
+	if (!sk_is_inet(sk) && sk->sk_family != AF_UNIX && sk->sk_family != AF_VSOCK) {
+		fdscope_field_none(m);
+		return;
+	}
+	s[0] = how & RCV_SHUTDOWN ? '-' : '<';
+	s[1] = '-';
+	s[2] = how & SEND_SHUTDOWN ? '-' : '>';
+	s[3] = '\0';
+	fdscope_field_word(m, s);
+}
+
 /* @len, @name: fdscope_sock_name()'s result. */
 static void fdscope_field_netlink_groups(struct seq_file *m, int len,
 					 const struct sockaddr_storage *name)
@@ -129,56 +175,6 @@ static void fdscope_field_netlink_groups(struct seq_file *m, int len,
 		fdscope_field_none(m);
 	else
 		seq_printf(m, " %08x", ((const struct sockaddr_nl *)name)->nl_groups);
-}
-
-/*
- * What ss -i shows of a TCP connection, read lock-free as /proc/net/tcp
- * reads it (word-sized, racy, never lock_sock()): smoothed rtt and its
- * variance in microseconds, the retransmit timeout in microseconds, the
- * congestion window and slow-start threshold in segments, segments not yet
- * acknowledged, retransmits of the current segment and over the
- * connection's life, the receive-space estimate and the peer's window in
- * bytes. "-" for listeners and anything not TCP.
- */
-static void fdscope_field_tcp_info(struct seq_file *m, struct sock *sk, bool listening)
-{
-	const struct inet_connection_sock *icsk;
-	const struct tcp_sock *tp;
-
-	if (!sk_is_tcp(sk) || listening) {
-		seq_puts(m, " - - - - - - - - - -");
-		return;
-	}
-	tp = tcp_sk(sk);
-	icsk = inet_csk(sk);
-	fdscope_field_ull(m, READ_ONCE(tp->srtt_us) >> 3);
-	fdscope_field_ull(m, READ_ONCE(tp->mdev_us) >> 2);
-	fdscope_field_ull(m, jiffies_to_usecs(READ_ONCE(icsk->icsk_rto)));
-	fdscope_field_ull(m, tcp_snd_cwnd(tp));
-	fdscope_field_ull(m, READ_ONCE(tp->snd_ssthresh));
-	fdscope_field_ull(m, READ_ONCE(tp->packets_out));
-	fdscope_field_ull(m, READ_ONCE(icsk->icsk_retransmits));
-	fdscope_field_ull(m, READ_ONCE(tp->total_retrans));
-	fdscope_field_ull(m, READ_ONCE(tp->rcvq_space.space));
-	fdscope_field_ull(m, READ_ONCE(tp->snd_wnd));
-}
-
-/*
- * Socket memory in bytes, as sk_get_meminfo() (not exported) and ss -m
- * read it, every family: receive queue and buffer, send queue and buffer,
- * forward-allocated, queued to send, option memory, and the backlog of
- * packets that arrived while a user held the socket.
- */
-static void fdscope_field_meminfo(struct seq_file *m, struct sock *sk)
-{
-	fdscope_field_ull(m, sk_rmem_alloc_get(sk));
-	fdscope_field_ull(m, READ_ONCE(sk->sk_rcvbuf));
-	fdscope_field_ull(m, sk_wmem_alloc_get(sk));
-	fdscope_field_ull(m, READ_ONCE(sk->sk_sndbuf));
-	seq_put_decimal_ll(m, " ", sk_forward_alloc_get(sk));
-	fdscope_field_ull(m, READ_ONCE(sk->sk_wmem_queued));
-	fdscope_field_ull(m, atomic_read(&sk->sk_omem_alloc));
-	fdscope_field_ull(m, READ_ONCE(sk->sk_backlog.len));
 }
 
 int fdscope_sockets_show(struct seq_file *m, void *v)
@@ -192,7 +188,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	bool listening;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups start rtt rttvar rto cwnd ssthresh unacked retrans total_retrans rcv_space snd_wnd rmem rcvbuf wmem sndbuf fwd_alloc wmem_queued optmem sk_backlog\n",
+		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups start cookie shutdown\n",
 			   FDSCOPE_FORMAT_VERSION);
 		return 0;
 	}
@@ -204,8 +200,9 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 		return SEQ_SKIP;
 
 	state = fdscope_sk_state(sk);
-	/* Only inet and unix sockets keep their state in TCP_* terms. */
-	listening = state == TCP_LISTEN && (sk_is_inet(sk) || sk->sk_family == AF_UNIX);
+	/* Only inet, vsock and unix sockets keep their state in TCP_* terms. */
+	listening = state == TCP_LISTEN &&
+		    (fdscope_sk_tcp_states(sk) || sk->sk_family == AF_UNIX);
 	if (sk->sk_family == AF_UNIX)
 		peer = unix_peer_get(sk);
 	/* Read once: proto, local and groups all come from this one name. */
@@ -249,8 +246,8 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	else
 		fdscope_field_none(m);
 	fdscope_field_start(m, rec);
-	fdscope_field_tcp_info(m, sk, listening);
-	fdscope_field_meminfo(m, sk);
+	fdscope_field_cookie(m, sk);
+	fdscope_field_shutdown(m, sk);
 	seq_putc(m, '\n');
 
 	if (peer)

@@ -232,6 +232,7 @@ static bool fdscope_wanted(struct fdscope_walk *w, struct file *file)
 		return false;
 	switch (w->kind) {
 	case FDSCOPE_SOCKETS:
+	case FDSCOPE_SOCKSTATS:
 		return sock_from_file(file);
 	case FDSCOPE_HOLDERS:
 		return fdscope_holds_inflight(file) || fdscope_is_io_uring(file);

@@ -16,7 +16,7 @@ newest_612() {
 
 base_pkgs="build-essential bc bison flex kmod cpio busybox-static
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
-	sparse libsmartcols-dev libncurses-dev pkg-config lsof iproute2 util-linux procps
+	sparse libsmartcols-dev libncurses-dev pkg-config lsof psmisc iproute2 util-linux procps
 	python3 xz-utils clang llvm jq strace dkms libelf-dev libssl-dev linux-perf graphviz
 	dpkg-dev debhelper dh-dkms lintian bash-completion"
 

@@ -3,6 +3,7 @@
  * fdscope: the columns of the fd list: name, JSON type, output flags, the
  * files they need, a help line each, and how to get a row's value.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #define L	NEED_LOCKS
 #define E	NEED_EPOLL
 #define H	NEED_HOLDERS
+#define SS	(NEED_SOCKS | NEED_SOCKSTATS)
 #define D	NEED_DETAILS
 
 const struct column columns[NCOLUMNS] = {
@@ -106,6 +108,48 @@ const struct column columns[NCOLUMNS] = {
 		"holders of the open file besides fds: mappings, exe, in flight, io_uring" },
 	[COL_START] = { "START", NUM, R, 6, 0,
 		"when the process started, in clock ticks since boot (with PID, its identity)" },
+	[COL_TCP_RTT] = { "TCP.RTT", NUM, R, 5, SS,
+		"TCP smoothed round-trip time, microseconds (ss -i rtt, in ms there)" },
+	[COL_TCP_RTTVAR] = { "TCP.RTTVAR", NUM, R, 5, SS,
+		"TCP round-trip time mean deviation, microseconds (ss -i rtt:X/Y's Y)" },
+	[COL_TCP_RTO] = { "TCP.RTO", NUM, R, 5, SS,
+		"TCP retransmission timeout, microseconds (ss -i rto, in ms there)" },
+	[COL_TCP_CWND] = { "TCP.CWND", NUM, R, 3, SS,
+		"TCP congestion window, segments" },
+	[COL_TCP_SSTHRESH] = { "TCP.SSTHRESH", NUM, R, 3, SS,
+		"TCP slow-start threshold, segments (2147483647 until the first loss)" },
+	[COL_TCP_UNACKED] = { "TCP.UNACKED", NUM, R, 3, SS,
+		"TCP segments sent and not yet acknowledged" },
+	[COL_TCP_RETRANS] = { "TCP.RETRANS", NUM, R, 3, SS,
+		"TCP retransmission timeouts in a row (/proc/net/tcp's retrnsmt)" },
+	[COL_TCP_TOTAL_RETRANS] = { "TCP.TOTAL-RETRANS", NUM, R, 3, SS,
+		"TCP retransmits over the connection's life (ss -i retrans:X/Y's Y)" },
+	[COL_TCP_RCV_SPACE] = { "TCP.RCV-SPACE", NUM, R, 5, SS,
+		"TCP receive-space estimate, bytes" },
+	[COL_TCP_SND_WND] = { "TCP.SND-WND", NUM, R, 5, SS,
+		"TCP window the peer advertised, bytes" },
+	[COL_SOCK_RMEM] = { "SOCK.RMEM", NUM, R, 5, SS,
+		"bytes allocated to received data (ss -m skmem r)" },
+	[COL_SOCK_RCVBUF] = { "SOCK.RCVBUF", NUM, R, 5, SS,
+		"receive buffer size, bytes (skmem rb)" },
+	[COL_SOCK_WMEM] = { "SOCK.WMEM", NUM, R, 5, SS,
+		"bytes allocated to data being sent (skmem t)" },
+	[COL_SOCK_SNDBUF] = { "SOCK.SNDBUF", NUM, R, 5, SS,
+		"send buffer size, bytes (skmem tb)" },
+	[COL_SOCK_FWD_ALLOC] = { "SOCK.FWD-ALLOC", NUM, R, 5, SS,
+		"bytes forward-allocated and not yet used (skmem f)" },
+	[COL_SOCK_WMEM_QUEUED] = { "SOCK.WMEM-QUEUED", NUM, R, 5, SS,
+		"bytes queued to send (skmem w)" },
+	[COL_SOCK_OPTMEM] = { "SOCK.OPTMEM", NUM, R, 3, SS,
+		"option memory, bytes (skmem o)" },
+	[COL_SOCK_BACKLOG] = { "SOCK.BACKLOG", NUM, R, 3, SS,
+		"bytes that arrived while a thread held the socket (skmem bl)" },
+	[COL_SOCK_DROPS] = { "SOCK.DROPS", NUM, R, 3, S,
+		"packets dropped (skmem d; the same as DROPS)" },
+	[COL_SOCK_COOKIE] = { "SOCK.COOKIE", NUM, R, 5, S,
+		"socket cookie: ss -e's sk: (in hex there), BPF's bpf_get_socket_cookie()" },
+	[COL_SOCK_SHUTDOWN] = { "SOCK.SHUTDOWN", STR, 0, 3, S,
+		"directions shut down, as ss: <-> open, --> no receiving, <-- no sending, ---" },
 	[COL_DETAILS] = { "DETAILS", STR, 0, 0.2, D,
 		"the module's details of a pidfd, bpf object, eventfd, ... (key=value,...)" },
 	[COL_PIDFD_PID] = { "PIDFD.PID", NUM, R, 5, D,
@@ -150,6 +194,15 @@ const struct column columns[NCOLUMNS] = {
 		"pty master: the index of its pty (N of /dev/pts/N)" },
 };
 
+/* -o NAME for a group of columns. */
+static const struct {
+	const char *name;
+	int first, last;
+} col_groups[] = {
+	{ "TCP", COL_TCP_RTT, COL_TCP_SND_WND },	/* ss -i */
+	{ "SKMEM", COL_SOCK_RMEM, COL_SOCK_DROPS },	/* ss -m */
+};
+
 static const int default_cols[] = {
 	COL_COMMAND, COL_PID, COL_USER, COL_ASSOC, COL_MODE, COL_TYPE, COL_DEV,
 	COL_INODE, COL_NAME,
@@ -162,6 +215,18 @@ int column_by_name(const char *name, size_t len)
 	for (i = 0; i < NCOLUMNS; i++) {
 		if (strlen(columns[i].name) == len && !strncasecmp(columns[i].name, name, len))
 			return i;
+	}
+	return -1;
+}
+
+static int column_group(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(col_groups); i++) {
+		if (strlen(col_groups[i].name) == len &&
+		    !strncasecmp(col_groups[i].name, name, len))
+			return (int)i;
 	}
 	return -1;
 }
@@ -200,12 +265,20 @@ int columns_parse(struct opts *o, const char *list)
 	for (nth = 1;; nth++) {
 		size_t len = strcspn(p, ",");
 		int col = column_by_name(p, len);
+		int g = column_group(p, len);
 
 		if (!len)
 			return fds_err("-o %s: column name %zu is empty", list, nth);
-		if (col < 0)
+		if (col < 0 && g < 0)
 			return fds_err("unknown column: %.*s", (int)len, p);
-		add_col(o, col);
+		if (col >= 0) {
+			add_col(o, col);
+		} else {
+			for (col = col_groups[g].first; col <= col_groups[g].last; col++)
+				add_col(o, col);
+			/* NAME then carries what ss -i shows first. */
+			o->name_tcp |= col_groups[g].first == COL_TCP_RTT;
+		}
 		if (!p[len])
 			break;
 		p += len + 1;
@@ -240,9 +313,60 @@ static const char *hexid(struct sbuf *b, u64 v)
 	return b->s;
 }
 
+static const char *snum(struct sbuf *b, s64 v)
+{
+	sb_reset(b);
+	if (v < 0)
+		sb_addc(b, '-');
+	sb_addu(b, v < 0 ? 0 - (u64)v : (u64)v);
+	return b->s;
+}
+
 static const char *flag(bool have, int v)
 {
 	return have ? (v ? "1" : "0") : NULL;
+}
+
+/* The sockets-file columns that are one u64 field each, shown as is. */
+#define SOCK_NUM(c, sc, f)	{ c, sc, offsetof(struct fds_sock, f) }
+
+static const struct {
+	int col;
+	int sc;
+	size_t off;
+} sock_nums[] = {
+	SOCK_NUM(COL_TCP_RTT, SC_RTT, rtt),
+	SOCK_NUM(COL_TCP_RTTVAR, SC_RTTVAR, rttvar),
+	SOCK_NUM(COL_TCP_RTO, SC_RTO, rto),
+	SOCK_NUM(COL_TCP_CWND, SC_CWND, cwnd),
+	SOCK_NUM(COL_TCP_SSTHRESH, SC_SSTHRESH, ssthresh),
+	SOCK_NUM(COL_TCP_UNACKED, SC_UNACKED, unacked),
+	SOCK_NUM(COL_TCP_RETRANS, SC_RETRANS, retrans),
+	SOCK_NUM(COL_TCP_TOTAL_RETRANS, SC_TOTAL_RETRANS, total_retrans),
+	SOCK_NUM(COL_TCP_RCV_SPACE, SC_RCV_SPACE, rcv_space),
+	SOCK_NUM(COL_TCP_SND_WND, SC_SND_WND, snd_wnd),
+	SOCK_NUM(COL_SOCK_RMEM, SC_RMEM, rmem),
+	SOCK_NUM(COL_SOCK_RCVBUF, SC_RCVBUF, rcvbuf),
+	SOCK_NUM(COL_SOCK_WMEM, SC_WMEM, wmem),
+	SOCK_NUM(COL_SOCK_SNDBUF, SC_SNDBUF, sndbuf),
+	SOCK_NUM(COL_SOCK_WMEM_QUEUED, SC_WMEM_QUEUED, wmem_queued),
+	SOCK_NUM(COL_SOCK_OPTMEM, SC_OPTMEM, optmem),
+	SOCK_NUM(COL_SOCK_BACKLOG, SC_SK_BACKLOG, sk_backlog),
+	SOCK_NUM(COL_SOCK_COOKIE, SC_COOKIE, cookie),
+};
+
+static const char *sock_num_value(const struct fds_sock *s, int col, struct sbuf *b)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sock_nums); i++) {
+		if (sock_nums[i].col != col)
+			continue;
+		if (!HAVE(s, sock_nums[i].sc))
+			return NULL;
+		return num(b, *(const u64 *)((const char *)s + sock_nums[i].off));
+	}
+	return NULL;
 }
 
 /* The sockets-file columns; NULL when the row is no socket or "-". */
@@ -281,8 +405,14 @@ static const char *sock_value(struct model *m, size_t row, int col, struct sbuf 
 		return s->groups;
 	case COL_NETNS:
 		return HAVE(s, SC_NETNS) ? num(b, s->netns) : NULL;
+	case COL_SOCK_FWD_ALLOC:
+		return HAVE(s, SC_FWD_ALLOC) ? snum(b, s->fwd_alloc) : NULL;
+	case COL_SOCK_DROPS:
+		return HAVE(s, SC_DROPS) ? num(b, s->drops) : NULL;
+	case COL_SOCK_SHUTDOWN:
+		return s->shutdown;
 	}
-	return NULL;
+	return sock_num_value(s, col, b);
 }
 
 /*

@@ -6,6 +6,7 @@
 #define FDSCOPE_COMPILER_H
 
 typedef unsigned long long u64;
+typedef long long s64;
 typedef unsigned int u32;
 typedef unsigned char u8;
 

@@ -34,6 +34,8 @@ void *xrealloc(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 __printf(1, 2) void fds_warn(const char *fmt, ...);
 __printf(1, 2) int fds_err(const char *fmt, ...);
+struct sbuf;
+void fds_msg_capture(struct sbuf *sink);
 char *utoa(u64 v, char *buf);
 
 /* Growing string buffer for cells built from pieces. */
@@ -44,9 +46,27 @@ struct sbuf {
 };
 
 void sb_reset(struct sbuf *b);
+void sb_grow(struct sbuf *b, size_t n);
 void sb_add(struct sbuf *b, const char *s);
-void sb_addn(struct sbuf *b, const char *s, size_t n);
-void sb_addc(struct sbuf *b, char c);
+
+/* Inline: JSON output appends a few bytes at a time, millions of times. */
+static inline void sb_addn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		sb_grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void sb_addc(struct sbuf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		sb_grow(b, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
 void sb_addu(struct sbuf *b, u64 v);
 void sb_free(struct sbuf *b);
 void sb_add_escaped(struct sbuf *b, const char *s);
@@ -107,7 +127,8 @@ enum {
 	NEED_LOCKS = 1 << 2,
 	NEED_EPOLL = 1 << 3,
 	NEED_HOLDERS = 1 << 4,
-	NEED_DETAILS = 1 << 5,
+	NEED_SOCKSTATS = 1 << 5,
+	NEED_DETAILS = 1 << 6,
 };
 
 enum view {
@@ -159,6 +180,7 @@ struct opts {
 	int *cols;		/* list view columns */
 	size_t ncols;
 	const char **outputs;	/* the -o arguments */
+	bool name_tcp;		/* -o names the TCP group: NAME shows ss -i's terms */
 	size_t noutputs;
 	const char **users;	/* the -u arguments, resolved once --dir is known */
 	size_t nusers;
@@ -193,6 +215,7 @@ struct model {
 	const struct fds_detail *details;
 	size_t ndetails;
 	bool threads;		/* -l: thread-owned tables are listed */
+	bool name_tcp;		/* NAME of a TCP socket ends in rtt=, cwnd=, ... */
 	bool live;		/* read from the module, not from a saved dump */
 	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
@@ -217,6 +240,9 @@ struct model {
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
+/* sockstats.c */
+void sockstats_merge(struct fds_table *socks, struct fds_table *stats);
+
 int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter);
 bool input_on_debugfs(const char *path);
 int read_all(int fd, char **bufp, size_t *lenp);
@@ -298,6 +324,11 @@ enum {
 	COL_TXQ, COL_DROPS, COL_PEER, COL_INFLIGHT, COL_BACKLOG, COL_GROUPS,
 	COL_NETNS, COL_ENDPOINTS, COL_XMODE, COL_LOCKS,
 	COL_EVENTPOLL_TFDS, COL_WATCHED_BY, COL_ASSOC, COL_HOLDERS, COL_START,
+	COL_TCP_RTT, COL_TCP_RTTVAR, COL_TCP_RTO, COL_TCP_CWND, COL_TCP_SSTHRESH,
+	COL_TCP_UNACKED, COL_TCP_RETRANS, COL_TCP_TOTAL_RETRANS, COL_TCP_RCV_SPACE,
+	COL_TCP_SND_WND, COL_SOCK_RMEM, COL_SOCK_RCVBUF, COL_SOCK_WMEM,
+	COL_SOCK_SNDBUF, COL_SOCK_FWD_ALLOC, COL_SOCK_WMEM_QUEUED, COL_SOCK_OPTMEM,
+	COL_SOCK_BACKLOG, COL_SOCK_DROPS, COL_SOCK_COOKIE, COL_SOCK_SHUTDOWN,
 	COL_DETAILS, COL_PIDFD_PID, COL_PIDFD_COMM, COL_PIDFD_EXITED, COL_PIDFD_THREAD,
 	COL_EVENTFD_ID, COL_EVENTFD_COUNT, COL_TIMERFD_CLOCKID, COL_TIMERFD_INTERVAL,
 	COL_TIMERFD_REMAINING, COL_SIGNALFD_MASK, COL_INOTIFY_INODES, COL_BPF_MAP_TYPE,
@@ -367,6 +398,8 @@ int select_check_types(const struct selection *s, const struct model *m);
 unsigned int select_need(const struct selection *s);
 bool select_pid(const struct selection *s, int pid);
 bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b);
+bool select_fd_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b);
+bool select_beyond_pids(const struct opts *o);
 void select_free(struct selection *s);
 int parse_sockaddr(const char *s, struct in6_addr *addr, int *port);
 

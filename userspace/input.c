@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,7 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 	if (kind == FDS_LOCKS && o->view == VIEW_LOCKS)
 		return false;
 	if (kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS ||
-	    kind == FDS_DETAILS)
+	    kind == FDS_SOCKSTATS || kind == FDS_DETAILS)
 		return true;
 	return o->dir && kind != FDS_FILES;
 }
@@ -134,7 +135,8 @@ int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, b
 		 * Dumps and modules older than the holders file lack it.
 		 */
 		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL ||
-				    kind == FDS_HOLDERS || kind == FDS_DETAILS) &&
+				    kind == FDS_HOLDERS || kind == FDS_SOCKSTATS ||
+				    kind == FDS_DETAILS) &&
 		    optional_file(o, kind)) {
 			free(path);
 			return 0;
@@ -183,11 +185,41 @@ fail:
 	return -1;
 }
 
+/* One file to load, maybe in a thread of its own. */
+struct loader {
+	struct model *m;
+	const struct opts *o;
+	enum fds_kind kind;
+	bool kfilter;
+	int rc;
+	struct sbuf msgs;
+	pthread_t thread;
+	bool threaded;
+};
+
+static void *load_one(void *arg)
+{
+	struct loader *l = arg;
+
+	fds_msg_capture(&l->msgs);
+	l->rc = input_load_kind(l->m, l->o, l->kind, l->kfilter);
+	fds_msg_capture(NULL);
+	return NULL;
+}
+
+/*
+ * Read the files in parallel: most of a live read is the kernel formatting
+ * each file, and the files and sockets walks are independent. Messages are
+ * printed afterwards in the files' order, up to the first failure, as a
+ * one-by-one read would print them.
+ */
 int input_load(struct model *m, const struct opts *o, unsigned int need)
 {
 	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
+	struct loader l[FDS_NKINDS];
+	size_t n = 0, i;
 	bool kfilter;
-	int kind;
+	int kind, rc = 0;
 
 	/*
 	 * Only a debugfs directory takes the pid filter: a saved dump opened
@@ -197,22 +229,45 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
 		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && o->view != VIEW_LOCKS &&
 		  o->view != VIEW_HOLDERS && input_on_debugfs(dir);
-	if (input_load_kind(m, o, FDS_FILES, kfilter))
+	l[n++] = (struct loader){ .kind = FDS_FILES, .kfilter = kfilter };
+	if (need & NEED_SOCKS)
+		l[n++] = (struct loader){ .kind = FDS_SOCKETS, .kfilter = kfilter };
+	if (need & NEED_TASKS)
+		l[n++] = (struct loader){ .kind = FDS_TASKS, .kfilter = kfilter };
+	if (need & NEED_SOCKSTATS)
+		l[n++] = (struct loader){ .kind = FDS_SOCKSTATS, .kfilter = kfilter };
+	if (need & NEED_DETAILS)
+		l[n++] = (struct loader){ .kind = FDS_DETAILS, .kfilter = kfilter };
+	/* The module takes no pid filter on the others: rows are selected here. */
+	if (need & NEED_HOLDERS)
+		l[n++] = (struct loader){ .kind = FDS_HOLDERS };
+	if (need & NEED_LOCKS)
+		l[n++] = (struct loader){ .kind = FDS_LOCKS };
+	if (need & NEED_EPOLL)
+		l[n++] = (struct loader){ .kind = FDS_EPOLL };
+
+	for (i = 0; i < n; i++) {
+		l[i].m = m;
+		l[i].o = o;
+		/* The first in this thread; a thread that cannot start, too. */
+		l[i].threaded = i && !pthread_create(&l[i].thread, NULL, load_one, &l[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (!l[i].threaded)
+			load_one(&l[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (l[i].threaded)
+			pthread_join(l[i].thread, NULL);
+		if (!rc && l[i].msgs.len)
+			fputs(l[i].msgs.s, stderr);
+		sb_free(&l[i].msgs);
+		if (l[i].rc)
+			rc = -1;
+	}
+	if (rc)
 		return -1;
-	if ((need & NEED_SOCKS) && input_load_kind(m, o, FDS_SOCKETS, kfilter))
-		return -1;
-	if ((need & NEED_TASKS) && input_load_kind(m, o, FDS_TASKS, kfilter))
-		return -1;
-	/* The module takes no pid filter on holders: rows are selected here. */
-	if ((need & NEED_HOLDERS) && input_load_kind(m, o, FDS_HOLDERS, false))
-		return -1;
-	/* The module takes no pid filter on these. */
-	if ((need & NEED_LOCKS) && input_load_kind(m, o, FDS_LOCKS, false))
-		return -1;
-	if ((need & NEED_EPOLL) && input_load_kind(m, o, FDS_EPOLL, false))
-		return -1;
-	if ((need & NEED_DETAILS) && input_load_kind(m, o, FDS_DETAILS, kfilter))
-		return -1;
+	sockstats_merge(&m->tab[FDS_SOCKETS], &m->tab[FDS_SOCKSTATS]);
 	/* Warned after every file is read: an error stays the only line. */
 	for (kind = 0; kind < FDS_NKINDS; kind++) {
 		if (m->unterminated[kind])

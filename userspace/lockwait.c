@@ -340,12 +340,29 @@ static const char *lock_path(struct lockwait *w, const struct fds_lock *l)
 	return j == IDX_NONE ? NULL : w->m->files[j].path;
 }
 
-static bool held_selected(const struct opts *o, const struct lockwait *w, const struct held *h)
+/*
+ * Whether lock @h is shown: one of the fds it is held through is selected
+ * as the list selects its row (-p, -u, -t, -i, -U and -Q; a thread's own
+ * table counts without -l). An fd the files dump lacks (closed between the
+ * two reads) is selected by its pid alone, and only when nothing else is
+ * asked.
+ */
+static bool held_selected(const struct opts *o, struct lockwait *w, const struct held *h,
+			  struct sbuf *b)
 {
+	bool beyond = select_beyond_pids(o);
 	size_t i;
+	u32 row;
 
 	for (i = 0; i < h->nrows; i++) {
-		if (select_pid(&o->sel, w->m->locks[h->rows[i]].pid))
+		const struct fds_lock *l = &w->m->locks[h->rows[i]];
+
+		if (!select_pid(&o->sel, l->pid))
+			continue;
+		if (!beyond)
+			return true;
+		row = model_fd_row(w->m, l->pid, l->tid, l->fd);
+		if (row != IDX_NONE && select_fd_row(o, w->m, row, b))
 			return true;
 	}
 	return false;
@@ -362,7 +379,7 @@ static void locks_rows(const struct opts *o, struct lockwait *w, struct out *t, 
 		const struct held *h = &w->v[g];
 		const struct fds_lock *l = main_line(w, h);
 
-		if (!held_selected(o, w, h) || out_row(t))
+		if (!held_selected(o, w, h, &b) || out_row(t))
 			continue;
 		out_cell_u(t, 0, (u64)l->pid);
 		out_cell(t, 1, l->comm);

@@ -5,6 +5,7 @@
  * the peer's inode, a pipe or FIFO to its other end on its inode. The indexes
  * that only some views need are built on first use.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,7 @@ static void hold_as_file(const struct fds_hold *r, struct fds_file *f)
 	memset(f, 0, sizeof(*f));
 	for (c = 0; c < ARRAY_SIZE(hold_to_file); c++) {
 		if (HAVE(r, hold_to_file[c][0]))
-			f->have |= 1u << hold_to_file[c][1];
+			f->have |= 1ull << hold_to_file[c][1];
 	}
 	f->pid = r->pid;
 	f->tid = r->tid;
@@ -185,6 +186,7 @@ void model_init(struct model *m, const struct opts *o)
 	m->details = m->tab[FDS_DETAILS].recs;
 	m->ndetails = m->tab[FDS_DETAILS].nrecs;
 	m->threads = o->threads;
+	m->name_tcp = o->name_tcp;
 	m->live = !o->dir;
 	unix_states(m->tab[FDS_SOCKETS].recs, m->nsocks);
 
@@ -384,6 +386,13 @@ const char *model_sock_label(const struct fds_sock *s)
 			return "UNIX-SEQPACKET";
 		return "UNIX";
 	}
+	if (streq(s->family, "vsock")) {
+		if (streq(s->type, "dgram"))
+			return "VSOCK-DGRAM";
+		if (streq(s->type, "seqpacket"))
+			return "VSOCK-SEQPACKET";
+		return "VSOCK";
+	}
 	if (streq(s->family, "netlink"))
 		return "NETLINK";
 	if (streq(s->family, "packet"))
@@ -394,7 +403,7 @@ const char *model_sock_label(const struct fds_sock *s)
 bool model_is_unconnected(const char *addr)
 {
 	return !addr || !strcmp(addr, "0.0.0.0:0") || !strcmp(addr, "[::]:0") ||
-	       !strcmp(addr, "0");
+	       !strcmp(addr, "0") || !strcmp(addr, "*:*");
 }
 
 static void sb_upper(struct sbuf *b, const char *s)
@@ -664,11 +673,55 @@ bool model_endpoints(struct model *m, size_t row, struct holders *h)
 	return endpoint_kinds(m, row, s, h);
 }
 
+/* Microseconds as ss -i shows milliseconds: "0.042", "200". */
+static void sb_add_ms(struct sbuf *b, u64 us)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%g", (double)us / 1000);
+	sb_add(b, tmp);
+}
+
+/*
+ * What ss -i shows first of a TCP connection, for NAME with -o +TCP:
+ * " rtt=0.042ms rto=200ms cwnd=10", then ssthresh once it is set (after a
+ * loss), unacked and retrans (over the connection's life) when not 0.
+ */
+static void name_tcp_info(struct sbuf *b, const struct fds_sock *s)
+{
+	if (!HAVE(s, SC_RTT) || !HAVE(s, SC_CWND))
+		return;
+	sb_add(b, " rtt=");
+	sb_add_ms(b, s->rtt);
+	sb_add(b, "ms");
+	if (HAVE(s, SC_RTO)) {
+		sb_add(b, " rto=");
+		sb_add_ms(b, s->rto);
+		sb_add(b, "ms");
+	}
+	sb_add(b, " cwnd=");
+	sb_addu(b, s->cwnd);
+	/* TCP_INFINITE_SSTHRESH: ss leaves it out too. */
+	if (HAVE(s, SC_SSTHRESH) && s->ssthresh < 0x7fffffff) {
+		sb_add(b, " ssthresh=");
+		sb_addu(b, s->ssthresh);
+	}
+	if (HAVE(s, SC_UNACKED) && s->unacked) {
+		sb_add(b, " unacked=");
+		sb_addu(b, s->unacked);
+	}
+	if (HAVE(s, SC_TOTAL_RETRANS) && s->total_retrans) {
+		sb_add(b, " retrans=");
+		sb_addu(b, s->total_retrans);
+	}
+}
+
 /*
  * NAME: the path, or for a socket a one-line description such as
  * "TCP 127.0.0.1:5000->127.0.0.1:43210 ESTABLISHED" or
  * "UNIX /run/x.sock -> 1234,nginx,7" (without the processes on the other
- * end unless @peers).
+ * end unless @peers), "VSOCK 2:1024->3:5000 ESTABLISHED"; with -o +TCP, a
+ * TCP socket's ends in ss -i's terms: "... ESTABLISHED rtt=0.042ms ...".
  */
 const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peers)
 {
@@ -687,7 +740,8 @@ const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peer
 	else
 		sb_upper(b, s->family ? s->family : "socket");
 
-	if (streq(s->family, "inet") || streq(s->family, "inet6")) {
+	if (streq(s->family, "inet") || streq(s->family, "inet6") ||
+	    streq(s->family, "vsock")) {
 		sb_addc(b, ' ');
 		sb_add(b, s->local ? s->local : "?");
 		if (!model_is_unconnected(s->remote)) {
@@ -698,6 +752,8 @@ const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peer
 			sb_addc(b, ' ');
 			sb_add(b, s->state);
 		}
+		if (m->name_tcp && streq(s->proto, "tcp"))
+			name_tcp_info(b, s);
 	} else if (streq(s->family, "unix")) {
 		if (s->local) {
 			sb_addc(b, ' ');

@@ -39,6 +39,9 @@ struct out {
 	struct sbuf row;	/* this row's cells, encoded */
 	size_t *start;		/* per declared column: its cell in ->row */
 	size_t *end;
+	size_t *order;		/* JSON: shown position -> declared column */
+	struct sbuf keys;	/* JSON: each shown column's "key": */
+	size_t *key_end;	/* JSON: where each key ends in ->keys */
 	size_t nrows;		/* JSON rows */
 	size_t nrows_shown;	/* table rows */
 	bool in_row;
@@ -160,6 +163,23 @@ static void scols_start(struct out *t)
 	}
 }
 
+/* Each row repeats the same keys: written once, copied per row. */
+static void json_start(struct out *t)
+{
+	size_t shown, i;
+
+	t->order = xmalloc((t->nshown ? t->nshown : 1) * sizeof(*t->order));
+	t->key_end = xmalloc((t->nshown ? t->nshown : 1) * sizeof(*t->key_end));
+	for (shown = 0; shown < t->nshown; shown++) {
+		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
+			;
+		t->order[shown] = i;
+		sb_add(&t->keys, shown ? ",\n         " : "\n         ");
+		json_key(&t->keys, t->cols[i].name);
+		t->key_end[shown] = t->keys.len;
+	}
+}
+
 static int start(struct out *t)
 {
 	const struct opts *o = t->o;
@@ -177,13 +197,15 @@ static int start(struct out *t)
 	t->end = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->end));
 	if (!o->json)
 		scols_start(t);
+	else
+		json_start(t);
 	return 0;
 }
 
 /* Write the row made so far, its cells in the shown order. */
 static void json_end_row(struct out *t)
 {
-	size_t shown, i, n = 0;
+	size_t shown, i;
 
 	if (!t->in_row)
 		return;
@@ -211,16 +233,16 @@ static void json_end_row(struct out *t)
 	}
 	sb_add(&t->json, t->nrows++ ? "},{" : "\n      {");
 	for (shown = 0; shown < t->nshown; shown++) {
-		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
-			;
-		sb_add(&t->json, n++ ? ",\n         " : "\n         ");
-		json_key(&t->json, t->cols[i].name);
+		size_t from = shown ? t->key_end[shown - 1] : 0;
+
+		i = t->order[shown];
+		sb_addn(&t->json, t->keys.s + from, t->key_end[shown] - from);
 		if (t->start[i] == UNSET)
-			sb_add(&t->json, "null");
+			sb_addn(&t->json, "null", 4);
 		else
 			sb_addn(&t->json, t->row.s + t->start[i], t->end[i] - t->start[i]);
 	}
-	sb_add(&t->json, "\n      ");
+	sb_addn(&t->json, "\n      ", 7);
 }
 
 /* Start a new row; -1 (after a message) when -o names no such column. */
@@ -310,19 +332,29 @@ size_t out_list_max(const struct opts *o)
 	return o->json ? (size_t)-1 : LIST_MAX;
 }
 
-/* The table's member of the JSON document: "name": [rows] or {pairs}. */
-static void json_member(struct out *t, struct sbuf *b)
+/*
+ * The table's member of the JSON document, "name": [rows] or {pairs}, then
+ * @sep, to stdout: the rows are written where they are, not copied.
+ */
+static void json_member(struct out *t, const char *sep)
 {
+	struct sbuf b = { 0 };
+
 	json_end_row(t);
-	sb_add(b, "   ");
-	json_str(b, t->name);
-	sb_add(b, t->object ? ": {" : ": [");
+	sb_add(&b, "   ");
+	json_str(&b, t->name);
+	sb_add(&b, t->object ? ": {" : ": [");
+	fwrite(b.s, 1, b.len, stdout);
 	if (t->json.len)
-		sb_addn(b, t->json.s, t->json.len);
+		fwrite(t->json.s, 1, t->json.len, stdout);
+	sb_reset(&b);
 	if (t->object)
-		sb_add(b, t->nrows ? "\n   }" : "}");
+		sb_add(&b, t->nrows ? "\n   }" : "}");
 	else
-		sb_add(b, t->nrows ? "}\n   ]" : "]");
+		sb_add(&b, t->nrows ? "}\n   ]" : "]");
+	sb_add(&b, sep);
+	fwrite(b.s, 1, b.len, stdout);
+	sb_free(&b);
 }
 
 static void out_free(struct out *t)
@@ -333,6 +365,9 @@ static void out_free(struct out *t)
 	free(t->pos);
 	free(t->start);
 	free(t->end);
+	free(t->order);
+	free(t->key_end);
+	sb_free(&t->keys);
 	sb_free(&t->text);
 	sb_free(&t->json);
 	sb_free(&t->row);
@@ -367,7 +402,6 @@ static void print_header(const struct out *t)
 int out_print_group(struct out **tbs, size_t n)
 {
 	const struct opts *o = n ? tbs[0]->o : NULL;
-	struct sbuf doc = { 0 };
 	size_t i;
 	int rc = 0;
 
@@ -378,13 +412,10 @@ int out_print_group(struct out **tbs, size_t n)
 	if (rc)
 		goto out;
 	if (o && o->json) {
-		sb_add(&doc, "{\n");
-		for (i = 0; i < n; i++) {
-			json_member(tbs[i], &doc);
-			sb_add(&doc, i + 1 < n ? ",\n" : "\n");
-		}
-		sb_add(&doc, "}\n");
-		fwrite(doc.s, 1, doc.len, stdout);
+		fputs("{\n", stdout);
+		for (i = 0; i < n; i++)
+			json_member(tbs[i], i + 1 < n ? ",\n" : "\n");
+		fputs("}\n", stdout);
 	}
 	for (i = 0; o && !o->json && i < n; i++) {
 		if (i && !o->raw && !o->noheadings)
@@ -399,7 +430,6 @@ int out_print_group(struct out **tbs, size_t n)
 out:
 	for (i = 0; i < n; i++)
 		out_free(tbs[i]);
-	sb_free(&doc);
 	return rc;
 }
 

@@ -18,7 +18,7 @@
 
 #include "parse.h"
 
-enum { K_STR, K_INT, K_U64, K_HEX, K_BOOL, K_END };
+enum { K_STR, K_INT, K_U64, K_S64, K_HEX, K_BOOL, K_END };
 
 struct coldesc {
 	const char *name;
@@ -77,6 +77,54 @@ static const struct coldesc sock_cols[SC_NCOLS] = {
 	[SC_INFLIGHT]	= SCOL("inflight", K_U64, 0, inflight),
 	[SC_BACKLOG]	= SCOL("backlog", K_STR, 0, backlog),
 	[SC_GROUPS]	= SCOL("groups", K_STR, 0, groups),
+	[SC_RTT]	= SCOL("rtt", K_U64, 0, rtt),
+	[SC_RTTVAR]	= SCOL("rttvar", K_U64, 0, rttvar),
+	[SC_RTO]	= SCOL("rto", K_U64, 0, rto),
+	[SC_CWND]	= SCOL("cwnd", K_U64, 0, cwnd),
+	[SC_SSTHRESH]	= SCOL("ssthresh", K_U64, 0, ssthresh),
+	[SC_UNACKED]	= SCOL("unacked", K_U64, 0, unacked),
+	[SC_RETRANS]	= SCOL("retrans", K_U64, 0, retrans),
+	[SC_TOTAL_RETRANS] = SCOL("total_retrans", K_U64, 0, total_retrans),
+	[SC_RCV_SPACE]	= SCOL("rcv_space", K_U64, 0, rcv_space),
+	[SC_SND_WND]	= SCOL("snd_wnd", K_U64, 0, snd_wnd),
+	[SC_RMEM]	= SCOL("rmem", K_U64, 0, rmem),
+	[SC_RCVBUF]	= SCOL("rcvbuf", K_U64, 0, rcvbuf),
+	[SC_WMEM]	= SCOL("wmem", K_U64, 0, wmem),
+	[SC_SNDBUF]	= SCOL("sndbuf", K_U64, 0, sndbuf),
+	[SC_FWD_ALLOC]	= SCOL("fwd_alloc", K_S64, 0, fwd_alloc),
+	[SC_WMEM_QUEUED] = SCOL("wmem_queued", K_U64, 0, wmem_queued),
+	[SC_OPTMEM]	= SCOL("optmem", K_U64, 0, optmem),
+	[SC_SK_BACKLOG]	= SCOL("sk_backlog", K_U64, 0, sk_backlog),
+	[SC_COOKIE]	= SCOL("cookie", K_U64, 0, cookie),
+	[SC_SHUTDOWN]	= SCOL("shutdown", K_STR, 0, shutdown),
+};
+
+/* The same records as sockets, so the columns keep their SC_ bits. */
+static const struct coldesc sockstat_cols[SC_NCOLS] = {
+	[SC_PID]	= SCOL("pid", K_INT, 1, pid),
+	[SC_TID]	= SCOL("tid", K_INT, 0, tid),
+	[SC_COMM]	= SCOL("comm", K_STR, 0, comm),
+	[SC_FD]		= SCOL("fd", K_INT, 1, fd),
+	[SC_FILEID]	= SCOL("fileid", K_HEX, 0, fileid),
+	[SC_INO]	= SCOL("ino", K_U64, 0, ino),
+	[SC_RTT]	= SCOL("rtt", K_U64, 0, rtt),
+	[SC_RTTVAR]	= SCOL("rttvar", K_U64, 0, rttvar),
+	[SC_RTO]	= SCOL("rto", K_U64, 0, rto),
+	[SC_CWND]	= SCOL("cwnd", K_U64, 0, cwnd),
+	[SC_SSTHRESH]	= SCOL("ssthresh", K_U64, 0, ssthresh),
+	[SC_UNACKED]	= SCOL("unacked", K_U64, 0, unacked),
+	[SC_RETRANS]	= SCOL("retrans", K_U64, 0, retrans),
+	[SC_TOTAL_RETRANS] = SCOL("total_retrans", K_U64, 0, total_retrans),
+	[SC_RCV_SPACE]	= SCOL("rcv_space", K_U64, 0, rcv_space),
+	[SC_SND_WND]	= SCOL("snd_wnd", K_U64, 0, snd_wnd),
+	[SC_RMEM]	= SCOL("rmem", K_U64, 0, rmem),
+	[SC_RCVBUF]	= SCOL("rcvbuf", K_U64, 0, rcvbuf),
+	[SC_WMEM]	= SCOL("wmem", K_U64, 0, wmem),
+	[SC_SNDBUF]	= SCOL("sndbuf", K_U64, 0, sndbuf),
+	[SC_FWD_ALLOC]	= SCOL("fwd_alloc", K_S64, 0, fwd_alloc),
+	[SC_WMEM_QUEUED] = SCOL("wmem_queued", K_U64, 0, wmem_queued),
+	[SC_OPTMEM]	= SCOL("optmem", K_U64, 0, optmem),
+	[SC_SK_BACKLOG]	= SCOL("sk_backlog", K_U64, 0, sk_backlog),
 };
 
 static const struct coldesc task_cols[TC_NCOLS] = {
@@ -177,6 +225,7 @@ static const struct {
 	[FDS_LOCKS]	= { "locks", lock_cols, LC_NCOLS, sizeof(struct fds_lock) },
 	[FDS_EPOLL]	= { "epoll", epoll_cols, EC_NCOLS, sizeof(struct fds_epoll) },
 	[FDS_HOLDERS]	= { "holders", hold_cols, HC_NCOLS, sizeof(struct fds_hold) },
+	[FDS_SOCKSTATS]	= { "sockstats", sockstat_cols, SC_NCOLS, sizeof(struct fds_sock) },
 	[FDS_DETAILS]	= { "details", detail_cols, DC_NCOLS, sizeof(struct fds_detail) },
 };
 
@@ -359,6 +408,14 @@ static int store(struct perr *e, size_t line, const struct coldesc *cd, int idx,
 				    cd->name, shown(f, n, tmp));
 		*(u64 *)dst = v;
 		break;
+	case K_S64:
+		/* "-" alone was handled above: a sign here has digits after it. */
+		if (parse_uint(f + (f[0] == '-'), n - (f[0] == '-'),
+			       f[0] == '-' ? (u64)INT64_MAX + 1 : INT64_MAX, &v))
+			return fail(e, line, "field '%s': not a number: '%s'",
+				    cd->name, shown(f, n, tmp));
+		*(s64 *)dst = f[0] == '-' ? (s64)(0 - v) : (s64)v;
+		break;
 	case K_HEX:
 		if (parse_hex(f, n, &v))
 			return fail(e, line, "field '%s': not an identity: '%s'",
@@ -382,7 +439,7 @@ static int store(struct perr *e, size_t line, const struct coldesc *cd, int idx,
 		*(signed char *)dst = (signed char)(f[0] - '0');
 		break;
 	}
-	*(u32 *)rec |= 1u << idx;
+	*(u64 *)rec |= 1ull << idx;
 	return 0;
 }
 
@@ -445,19 +502,22 @@ static int parse_header(struct perr *e, struct fds_table *t, char *s, size_t n,
 		}
 		map[i] = -1;
 		for (k = 0; k < nknown; k++) {
+			/* A gap: sockstats shares the sockets' numbering. */
+			if (!cols[k].name)
+				continue;
 			if (strlen(cols[k].name) != len || memcmp(cols[k].name, tok, len))
 				continue;
-			if (t->cols & (1u << k)) {
+			if (t->cols & (1ull << k)) {
 				free(map);
 				return fail(e, 1, "duplicate column '%s'", cols[k].name);
 			}
-			t->cols |= 1u << k;
+			t->cols |= 1ull << k;
 			map[i] = k;
 			break;
 		}
 	}
 	for (i = 0; i < (size_t)nknown; i++) {
-		if (cols[i].required && !(t->cols & (1u << i))) {
+		if (cols[i].required && !(t->cols & (1ull << i))) {
 			free(map);
 			return fail(e, 1, "no '%s' column", cols[i].name);
 		}

@@ -22,13 +22,15 @@ enum fds_kind {
 	FDS_LOCKS,
 	FDS_EPOLL,
 	FDS_HOLDERS,
+	FDS_SOCKSTATS,		/* parsed as struct fds_sock, merged into sockets */
 	FDS_DETAILS,
 	FDS_NKINDS,
 };
 
 /*
- * Column indexes of each record type. Bit (1 << index) in a record's ->have
- * is set when the column exists in the header and its field is not "-".
+ * Column indexes of each record type (at most 64). Bit (1 << index) in a
+ * record's ->have is set when the column exists in the header and its field
+ * is not "-".
  */
 enum {
 	FC_PID, FC_TID, FC_COMM, FC_FD, FC_TABLE, FC_CLOEXEC, FC_MODE,
@@ -40,7 +42,10 @@ enum {
 	SC_PID, SC_TID, SC_COMM, SC_FD, SC_FILEID, SC_INO, SC_FAMILY,
 	SC_TYPE, SC_PROTO, SC_STATE, SC_LOCAL, SC_REMOTE, SC_RXQ, SC_TXQ,
 	SC_DROPS, SC_UID, SC_NETNS, SC_PEER, SC_INFLIGHT, SC_BACKLOG,
-	SC_GROUPS, SC_NCOLS,
+	SC_GROUPS, SC_RTT, SC_RTTVAR, SC_RTO, SC_CWND, SC_SSTHRESH, SC_UNACKED,
+	SC_RETRANS, SC_TOTAL_RETRANS, SC_RCV_SPACE, SC_SND_WND, SC_RMEM,
+	SC_RCVBUF, SC_WMEM, SC_SNDBUF, SC_FWD_ALLOC, SC_WMEM_QUEUED, SC_OPTMEM,
+	SC_SK_BACKLOG, SC_COOKIE, SC_SHUTDOWN, SC_NCOLS,
 };
 
 enum {
@@ -84,7 +89,7 @@ struct fds_hold;
  * names the kind of holder and hold points to the record.
  */
 struct fds_file {
-	u32 have;
+	u64 have;
 	int pid;
 	int tid;
 	int fd;
@@ -109,7 +114,7 @@ struct fds_file {
 
 /* One line of `sockets`. */
 struct fds_sock {
-	u32 have;
+	u64 have;
 	int pid;
 	int tid;
 	int fd;
@@ -122,6 +127,7 @@ struct fds_sock {
 	const char *remote;
 	const char *backlog;
 	const char *groups;
+	const char *shutdown;	/* "<->", "-->", "<--", "---", as ss */
 	u64 fileid;
 	u64 ino;
 	u64 rxq;
@@ -131,11 +137,30 @@ struct fds_sock {
 	u64 netns;
 	u64 peer;
 	u64 inflight;
+	u64 rtt;		/* TCP: microseconds */
+	u64 rttvar;
+	u64 rto;
+	u64 cwnd;		/* TCP: segments */
+	u64 ssthresh;
+	u64 unacked;
+	u64 retrans;
+	u64 total_retrans;
+	u64 rcv_space;		/* TCP: bytes */
+	u64 snd_wnd;
+	u64 rmem;		/* every family: bytes, as ss -m */
+	u64 rcvbuf;
+	u64 wmem;
+	u64 sndbuf;
+	s64 fwd_alloc;		/* the only signed one */
+	u64 wmem_queued;
+	u64 optmem;
+	u64 sk_backlog;
+	u64 cookie;
 };
 
 /* One line of `tasks`. */
 struct fds_task {
-	u32 have;
+	u64 have;
 	int pid;
 	int tid;
 	const char *comm;
@@ -150,7 +175,7 @@ struct fds_task {
 
 /* One line of `holders`: a reference to a file that no fd table holds. */
 struct fds_hold {
-	u32 have;
+	u64 have;
 	int pid;
 	int tid;
 	int fd;
@@ -178,7 +203,7 @@ struct fds_hold {
 
 /* One line of `locks`: a lock held through the fd pid+tid+fd (tid 0: '-'). */
 struct fds_lock {
-	u32 have;
+	u64 have;
 	int pid;
 	int tid;
 	int fd;
@@ -199,7 +224,7 @@ struct fds_lock {
 
 /* One line of `epoll`: a file the eventpoll at pid+tid+fd watches (tid 0: '-'). */
 struct fds_epoll {
-	u32 have;
+	u64 have;
 	int pid;
 	int tid;
 	int fd;
@@ -236,7 +261,7 @@ struct fds_table {
 	int present;		/* the file was read */
 	int version;
 	size_t errline;		/* line of the parse error, 0 if none applies */
-	u32 cols;		/* bit per known column present in the header */
+	u64 cols;		/* bit per known column present in the header */
 	size_t nrecs;
 	void *recs;
 };

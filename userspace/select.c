@@ -341,13 +341,13 @@ static bool fd_filters_match(const struct selection *s, struct model *m, size_t 
 	return false;
 }
 
-/* Does files row @row pass every selection option and -Q? */
-bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b)
+/* Does files row @row pass every selection option and -Q, shown or not (-l)? */
+bool select_fd_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b)
 {
 	const struct selection *s = &o->sel;
 	const struct fds_file *f = &m->files[row];
 
-	if (!model_visible(m, row) || !select_pid(s, f->pid))
+	if (!select_pid(s, f->pid))
 		return false;
 	if (s->nuids) {
 		const struct fds_task *t = model_task(m, f->pid, f->tid);
@@ -363,6 +363,18 @@ bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *
 	if (select_has_fd_filters(s) && !fd_filters_match(s, m, row))
 		return false;
 	return !o->filter || filter_match(o->filter, m, row, b);
+}
+
+/* Does files row @row pass every selection option and -Q, and is it shown? */
+bool select_row(const struct opts *o, struct model *m, size_t row, struct sbuf *b)
+{
+	return model_visible(m, row) && select_fd_row(o, m, row, b);
+}
+
+/* Whether a row can be left out by more than its pid: -u, -t, -i, -U or -Q. */
+bool select_beyond_pids(const struct opts *o)
+{
+	return o->sel.nuids || select_has_fd_filters(&o->sel) || o->filter;
 }
 
 /* A -t word fdscope knows whether or not any fd has it. */

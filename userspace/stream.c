@@ -53,29 +53,48 @@ bool stream_usable(const struct opts *o)
 	return !o->json && !isatty(STDOUT_FILENO) && !(off && *off && strcmp(off, "0"));
 }
 
-static void put_spaces(size_t n)
+/* The output, written in large pieces: rows are made of many small ones. */
+static struct sbuf outbuf;
+
+static void put(const char *s, size_t n)
 {
-	while (n--)
-		putchar_unlocked(' ');
+	sb_addn(&outbuf, s, n);
 }
 
-static void put_text(const char *s, size_t n)
+static void put_spaces(size_t n)
 {
-	while (n--)
-		putchar_unlocked(*s++);
+	static const char spaces[64] = { [0 ... 63] = ' ' };
+
+	for (; n > sizeof(spaces); n -= sizeof(spaces))
+		put(spaces, sizeof(spaces));
+	put(spaces, n);
 }
 
 /* Text @s as libsmartcols writes it: spaces in raw form, some backslashes. */
 static void put_escaped(const struct opts *o, const char *s)
 {
+	const char *run = s;
+
 	for (; *s; s++) {
+		const char *esc;
+
 		if (o->raw && *s == ' ')
-			put_text("\\x20", 4);
+			esc = "\\x20";
 		else if (escaped(o, s))
-			put_text("\\x5c", 4);
+			esc = "\\x5c";
 		else
-			putchar_unlocked(*s);
+			continue;
+		put(run, s - run);
+		put(esc, 4);
+		run = s + 1;
 	}
+	put(run, s - run);
+}
+
+static void flush_out(void)
+{
+	fwrite(outbuf.s, 1, outbuf.len, stdout);
+	sb_reset(&outbuf);
 }
 
 /* Cell @i of a line, @len wide as written, padded in a table. */
@@ -90,7 +109,9 @@ static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
 	put_escaped(o, s);
 	if (!o->raw && !right && !last)
 		put_spaces(width[i] - len);
-	putchar_unlocked(last ? '\n' : ' ');
+	sb_addc(&outbuf, last ? '\n' : ' ');
+	if (last && outbuf.len >= 1 << 16)
+		flush_out();
 }
 
 /*
@@ -137,8 +158,10 @@ int stream_list(const struct opts *o, struct model *m)
 			put_cell(o, i, v, plain_len(o, v), width);
 		}
 	}
+	flush_out();
 	rc = fflush(stdout) || ferror(stdout) ? fds_err("write error") : 0;
 out:
+	sb_free(&outbuf);
 	free(b.s);
 	free(rows);
 	free(width);

@@ -59,15 +59,44 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+/* A loader thread's messages, printed by the main thread in a fixed order. */
+static __thread struct sbuf *msg_sink;
+
+void fds_msg_capture(struct sbuf *sink)
+{
+	msg_sink = sink;
+}
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	if (!msg_sink) {
+		fputs(prefix, stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		return;
+	}
+	sb_add(msg_sink, prefix);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	sb_grow(msg_sink, (size_t)n + 1);
+	vsnprintf(msg_sink->s + msg_sink->len, (size_t)n + 1, fmt, ap);
+	msg_sink->len += (size_t)n;
+	sb_addc(msg_sink, '\n');
+}
+
 void fds_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fdscope: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg("fdscope: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Print "fdscope: ..." on one line of stderr; returns -1 for the caller. */
@@ -75,11 +104,9 @@ int fds_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fdscope: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg("fdscope: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -103,29 +130,20 @@ void sb_reset(struct sbuf *b)
 		b->s[0] = '\0';
 }
 
-void sb_addn(struct sbuf *b, const char *s, size_t n)
+/* Room for @n more bytes and a NUL: the slow path of sb_addn(). */
+void sb_grow(struct sbuf *b, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
+	size_t cap = b->cap ? b->cap : 256;
 
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->s = xrealloc(b->s, cap, 1);
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	b->s = xrealloc(b->s, cap, 1);
+	b->cap = cap;
 }
 
 void sb_add(struct sbuf *b, const char *s)
 {
 	sb_addn(b, s, strlen(s));
-}
-
-void sb_addc(struct sbuf *b, char c)
-{
-	sb_addn(b, &c, 1);
 }
 
 void sb_addu(struct sbuf *b, u64 v)

@@ -14,6 +14,16 @@ UDP and unix sockets):
   scale    SCALE_PROCS x SCALE_FDS more fds (1M in all): raw dumps, the
            ratio to 100k dumps right before and after, slab before/after,
            the pid filter on one process.
+  holders  on the PROCS x FDS workload, whose files are on a tmpfs mount of
+           their own: `fdscope --holders MOUNT` against `lsof MOUNT` and
+           `fuser -m MOUNT`, interleaved.
+  maps     MAPS_PROCS processes with MAPS_PER_PROC one-page file mappings:
+           the holders file (pid-filtered to them) against their
+           /proc/PID/maps, per line, in-process reads.
+  locks    LOCKS_PROCS processes with LOCKS_PER_PROC locks each (POSIX and
+           OFD ranges, flocks) and an epoll each watching WATCH_PER_PROC
+           pipes and sockets: the locks file against /proc/locks, the epoll
+           file against /proc/PID/fdinfo of the epoll fds, per line.
   threads  a smaller workload, raw dumps and fdscope in rounds alternating
            without and with THREADS threads in process 0 sharing its table.
 
@@ -40,6 +50,11 @@ FDSCOPE = os.path.join(REPO, 'userspace', 'fdscope')
 WORKLOAD = os.path.join(HERE, 'workload')
 LATENCY = os.path.join(HERE, 'latency')
 RAW = [f'{DEBUGFS}/{f}' for f in ('files', 'sockets', 'tasks')]
+HOLDERS, LOCKS, EPOLL = (f'{DEBUGFS}/{f}' for f in ('holders', 'locks', 'epoll'))
+# The PROCS x FDS workload's directory: a tmpfs mount of its own, so that
+# the holders phase can ask who holds that filesystem.
+BENCH_MOUNT = '/tmp/fdscope-bench'
+PHASES = ('peers', 'profile', 'latency', 'holders', 'scale', 'maps', 'locks', 'threads')
 
 # The kernel log lines tests/vm/run fails a run on.
 BAD_KLOG = re.compile(r'WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|'
@@ -67,10 +82,11 @@ TOOLS = {
     'ss': ['ss', '-tuxanp'],
     'lsof': ['lsof', '-n', '-P'],
     'lsfd': ['lsfd'],
+    'lsfd-J': ['lsfd', '-J'],
 }
 # Minutes per run at 100k fds under TCG: no separate warm-up run; their
 # first timed run also counts the lines (stdout through a pipe).
-PEERS = ('ss', 'lsof', 'lsfd')
+PEERS = ('ss', 'lsof', 'lsfd', 'lsfd-J')
 
 
 def log(msg):
@@ -79,6 +95,15 @@ def log(msg):
 
 def now():
     return time.perf_counter()
+
+
+def read_many(paths):
+    """In-process reads of several files, one after another; (seconds, lines)."""
+    t = now()
+    lines = 0
+    for path in paths:
+        lines += read_file(path)[1]
+    return now() - t, lines
 
 
 def read_file(path, pids=None):
@@ -105,7 +130,10 @@ def run(argv, count=False):
     stdout goes to /dev/null, or through a pipe when @count asks for lines.
     """
     if argv[0] == 'read':
-        dt, lines = read_file(argv[1])
+        dt, lines = read_file(*argv[1:])
+        return dt, 0, lines, []
+    if argv[0] == 'readmany':
+        dt, lines = read_many(argv[1])
         return dt, 0, lines, []
     if not count:
         t = now()
@@ -124,27 +152,38 @@ def run(argv, count=False):
     return now() - t, rc, lines, err.strip().splitlines()[:3]
 
 
-def measure(names, runs, peer_runs, label, warmup=True):
+def describe(argv):
+    """A command line for the report; in-process reads of many files abridged."""
+    if argv[0] == 'readmany':
+        return f'read {len(argv[1])} files: {argv[1][0] if argv[1] else ""} ...'
+    if argv[0] == 'read' and len(argv) > 2:
+        return f'read {argv[1]}, pid filter of {len(argv[2])}'
+    return ' '.join(argv)
+
+
+def measure(names, runs, peer_runs, label, warmup=True, tools=None, peers=PEERS):
     """Interleaved rounds, every tool once per round (peers peer_runs times).
 
     Each of our tools first gets one untimed warm-up run that counts its
-    lines; peers count them in their first timed run instead.
+    lines; peers count them in their first timed run instead. @tools maps
+    names to argv (default TOOLS).
     """
+    tools = tools or TOOLS
     res = {}
     for n in names:
-        res[n] = {'cmd': ' '.join(TOOLS[n]), 'lines': None, 'rc': 0, 'stderr': [],
+        res[n] = {'cmd': describe(tools[n]), 'lines': None, 'rc': 0, 'stderr': [],
                   'times': []}
-        if warmup and n not in PEERS:
-            dt, rc, lines, err = run(TOOLS[n], count=True)
+        if warmup and n not in peers:
+            dt, rc, lines, err = run(tools[n], count=True)
             res[n].update(lines=lines, rc=rc, stderr=err)
             log(f'{label}: {n}: {lines} lines (warm-up {dt:.2f} s, exit {rc})')
     for r in range(max(runs, peer_runs)):
         done = []
         for n in names:
             m = res[n]
-            if r >= (peer_runs if n in PEERS else runs):
+            if r >= (peer_runs if n in peers else runs):
                 continue
-            dt, rc, lines, err = run(TOOLS[n], count=m['lines'] is None)
+            dt, rc, lines, err = run(tools[n], count=m['lines'] is None)
             if m['lines'] is None:
                 m.update(lines=lines, stderr=err)
             m['rc'] = m['rc'] or rc
@@ -220,13 +259,21 @@ def drop_caches():
 
 
 class Workload:
-    def __init__(self, procs, fds, threads, directory, udp_first=0):
-        self.spec = f'{procs} x {fds}'
+    """tests/bench/workload; @mount puts @directory on a tmpfs of its own,
+    @extra are more workload options (-m, -M, -L, -E)."""
+
+    def __init__(self, procs, fds, threads, directory, udp_first=0, mount=False, extra=()):
+        self.spec = f'{procs} x {fds}' + (' ' + ' '.join(extra) if extra else '')
+        self.mounted = False
         subprocess.call(['rm', '-rf', directory])
+        if mount:
+            os.makedirs(directory, exist_ok=True)
+            subprocess.run(['mount', '-t', 'tmpfs', 'fdscope-bench', directory], check=True)
+            self.mounted = True
         t = now()
         self.p = subprocess.Popen([WORKLOAD, '-p', str(procs), '-f', str(fds),
                                    '-t', str(threads), '-d', directory,
-                                   '-u', str(udp_first)],
+                                   '-u', str(udp_first)] + list(extra),
                                   stdout=subprocess.PIPE, bufsize=0)
         self.buf = b''
         self.pids = []
@@ -255,6 +302,7 @@ class Workload:
             chunk = os.read(self.p.stdout.fileno(), 4096) if r else b''
             if not chunk:
                 self.p.kill()
+                self.unmount()
                 raise RuntimeError(f'workload {self.spec} exited or timed out '
                                    f'(status {self.p.poll()})')
             self.buf += chunk
@@ -273,8 +321,16 @@ class Workload:
         t = now()
         self.p.send_signal(signal.SIGTERM)
         self.p.wait(timeout=3600)
+        self.unmount()
         subprocess.call(['rm', '-rf', self.dir])
         log(f'workload {self.spec}: torn down in {now() - t:.1f} s')
+
+    def unmount(self):
+        if self.mounted:
+            # Lazily if something still holds it: the next boot starts clean.
+            if subprocess.call(['umount', self.dir]):
+                subprocess.call(['umount', '-l', self.dir])
+            self.mounted = False
 
 
 def phase_peers(args, res):
@@ -441,6 +497,127 @@ def phase_threads(args, res):
         wl.stop()
 
 
+HOLDERS_PEERS = ('lsof-mount', 'fuser-m')
+
+
+def holders_found(wl):
+    """One untimed run of each tool: which workload processes each names."""
+    found = {}
+    r = subprocess.run([FDSCOPE, '-J', '--holders', BENCH_MOUNT], capture_output=True, text=True)
+    try:
+        rows = json.loads(r.stdout)['holders']
+    except (ValueError, KeyError):
+        rows = []
+    found['fdscope-holders'] = {'rc': r.returncode, 'rows': len(rows),
+                                'pids': sorted({x['pid'] for x in rows})}
+    r = subprocess.run(['lsof', BENCH_MOUNT], capture_output=True, text=True)
+    rows = r.stdout.splitlines()[1:]
+    pids = (re.match(r'\S+\s+(\d+)', x) for x in rows)
+    found['lsof-mount'] = {'rc': r.returncode, 'rows': len(rows),
+                           'pids': sorted({int(p.group(1)) for p in pids if p})}
+    # fuser: the pids on stdout, the mount and access letters on stderr.
+    r = subprocess.run(['fuser', '-m', BENCH_MOUNT], capture_output=True, text=True)
+    pids = sorted({int(x) for x in re.findall(r'\d+', r.stdout)})
+    found['fuser-m'] = {'rc': r.returncode, 'rows': len(pids), 'pids': pids}
+    want = set(wl.pids)
+    for n, f in found.items():
+        f['missing_workload_pids'] = len(want - set(f['pids']))
+        f['pids'] = len(f['pids'])
+        log(f'holders: {n}: {f["rows"]} rows, {f["pids"]} processes, '
+            f'{f["missing_workload_pids"]} of the workload\'s missing (exit {f["rc"]})')
+    return found
+
+
+def phase_holders(args, res, wl):
+    """Who holds the workload's tmpfs: fdscope --holders vs lsof and fuser -m."""
+    tools = {
+        'raw-holders': ['cat', HOLDERS],
+        'fdscope-holders': [FDSCOPE, '--holders', BENCH_MOUNT],
+        'lsof-mount': ['lsof', BENCH_MOUNT],
+        'fuser-m': ['fuser', '-m', BENCH_MOUNT],
+    }
+    h = res['holders'] = {'mount': BENCH_MOUNT, 'found': holders_found(wl)}
+    h['tools'] = measure(list(tools), args.runs, args.peer_runs, 'holders', tools=tools,
+                         peers=HOLDERS_PEERS)
+
+
+def fd_of(pid, target):
+    """The fds of @pid whose link reads @target."""
+    d = f'/proc/{pid}/fd'
+    return [int(fd) for fd in os.listdir(d) if os.readlink(f'{d}/{fd}') == target]
+
+
+def phase_maps(args, res):
+    """The holders file's mem records against /proc/PID/maps, per line."""
+    wl = Workload(args.maps_procs, 64, 0, '/tmp/fdscope-bench-maps',
+                  extra=['-m', '100,0,0,0,0', '-M', str(args.maps_per_proc)])
+    mp = res['maps'] = {'workload': wl.info(), 'maps_per_proc': args.maps_per_proc}
+    try:
+        pids = wl.pids[:64]
+        tools = {
+            'read-holders': ['read', HOLDERS, pids],
+            'read-maps': ['readmany', [f'/proc/{pid}/maps' for pid in pids]],
+        }
+        # What the lines are: how many are mem records, how many maps lines name a file.
+        mem = 0
+        fd = os.open(HOLDERS, os.O_RDWR)
+        try:
+            os.write(fd, ('pid ' + ','.join(map(str, pids)) + '\n').encode())
+            text = b''
+            while True:
+                b = os.read(fd, 1 << 17)
+                if not b:
+                    break
+                text += b
+        finally:
+            os.close(fd)
+        lines = text.decode(errors='replace').splitlines()
+        cols = lines[0].split()[3:] if lines else []
+        if 'assoc' in cols:
+            i = cols.index('assoc')
+            mem = sum(1 for ln in lines[1:] if ln.split()[i] == 'mem')
+        file_maps = 0
+        for pid in pids:
+            with open(f'/proc/{pid}/maps') as f:
+                file_maps += sum(1 for ln in f if len(ln.split()) > 5 and ln.split()[4] != '0')
+        mp.update(pids=len(pids), mem_records=mem, file_maps=file_maps)
+        log(f'maps: {len(pids)} processes, {mem} mem records, {file_maps} file mappings '
+            'in their maps')
+        mp['tools'] = measure(list(tools), args.runs, 0, 'maps', tools=tools)
+    finally:
+        wl.stop()
+
+
+def phase_locks(args, res):
+    """The locks file against /proc/locks, the epoll file against fdinfo, per line."""
+    wl = Workload(args.locks_procs, args.locks_fds, 0, '/tmp/fdscope-bench-locks',
+                  extra=['-m', '20,40,0,0,40', '-L', str(args.locks_per_proc),
+                         '-E', str(args.watch_per_proc)])
+    lk = res['locks'] = {'workload': wl.info(), 'locks_per_proc': args.locks_per_proc,
+                         'watch_per_proc': args.watch_per_proc}
+    try:
+        fdinfo = [f'/proc/{pid}/fdinfo/{fd}' for pid in wl.pids
+                  for fd in fd_of(pid, 'anon_inode:[eventpoll]')]
+        tools = {
+            'cat-locks': ['cat', LOCKS],
+            'cat-proc-locks': ['cat', '/proc/locks'],
+            'read-locks': ['read', LOCKS],
+            'read-proc-locks': ['read', '/proc/locks'],
+            'read-epoll': ['read', EPOLL],
+            'read-fdinfo': ['readmany', fdinfo],
+            'fdscope-locks': [FDSCOPE, '--locks'],
+        }
+        lk['epolls'] = len(fdinfo)
+        lk['tfd_lines'] = 0
+        for path in fdinfo:
+            with open(path) as f:
+                lk['tfd_lines'] += sum(1 for ln in f if ln.startswith('tfd:'))
+        log(f'locks: {lk["epolls"]} epolls watching {lk["tfd_lines"]} fds')
+        lk['tools'] = measure(list(tools), args.runs, 0, 'locks', tools=tools)
+    finally:
+        wl.stop()
+
+
 def phase_scale(args, res, base):
     """1M fds: the 100k workload @base plus SCALE_PROCS x SCALE_FDS more.
 
@@ -559,7 +736,10 @@ def verdicts(res):
         ratio(p.get('raw-all'), p.get('lsof')))
     add('raw dump (cat files sockets tasks) vs lsfd', 'x', 10,
         ratio(p.get('raw-all'), p.get('lsfd')))
-    add('fdscope (default table) vs lsof -n -P', 'x', 10, ratio(p.get('fdscope'), p.get('lsof')))
+    add('fdscope (default table) vs lsof -n -P', 'x', 20, ratio(p.get('fdscope'), p.get('lsof')))
+    add('fdscope -r vs lsof -n -P', 'x', 20, ratio(p.get('fdscope-r'), p.get('lsof')))
+    add('fdscope -J vs lsof -n -P', 'x', 20, ratio(p.get('fdscope-J'), p.get('lsof')))
+    add('fdscope -J vs lsfd -J', 'x', 20, ratio(p.get('fdscope-J'), p.get('lsfd-J')))
     add('sockets dump (cat sockets) vs ss -tuxanp', 'x', 3,
         ratio(p.get('raw-sockets'), p.get('ss')))
     add('files per-line cost / /proc/net/unix per-line', 'le', 2,
@@ -587,11 +767,80 @@ def verdicts(res):
     add('scale: (1M/100k time ratio) / (line ratio); 1 = linear', 'le', 1.25, lin)
     add('scale: SUnreclaim growth over the 1M dumps, kB', 'info', None, growth)
     add('scale: pid filter time share / its line share', 'le', 2, pidf)
+    ht = (res.get('holders') or {}).get('tools') or {}
+    add('holders: fdscope --holders MOUNT vs lsof MOUNT', 'x', 10,
+        ratio(ht.get('fdscope-holders'), ht.get('lsof-mount')))
+    add('holders: fdscope --holders MOUNT vs fuser -m MOUNT', 'x', 10,
+        ratio(ht.get('fdscope-holders'), ht.get('fuser-m')))
+    mt = (res.get('maps') or {}).get('tools') or {}
+    add('maps: holders per-line cost / /proc/PID/maps per-line', 'le', 2,
+        per_line_ratio(mt.get('read-holders'), mt.get('read-maps')))
+    lt = (res.get('locks') or {}).get('tools') or {}
+    add('locks: locks per-line cost / /proc/locks per-line', 'le', 2,
+        per_line_ratio(lt.get('read-locks'), lt.get('read-proc-locks')))
+    add('locks: epoll per-line cost / /proc/PID/fdinfo per-line', 'info', None,
+        per_line_ratio(lt.get('read-epoll'), lt.get('read-fdinfo')))
     return rows
 
 
 def fmt(v, spec='.3f'):
     return '-' if v is None else format(v, spec)
+
+
+def tool_lines(tools, vs=()):
+    """One line per tool of a phase, with how many times faster than each of @vs."""
+    out = []
+    for n, m in tools.items():
+        line = (f'  {n:<16} {m["cmd"][:46]:<46} {fmt(m["median_s"]):>8} s {fmt(m["lines"], "d"):>8} '
+                f'lines {fmt(m["us_per_line"], ".1f"):>7} us/line')
+        if m['rc']:
+            line += f'  exit {m["rc"]}'
+        for peer in vs:
+            r = ratio(m, tools.get(peer))
+            if r is not None and n not in vs:
+                line += f'  {r:.1f}x vs {peer}'
+        out.append(line)
+    return out
+
+
+def report_relations(res):
+    """The holders, maps and locks phases."""
+    out = []
+    h = res.get('holders')
+    if h and h.get('tools'):
+        w = res['workload']
+        out.append('')
+        out.append(f'Holders: who holds {h["mount"]}, the tmpfs of the {w["total"]}-fd workload; '
+                   f'medians of {res["args"]["runs"]} ({res["args"]["peer_runs"]} for lsof, '
+                   'fuser):')
+        out += tool_lines(h['tools'], HOLDERS_PEERS)
+        for n, f in h['found'].items():
+            out.append(f'  {n} names {f["rows"]} holders in {f["pids"]} processes, '
+                       f'{f["missing_workload_pids"]} of the workload\'s missing (exit {f["rc"]})')
+    mp = res.get('maps')
+    if mp and mp.get('tools'):
+        w = mp['workload']
+        out.append('')
+        out.append(f'Maps: {w["procs"]} processes x {mp["maps_per_proc"]} one-page file mappings '
+                   f'({mp["mem_records"]} mem records, {mp["file_maps"]} file lines in their '
+                   f'maps); in-process reads, medians of {res["args"]["runs"]}:')
+        out += tool_lines(mp['tools'])
+        r = per_line_ratio(mp['tools'].get('read-holders'), mp['tools'].get('read-maps'))
+        out.append(f'  per-line cost, holders / maps: {fmt(r, ".2f")}')
+    lk = res.get('locks')
+    if lk and lk.get('tools'):
+        w = lk['workload']
+        out.append('')
+        out.append(f'Locks: {w["procs"]} processes x {lk["locks_per_proc"]} locks, '
+                   f'{lk["epolls"]} epolls watching {lk["tfd_lines"]} fds; medians of '
+                   f'{res["args"]["runs"]}:')
+        out += tool_lines(lk['tools'])
+        t = lk['tools']
+        out.append('  per-line cost, locks / /proc/locks: '
+                   f'{fmt(per_line_ratio(t.get("read-locks"), t.get("read-proc-locks")), ".2f")}; '
+                   'epoll / fdinfo: '
+                   f'{fmt(per_line_ratio(t.get("read-epoll"), t.get("read-fdinfo")), ".2f")}')
+    return out
 
 
 def report(res):
@@ -707,6 +956,7 @@ def report(res):
             s = sc[k]
             out.append(f'  slab at {what}: Slab {s["slab_kb"]} kB, SUnreclaim {s["sunreclaim_kb"]} kB, '
                        + ', '.join(f'{c} {v}' for c, v in sorted(s['objects'].items())))
+    out += report_relations(res)
     if 'klog' in res:
         out.append('')
         out.append('Kernel log after the start: ' +
@@ -754,15 +1004,54 @@ def smoke_checks(res):
         f.append('latency: no result')
     if res['args']['ab'] and not res.get('ab'):
         f.append('ab: no result')
+    smoke_relations(res, f)
     res['smoke_ok'] = not f
 
 
+def smoke_relations(res, f):
+    """The holders, maps and locks phases ran, and each tool saw the workload."""
+    skip = set(filter(None, res['args']['skip'].split(',')))
+    for phase, names in (('holders', ('raw-holders', 'fdscope-holders', 'lsof-mount',
+                                      'fuser-m')),
+                         ('maps', ('read-holders', 'read-maps')),
+                         ('locks', ('read-locks', 'read-proc-locks', 'read-epoll',
+                                    'read-fdinfo', 'fdscope-locks'))):
+        if phase in skip:
+            continue
+        tools = (res.get(phase) or {}).get('tools') or {}
+        for n in names:
+            m = tools.get(n)
+            if not m or m['median_s'] is None:
+                f.append(f'{phase}: {n}: not measured')
+            elif m['rc'] or (n != 'fuser-m' and (m['lines'] or 0) < 2):
+                f.append(f'{phase}: {n}: exit {m["rc"]}, {m["lines"]} lines '
+                         f'(stderr: {m["stderr"]})')
+    h = res.get('holders')
+    if 'holders' not in skip and h:
+        for n, x in h['found'].items():
+            if x['rc'] or x['missing_workload_pids']:
+                f.append(f'holders: {n} exited {x["rc"]}, missing '
+                         f'{x["missing_workload_pids"]} workload processes')
+    mp = res.get('maps')
+    if 'maps' not in skip and mp:
+        want = mp['pids'] * mp['maps_per_proc']
+        if mp['mem_records'] < want:
+            f.append(f'maps: {mp["mem_records"]} mem records for {want} mappings')
+    lk = res.get('locks')
+    if 'locks' not in skip and lk and lk.get('tools'):
+        want = lk['workload']['procs'] * lk['locks_per_proc']
+        for n in ('read-locks', 'read-proc-locks'):
+            if (lk['tools'][n]['lines'] or 0) < want:
+                f.append(f'locks: {n}: {lk["tools"][n]["lines"]} lines for {want} locks')
+        want = lk['workload']['procs'] * lk['watch_per_proc']
+        if lk['tfd_lines'] < want or (lk['tools']['read-epoll']['lines'] or 0) < want:
+            f.append(f'locks: {lk["tfd_lines"]} tfd lines, {lk["tools"]["read-epoll"]["lines"]} '
+                     f'epoll lines for {want} watched fds')
+
+
 def run_phases(args, skip, res):
-    unknown = skip - {'peers', 'profile', 'latency', 'threads', 'scale'}
-    if unknown:
-        raise ValueError(f'unknown phases in --skip: {unknown}')
-    if not {'peers', 'profile', 'latency', 'scale'} <= skip or args.ab:
-        wl = Workload(args.procs, args.fds, 0, '/tmp/fdscope-bench')
+    if not {'peers', 'profile', 'latency', 'holders', 'scale'} <= skip or args.ab:
+        wl = Workload(args.procs, args.fds, 0, BENCH_MOUNT, mount=True)
         res['workload'] = wl.info()
         try:
             if 'peers' not in skip:
@@ -773,10 +1062,16 @@ def run_phases(args, skip, res):
                 phase_latency(args, res)
             if args.ab:
                 phase_ab(args, res)
+            if 'holders' not in skip:
+                phase_holders(args, res, wl)
             if 'scale' not in skip:
                 phase_scale(args, res, wl)
         finally:
             wl.stop()
+    if 'maps' not in skip:
+        phase_maps(args, res)
+    if 'locks' not in skip:
+        phase_locks(args, res)
     if 'threads' not in skip:
         phase_threads(args, res)
 
@@ -795,6 +1090,13 @@ def main():
     ap.add_argument('--scale-procs', type=int, default=90)
     ap.add_argument('--scale-fds', type=int, default=10000)
     ap.add_argument('--scale-runs', type=int, default=5)
+    ap.add_argument('--maps-procs', type=int, default=10)
+    ap.add_argument('--maps-per-proc', type=int, default=10000)
+    ap.add_argument('--locks-procs', type=int, default=10)
+    ap.add_argument('--locks-fds', type=int, default=1500,
+                    help='fds per process of the locks workload (80%% pipes and sockets)')
+    ap.add_argument('--locks-per-proc', type=int, default=1000)
+    ap.add_argument('--watch-per-proc', type=int, default=1000)
     ap.add_argument('--latency-seconds', type=float, default=10)
     ap.add_argument('--latency-filler', type=int, default=1000)
     ap.add_argument('--ab', default='', help='A.ko,B.ko: alternate two module builds '
@@ -802,7 +1104,7 @@ def main():
     ap.add_argument('--ab-rounds', type=int, default=6)
     ap.add_argument('--ab-profile', action='store_true', help='perf profile each of A and B')
     ap.add_argument('--skip', default='', help='comma-separated phases to skip: '
-                    'peers,profile,latency,threads,scale')
+                    + ','.join(PHASES))
     ap.add_argument('--out', default=os.environ.get('FDSCOPE_OUT', '/tmp/bench-out'))
     args = ap.parse_args()
     if args.smoke:
@@ -810,8 +1112,15 @@ def main():
         args.threads, args.threads_procs, args.threads_fds = 20, 2, 100
         args.latency_seconds, args.latency_filler = 1, 100
         args.ab_rounds = 2
+        args.maps_procs, args.maps_per_proc = 2, 100
+        args.locks_procs, args.locks_fds, args.locks_per_proc, args.watch_per_proc = \
+            2, 200, 100, 50
         args.skip += ',profile,scale'
     skip = set(filter(None, args.skip.split(',')))
+    unknown = skip - set(PHASES)
+    if unknown:
+        ap.error(f'unknown phases in --skip: {",".join(sorted(unknown))} '
+                 f'(phases: {",".join(PHASES)})')
     if args.ab and len(args.ab.split(',')) != 2:
         ap.error('--ab takes two modules, A.ko,B.ko')
     os.makedirs(args.out, exist_ok=True)

@@ -10,6 +10,10 @@
 # --ab-rev REV: also alternate the module of git revision REV (A) with this
 # one (B) on the 100k workload, for a before/after of an optimisation.
 #
+# GUEST-BENCH ARGS are tests/bench/guest-bench.py's: for a quicker full run,
+# --skip PHASE,... leaves phases out (peers, profile, latency, holders,
+# scale, maps, locks, threads), --runs N and --peer-runs N set the rounds.
+#
 # --smoke: tiny workload, one run per tool; prints "PASS: bench-smoke" or
 # "FAIL: bench-smoke: why" (for make check). Results (results.txt,
 # results.json, perf reports, the guest log) land in --out, default

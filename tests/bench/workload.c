@@ -6,11 +6,16 @@
  * and unix socketpairs with one bound unix listener.
  *
  *	workload [-p NPROC] [-f NFDS] [-t THREADS] [-d DIR] [-m REG,PIPE,TCP,UDP,UNIX]
- *		 [-u FIRST]
+ *		 [-u FIRST] [-M NMAPS] [-L NLOCKS] [-E NWATCH]
  *
  * -m gives the share of each kind in percent (default 30,20,20,15,15).
  * -u numbers the UDP sockets' address:port slots from FIRST (default 0), so
  * that two workloads running at once bind different ones.
+ * Beyond its NFDS fds, each process can also hold:
+ * -M	NMAPS one-page mappings of its regular files (their fds closed);
+ * -L	NLOCKS locks on files of its own (DIR/pN/lK, one fd each): POSIX
+ *	ranges, OFD ranges (WL_LOCKS_PER_FILE per file) and flocks, in turn;
+ * -E	one epoll watching NWATCH of its pipes and sockets.
  * Once every process holds its fds, prints "pid N" per process and
  * "ready TOTAL" on stdout, then waits for a signal:
  *
@@ -34,6 +39,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -49,6 +57,8 @@
 /* TCP clients bind 127.3.N.1, a fresh source address per this many pairs. */
 #define WL_TCP_PER_ADDR		16384
 #define WL_THREAD_STACK		(64 * 1024)
+/* POSIX and OFD locks per lock file: under the module's per-inode cap. */
+#define WL_LOCKS_PER_FILE	16
 
 enum wl_kind { WL_REG, WL_PIPE, WL_TCP, WL_UDP, WL_UNIX, WL_NKINDS };
 
@@ -59,6 +69,9 @@ struct wl_config {
 	const char *dir;
 	int mix[WL_NKINDS];
 	int udp_first;
+	int nmaps;
+	int nlocks;
+	int nwatch;
 };
 
 /* What a process reports to the parent, once set up and once threaded. */
@@ -92,7 +105,8 @@ static void die(const char *fmt, ...)
 static void bad_usage(void)
 {
 	fputs("usage: workload [-p NPROC] [-f NFDS] [-t THREADS] [-d DIR]\n"
-	      "                [-m REG,PIPE,TCP,UDP,UNIX] [-u FIRST]\n", stderr);
+	      "                [-m REG,PIPE,TCP,UDP,UNIX] [-u FIRST]\n"
+	      "                [-M NMAPS] [-L NLOCKS] [-E NWATCH]\n", stderr);
 	exit(2);
 }
 
@@ -287,6 +301,102 @@ static int open_all(struct wl_proc *p)
 	return open_regular(p, rest > 0 ? rest : 0);
 }
 
+/* One-page mappings of this process's regular files, each its own VMA. */
+static int map_files(struct wl_proc *p, int n)
+{
+	char path[4096];
+	int i, fd;
+	void *a;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/p%d/f%d", cfg.dir, p->index,
+			 i % WL_FILES_PER_PROC);
+		fd = open(path, O_RDWR | O_CREAT, 0644);
+		if (fd < 0)
+			return wl_fail(p, "open file to map");
+		/*
+		 * Offset 0 every time: neighbouring mappings of one file never
+		 * continue each other's offsets, so no two VMAs merge. Never
+		 * touched, so an empty file is fine.
+		 */
+		a = mmap(NULL, 4096, PROT_READ | (i & 1 ? PROT_WRITE : 0),
+			 i & 2 ? MAP_PRIVATE : MAP_SHARED, fd, 0);
+		close(fd);
+		if (a == MAP_FAILED)
+			return wl_fail(p, "mmap (raise vm.max_map_count?)");
+	}
+	return 0;
+}
+
+static int posix_lock(int fd, int cmd, int type, off_t start)
+{
+	struct flock fl = {
+		.l_type = type,
+		.l_whence = SEEK_SET,
+		.l_start = start,
+		.l_len = 1,
+	};
+
+	return fcntl(fd, cmd, &fl);
+}
+
+/*
+ * n locks on lock files of this process's own, one fd each: POSIX and
+ * OFD locks on disjoint one-byte ranges (they never merge), read and
+ * write in turn, and flocks.
+ */
+static int take_locks(struct wl_proc *p, int n)
+{
+	char path[4096];
+	int file, k, fd, taken = 0;
+
+	for (file = 0; taken < n; file++) {
+		snprintf(path, sizeof(path), "%s/p%d/l%d", cfg.dir, p->index, file);
+		fd = open(path, O_RDWR | O_CREAT, 0644);
+		if (fd < 0)
+			return wl_fail(p, "open lock file");
+		p->held++;
+		if (file % 3 == 2) {
+			if (flock(fd, (file & 4 ? LOCK_SH : LOCK_EX) | LOCK_NB))
+				return wl_fail(p, "flock");
+			taken++;
+			continue;
+		}
+		for (k = 0; k < WL_LOCKS_PER_FILE && taken < n; k++, taken++) {
+			if (posix_lock(fd, file % 3 ? F_OFD_SETLK : F_SETLK,
+				       k & 1 ? F_RDLCK : F_WRLCK, 2 * k))
+				return wl_fail(p, file % 3 ? "OFD lock" : "POSIX lock");
+		}
+	}
+	return 0;
+}
+
+/* One epoll watching n of this process's pipes and sockets. */
+static int watch_fds(struct wl_proc *p, int n)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep, fd, last = p->held, added = 0;
+	struct stat st;
+
+	ep = epoll_create1(0);
+	if (ep < 0)
+		return wl_fail(p, "epoll_create1");
+	p->held++;
+	for (fd = 4; fd < last && added < n; fd++) {
+		if (fd == ep || fstat(fd, &st) || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+			continue;
+		ev.data.fd = fd;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev))
+			return wl_fail(p, "epoll_ctl (raise max_user_watches?)");
+		added++;
+	}
+	if (added < n) {
+		errno = ERANGE;
+		return wl_fail(p, "too few pipes and sockets to watch");
+	}
+	return 0;
+}
+
 static void send_report(int fd, int index, int err, int nfds, const char *step)
 {
 	struct wl_report r = { .index = index, .err = err, .nfds = nfds };
@@ -356,7 +466,8 @@ static void child_main(int index, int report, const sigset_t *set)
 	if (close_range(4, ~0U, 0))
 		_exit(1);
 	p.held = 4;	/* 0, 1, 2 and the report pipe */
-	if (open_all(&p)) {
+	if (open_all(&p) || map_files(&p, cfg.nmaps) || take_locks(&p, cfg.nlocks) ||
+	    (cfg.nwatch && watch_fds(&p, cfg.nwatch))) {
 		send_report(report, index, errno, p.held, p.step);
 		_exit(1);
 	}
@@ -422,7 +533,7 @@ int main(int argc, char **argv)
 	long total = 0;
 	sigset_t set;
 
-	while ((opt = getopt(argc, argv, "p:f:t:d:m:u:h")) != -1) {
+	while ((opt = getopt(argc, argv, "p:f:t:d:m:u:M:L:E:h")) != -1) {
 		switch (opt) {
 		case 'p':
 			cfg.nproc = parse_int(optarg, 1);
@@ -442,6 +553,15 @@ int main(int argc, char **argv)
 		case 'u':
 			cfg.udp_first = parse_int(optarg, 0);
 			break;
+		case 'M':
+			cfg.nmaps = parse_int(optarg, 0);
+			break;
+		case 'L':
+			cfg.nlocks = parse_int(optarg, 0);
+			break;
+		case 'E':
+			cfg.nwatch = parse_int(optarg, 0);
+			break;
 		default:
 			bad_usage();
 		}
@@ -449,7 +569,8 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		bad_usage();
 
-	rl.rlim_cur = cfg.nfds + 64;
+	/* Lock files and the epoll come on top of NFDS. */
+	rl.rlim_cur = cfg.nfds + 64 + cfg.nlocks + 1;
 	rl.rlim_max = rl.rlim_cur;
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		die("setrlimit(RLIMIT_NOFILE, %lu): %s (raise fs.nr_open?)",

@@ -128,7 +128,7 @@ static size_t part(const u8 *data, size_t size, const u8 **rest)
 static void joined(const u8 *data, size_t size, const enum fds_kind *order, size_t n,
 		   size_t min)
 {
-	struct opts o = { .threads = true };
+	struct opts o = { .threads = true, .name_tcp = true };
 	struct model m = { 0 };
 	struct sbuf b = { 0 };
 	const u8 *rest = data;

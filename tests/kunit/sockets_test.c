@@ -5,7 +5,7 @@
  * connected over loopback with data queued), UDP over IPv6 and v4-mapped
  * addresses, unix stream pairs with an fd in flight, bound and abstract
  * unix sockets, netlink and packet sockets (on devices with long hardware
- * addresses, and SOCK_PACKET).
+ * addresses, and SOCK_PACKET); the socket cookie and the shutdown state.
  */
 #include <kunit/test.h>
 #include <linux/file.h>
@@ -21,6 +21,7 @@
 #include <linux/netlink.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
 #include <linux/socket.h>
 #include <linux/tcp.h>
 #include <linux/uio.h>
@@ -29,6 +30,7 @@
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "fdscope_kunit.h"
 
@@ -225,6 +227,26 @@ static void fdscope_sockets_tcp_test(struct kunit *test)
 	fdscope_kunit_expect(test, &out, row, "remote", local);
 	fdscope_kunit_expect(test, &out, row, "rxq", "0");
 	fdscope_kunit_expect(test, &out, row, "txq", "0");
+
+	/* The ss -i and ss -m counters: a file of their own, one row per socket. */
+	fdscope_kunit_walk(test, FDSCOPE_SOCKSTATS, fdscope_kunit_own_filter(test), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 3U);
+	fdscope_kunit_check_order(test, &out);
+	row = fdscope_kunit_row(test, &out, &lsn);
+	fdscope_kunit_expect(test, &out, row, "rtt", "-");
+	fdscope_kunit_expect(test, &out, row, "cwnd", "-");
+	fdscope_kunit_expect(test, &out, row, "rcvbuf",
+			     fdscope_kunit_sprintf(test, "%d", READ_ONCE(lsn.sock->sk->sk_rcvbuf)));
+	row = fdscope_kunit_row(test, &out, &srv);
+	fdscope_kunit_expect(test, &out, row, "cwnd",
+			     fdscope_kunit_sprintf(test, "%u", tcp_snd_cwnd(tcp_sk(srv.sock->sk))));
+	fdscope_kunit_expect(test, &out, row, "unacked", "0");
+	fdscope_kunit_expect(test, &out, row, "rmem",
+			     fdscope_kunit_sprintf(test, "%d", sk_rmem_alloc_get(srv.sock->sk)));
+	row = fdscope_kunit_row(test, &out, &cli);
+	fdscope_kunit_expect(test, &out, row, "unacked", "0");
+	fdscope_kunit_expect(test, &out, row, "sndbuf",
+			     fdscope_kunit_sprintf(test, "%d", READ_ONCE(cli.sock->sk->sk_sndbuf)));
 }
 
 /* UDP over IPv6: unbound-peer CLOSE, and connected to a v4-mapped address. */
@@ -648,6 +670,97 @@ static void fdscope_sockets_packet_spkt_test(struct kunit *test)
 	fdscope_kunit_expect(test, &out, row, "local", "*");
 }
 
+/* The cookie sock_diag reports for @s, as the decimal the record holds. */
+static char *fdscope_kunit_cookie(struct kunit *test, const struct fdscope_kunit_sock *s)
+{
+	u32 cookie[2];
+
+	sock_diag_save_cookie(s->sock->sk, cookie);
+	return fdscope_kunit_sprintf(test, "%llu", (u64)cookie[1] << 32 | cookie[0]);
+}
+
+/*
+ * Cookies: a socket nobody asked about yet gets one from the walk, the same
+ * in the next walk and the one sock_diag reports; every socket its own.
+ */
+static void fdscope_sockets_cookie_test(struct kunit *test)
+{
+	struct fdscope_kunit_sock s[3];
+	struct fdscope_kunit_out one, two;
+	const char *c[3];
+	int i, j, row;
+
+	fdscope_kunit_socket(test, AF_UNIX, SOCK_STREAM, 0, &s[0]);
+	fdscope_kunit_socket(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP, &s[1]);
+	fdscope_kunit_socket(test, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, &s[2]);
+	for (i = 0; i < 3; i++) {
+		KUNIT_ASSERT_EQ(test, atomic64_read(&s[i].sock->sk->sk_cookie), 0);
+		fdscope_kunit_sock_install(test, &s[i]);
+	}
+
+	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_kunit_own_filter(test), 4096, &one);
+	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_kunit_own_filter(test), 4096, &two);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_NE(test, atomic64_read(&s[i].sock->sk->sk_cookie), 0);
+		row = fdscope_kunit_row(test, &one, &s[i]);
+		c[i] = fdscope_kunit_field(test, &one, row, "cookie");
+		KUNIT_EXPECT_STREQ(test, c[i], fdscope_kunit_cookie(test, &s[i]));
+		row = fdscope_kunit_row(test, &two, &s[i]);
+		fdscope_kunit_expect(test, &two, row, "cookie", c[i]);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_STRNEQ(test, c[i], c[j]);
+	}
+}
+
+/*
+ * shutdown(): af_unix shuts the matching side of the peer too, so that
+ * SHUT_RD on a shows "-->" on a and "<--" on b, as ss -x shows them.
+ * Netlink has no shutdown() and shows "-".
+ */
+static void fdscope_sockets_shutdown_test(struct kunit *test)
+{
+	static const struct {
+		int how;		/* -1: none */
+		const char *self, *peer;
+	} cases[] = {
+		{ -1, "<->", "<->" },
+		{ SHUT_RD, "-->", "<--" },
+		{ SHUT_WR, "<--", "-->" },
+		{ SHUT_RDWR, "---", "---" },
+	};
+	struct fdscope_kunit_sock a[ARRAY_SIZE(cases)], b[ARRAY_SIZE(cases)], nl, dg;
+	struct fdscope_kunit_out out;
+	size_t i;
+	int row;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		fdscope_kunit_socket(test, AF_UNIX, SOCK_STREAM, 0, &a[i]);
+		fdscope_kunit_socket(test, AF_UNIX, SOCK_STREAM, 0, &b[i]);
+		KUNIT_ASSERT_EQ(test, a[i].sock->ops->socketpair(a[i].sock, b[i].sock), 0);
+		if (cases[i].how >= 0)
+			KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(a[i].sock, cases[i].how), 0);
+		fdscope_kunit_sock_install(test, &a[i]);
+		fdscope_kunit_sock_install(test, &b[i]);
+	}
+	fdscope_kunit_socket(test, AF_UNIX, SOCK_DGRAM, 0, &dg);
+	fdscope_kunit_sock_install(test, &dg);
+	fdscope_kunit_socket(test, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, &nl);
+	fdscope_kunit_sock_install(test, &nl);
+
+	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_kunit_own_filter(test), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 2 * ARRAY_SIZE(cases) + 2);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		row = fdscope_kunit_row(test, &out, &a[i]);
+		fdscope_kunit_expect(test, &out, row, "shutdown", cases[i].self);
+		row = fdscope_kunit_row(test, &out, &b[i]);
+		fdscope_kunit_expect(test, &out, row, "shutdown", cases[i].peer);
+	}
+	row = fdscope_kunit_row(test, &out, &dg);
+	fdscope_kunit_expect(test, &out, row, "shutdown", "<->");
+	row = fdscope_kunit_row(test, &out, &nl);
+	fdscope_kunit_expect(test, &out, row, "shutdown", "-");
+}
+
 static struct kunit_case fdscope_sockets_test_cases[] = {
 	KUNIT_CASE(fdscope_sockets_only_sockets_test),
 	KUNIT_CASE(fdscope_sockets_tcp_test),
@@ -659,6 +772,8 @@ static struct kunit_case fdscope_sockets_test_cases[] = {
 	KUNIT_CASE(fdscope_sockets_packet_test),
 	KUNIT_CASE(fdscope_sockets_packet_long_addr_test),
 	KUNIT_CASE(fdscope_sockets_packet_spkt_test),
+	KUNIT_CASE(fdscope_sockets_cookie_test),
+	KUNIT_CASE(fdscope_sockets_shutdown_test),
 	{}
 };
 

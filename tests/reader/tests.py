@@ -435,6 +435,18 @@ def locks_dump(name, edit=None, drop=()):
     return d
 
 
+def deadlock_cross(text):
+    """proc-locks with job-a and job-b each waiting for the other's flock."""
+    out = []
+    for ln in text.splitlines(True):
+        out.append(ln)
+        if ' 7010 00:19:1000201 ' in ln:
+            out.append(ln.split(':')[0] + ':  -> FLOCK  ADVISORY  WRITE 7011 00:19:1000201 0 EOF\n')
+        if ' 7011 00:19:1000202 ' in ln:
+            out.append(ln.split(':')[0] + ': -> FLOCK  ADVISORY  WRITE 7010 00:19:1000202 0 EOF\n')
+    return ''.join(out)
+
+
 @test
 def t_locks_view():
     """--locks: one row per lock with its holder, the waiters /proc/locks
@@ -459,16 +471,7 @@ def t_locks_view():
     check(re.search(r'^ *7001 db-reader +4 POSIX +WRITE 0-EOF .*7002,db-migrate +7000,db-writer',
                     text, re.M), 'text %r' % text)
     # Two jobs waiting for each other's flock: a deadlock.
-    def cross(text):
-        out = []
-        for ln in text.splitlines(True):
-            out.append(ln)
-            if ' 7010 00:19:1000201 ' in ln:
-                out.append(ln.split(':')[0] + ':  -> FLOCK  ADVISORY  WRITE 7011 00:19:1000201 0 EOF\n')
-            if ' 7011 00:19:1000202 ' in ln:
-                out.append(ln.split(':')[0] + ': -> FLOCK  ADVISORY  WRITE 7010 00:19:1000202 0 EOF\n')
-        return ''.join(out)
-    d = locks_dump('deadlock', cross)
+    d = locks_dump('deadlock', deadlock_cross)
     rc, out, err = run('-J', '--locks', d=d)
     eq(rc, 2, 'a deadlock: exit status')
     eq(err, 'fdscope: warning: deadlock: 7010,job-a -> 7011,job-b -> 7010,job-a\n', 'stderr')
@@ -488,6 +491,41 @@ def t_locks_view():
     err1(['--locks'], r'locks-bad/proc-locks:2: not a /proc/locks line$',
          d=locks_dump('bad', lambda t: t.replace('LEASE  ACTIVE    READ 7040', 'LEASE 7040')))
     check(re.search(r'\\-\\-locks', open(MAN).read()), 'man page')
+
+
+@test
+def t_locks_select():
+    """--locks selects as the list does: a lock is shown when one of the fds
+    it is held through is a row -p, -u, -t, -i, -U and -Q select; the
+    waits and the deadlock are still followed system-wide."""
+    def held(*args, d=SYSTEM):
+        return sorted((r['pid'], r['fd'], r['class'], r['type'])
+                      for r in js('--locks', *args, key='locks', d=d))
+    everything = held()
+    tasks = {int(t['pid']): t['uid'] for t in SYS['tasks'] if t['tid'] is None}
+    for uid in ('1000', '0'):
+        got = held('-u', uid)
+        eq(got, [k for k in everything if tasks[k[0]] == uid], '-u %s' % uid)
+        check(got, '-u %s selects something' % uid)
+    eq(held('-u', '0', '-p', '7010,7000'), [k for k in everything if k[0] == 7010],
+       '-u and -p both hold')
+    eq(held('-Q', 'PATH == "/var/lib/app/app.db"'),
+       [k for k in everything if k[:2] == (7000, 3)], '-Q on the path of the fd')
+    eq(held('-Q', 'FD == 4'), [k for k in everything if k[1] == 4], '-Q on the fd')
+    eq(held('-t', 'REG'), everything, '-t REG: every lock is on a regular file')
+    eq(held('-t', 'FIFO'), [], '-t FIFO: none')
+    eq(held('-U'), [], '-U: no lock on a unix socket')
+    # A flock two processes share: shown when either fd is selected.
+    eq(held('-Q', 'COMMAND == "backup-worker"'), [(7020, 3, 'FLOCK', 'READ')],
+       'a shared flock through its other holder')
+    # Selection leaves the waits whole: a deadlock outside it still counts.
+    d = locks_dump('select-deadlock', deadlock_cross)
+    rc, out, err = run('-J', '--locks', '-u', '1000', d=d)
+    eq(rc, 2, 'a deadlock among unselected processes: exit status')
+    eq(sorted(r['pid'] for r in json.loads(out)['locks']), [7000, 7000, 7001, 7030],
+       '-u 1000 with the deadlock')
+    check(re.search(r'\-u', open(MAN).read()[open(MAN).read().index('.B \\-\\-locks'):][:4000]),
+          'man page: --locks names -u')
 
 
 @test
@@ -906,7 +944,7 @@ def t_socket_names():
         (312, 20): 'UNIX /run/systemd/journal/stdout -> 401,systemd-udevd,1 401,systemd-udevd,2',
         (3201, 3): 'UNIX-DGRAM @/tmp/.abstract -> 3201,-,4',
         (1630, 3): 'UNIX -> /run/postgresql/.s.PGSQL.5432 socket:[15021]',
-        (4000, 4): 'VSOCK STREAM 3:1024',
+        (4000, 4): 'VSOCK 3:1024',
         (4000, 5): 'AF40 DGRAM',
         (5000, 400): 'socket:[19999]',
         (1, 0): '/dev/null',
@@ -948,7 +986,7 @@ def t_summary():
     eq(st[('UNIX', 'ESTABLISHED')], sum(1 for s in vs if s['family'] == 'unix' and
                                       s['type'] == 'stream' and
                                       s['state'] == 'connected'), 'UNIX connected')
-    eq(st[('vsock', None)], 1, 'an unnamed family')
+    eq(st[('VSOCK', None)], 1, 'vsock, labelled as ss labels it')
     eq(len(js('--summary', '--top', '3', key='processes')), 3, '--top 3')
     eq(len(js('--summary', '--top', '0', key='processes')), len({f['pid'] for f in files}),
        '--top 0')
@@ -1365,6 +1403,290 @@ def rewrite(src, dst, fn):
                 f.write(' '.join(r) + '\n')
 
 
+SOCK_DETAIL_COLS = ['rtt', 'rttvar', 'rto', 'cwnd', 'ssthresh', 'unacked', 'retrans',
+                    'total_retrans', 'rcv_space', 'snd_wnd', 'rmem', 'rcvbuf', 'wmem',
+                    'sndbuf', 'fwd_alloc', 'wmem_queued', 'optmem', 'sk_backlog', 'cookie',
+                    'shutdown']
+TCP_GROUP = ['TCP.RTT', 'TCP.RTTVAR', 'TCP.RTO', 'TCP.CWND', 'TCP.SSTHRESH', 'TCP.UNACKED',
+             'TCP.RETRANS', 'TCP.TOTAL-RETRANS', 'TCP.RCV-SPACE', 'TCP.SND-WND']
+SKMEM_GROUP = ['SOCK.RMEM', 'SOCK.RCVBUF', 'SOCK.WMEM', 'SOCK.SNDBUF', 'SOCK.FWD-ALLOC',
+               'SOCK.WMEM-QUEUED', 'SOCK.OPTMEM', 'SOCK.BACKLOG', 'SOCK.DROPS']
+# live-6.1's sockets (pid 124) with the details a newer module appends, by fd:
+# the TCP fields (or None for '-' ten times), memory, cookie, shutdown.
+SOCK_DETAILS = {
+    3: (None, '0 212992 0 212992 0 0 0 0', '4097', '-->'),
+    4: (None, '0 212992 0 212992 0 0 0 0', '4098', '<--'),
+    5: (None, '0 131072 0 16384 0 0 0 0', '4099', '<->'),
+    6: ('42 21 201000 10 2147483647 0 0 0 65495 65483', '0 131072 0 2626560 0 0 0 0',
+        '4100', '<->'),
+    7: ('1500 750 204000 10 7 2 1 3 65495 65483', '5 131072 1280 2626560 -4096 2304 0 0',
+        '18446744073709551615', '---'),
+    8: (None, '0 131072 0 16384 0 0 0 0', '4101', '<->'),
+}
+
+
+def sock_details_dump(d, extra=None):
+    """live-6.1 as a module with the socket details writes it; @extra(fd
+    row) may change a sockets row's fields (a list) before it is written."""
+    def edit(kind, cols, rows):
+        if kind != 'sockets':
+            return cols, rows
+        for r in rows:
+            tcp, mem, cookie, shut = SOCK_DETAILS[int(r[3])]
+            r += (tcp or ' '.join(['-'] * 10)).split(' ') + mem.split(' ') + [cookie, shut]
+            if extra:
+                extra(dict(zip(cols + SOCK_DETAIL_COLS, r)), r)
+        return cols + SOCK_DETAIL_COLS, rows
+    rewrite(os.path.join(DUMPS, 'live-6.1'), d, edit)
+    return d
+
+
+def sockstats_dump(d, fileid_of=None):
+    """live-6.1 as the module writes it now: the counters in a sockstats file
+    of their own; @fileid_of(fd, fileid) may change a sockstats fileid."""
+    tcp_cols = SOCK_DETAIL_COLS[:18]
+
+    def edit(kind, cols, rows):
+        if kind != 'sockets':
+            return cols, rows
+        for r in rows:
+            tcp, mem, cookie, shut = SOCK_DETAILS[int(r[3])]
+            r += [cookie, shut]
+        return cols + ['cookie', 'shutdown'], rows
+    rewrite(os.path.join(DUMPS, 'live-6.1'), d, edit)
+    with open(os.path.join(d, 'sockets')) as f:
+        lines = f.read().split('\n')[:-1]
+    socks = [dict(zip(lines[0].split(' ')[3:], ln.split(' '))) for ln in lines[1:]]
+    with open(os.path.join(d, 'sockstats'), 'w') as f:
+        f.write('# fdscope-sockstats 1 pid tid comm fd fileid ino ' + ' '.join(tcp_cols) + '\n')
+        for r in socks:
+            tcp, mem, cookie, shut = SOCK_DETAILS[int(r['fd'])]
+            fid = fileid_of(int(r['fd']), r['fileid']) if fileid_of else r['fileid']
+            f.write(' '.join([r['pid'], r['tid'], r['comm'], r['fd'], fid, r['ino']] +
+                             (tcp or ' '.join(['-'] * 10)).split(' ') + mem.split(' ')) + '\n')
+    return d
+
+
+@test
+def t_sockstats_file():
+    """The ss -i/-m counters come from sockstats, joined on pid+tid+fd and
+    checked on fileid, and are read only when a column asks for them."""
+    cols = 'PID,FD,TCP.CWND,TCP.RTT,TCP.SSTHRESH,SOCK.RCVBUF,SOCK.FWD-ALLOC,SOCK.COOKIE,SOCK.SHUTDOWN'
+    old = sock_details_dump(os.path.join(TMP, 'stats-appended'))
+    new = sockstats_dump(os.path.join(TMP, 'stats-file'))
+    want = ok('-r', '-t', 'SOCK', '-o', cols, d=old)
+    eq(ok('-r', '-t', 'SOCK', '-o', cols, d=new), want, 'sockstats file vs appended columns')
+    check(' 1500 ' in want and ' -4096 ' in want, 'the counters are shown: %r' % want)
+    eq(js('-o', 'FD,TCP.CWND,SOCK.RMEM', '-t', 'SOCK', d=new),
+       js('-o', 'FD,TCP.CWND,SOCK.RMEM', '-t', 'SOCK', d=old), 'JSON the same')
+    # An fd reused between the two reads: its counters are unknown, not another file's.
+    moved = sockstats_dump(os.path.join(TMP, 'stats-moved'),
+                           lambda fd, fid: '0123456789abcde' if fd == 7 else fid)
+    got = {r[0]: r[1:] for r in table(ok('-r', '-n', '-o', 'FD,TCP.CWND,SOCK.RCVBUF', '-t', 'SOCK',
+                                         d=moved))}
+    eq(got['7'], ['-', '-'], 'fd 7 with another fileid')
+    eq(got['6'][0], '10', 'fd 6 keeps its counters')
+    # Not read unless asked for: a broken sockstats does not touch the list.
+    bad = os.path.join(TMP, 'stats-broken')
+    shutil.copytree(new, bad)
+    with open(os.path.join(bad, 'sockstats'), 'w') as f:
+        f.write('garbage\n')
+    eq(ok('-r', d=bad), ok('-r', d=new), 'default list without sockstats')
+    err1(['-o', '+TCP'], r'/stats-broken/sockstats:1: not an fdscope header$', d=bad)
+
+
+@test
+def t_sock_details():
+    """TCP.*, SOCK.* memory, SOCK.COOKIE and SOCK.SHUTDOWN from the sockets file."""
+    d = sock_details_dump(os.path.join(TMP, 'sockdetails'))
+    cols = TCP_GROUP + SKMEM_GROUP + ['SOCK.COOKIE', 'SOCK.SHUTDOWN', 'DROPS']
+    r = rows_by(js('-o', 'PID,FD,' + ','.join(cols), d=d), 'pid', 'fd')
+    eq([r[(124, 7)][c.lower()] for c in TCP_GROUP],
+       [1500, 750, 204000, 10, 7, 2, 1, 3, 65495, 65483], 'TCP columns of fd 7')
+    eq([r[(124, 7)][c.lower()] for c in SKMEM_GROUP],
+       [5, 131072, 1280, 2626560, -4096, 2304, 0, 0, 0], 'SKMEM columns, a negative fwd_alloc')
+    eq(r[(124, 7)]['sock.cookie'], 18446744073709551615, 'a cookie of 64 bits, exact')
+    eq(r[(124, 6)]['sock.cookie'], 4100, 'cookie')
+    eq({fd: r[(124, fd)]['sock.shutdown'] for fd in range(3, 9)},
+       {3: '-->', 4: '<--', 5: '<->', 6: '<->', 7: '---', 8: '<->'}, 'SOCK.SHUTDOWN')
+    for fd in (3, 4, 5, 8):
+        eq({c: r[(124, fd)][c.lower()] for c in TCP_GROUP}, dict.fromkeys(TCP_GROUP),
+           'TCP columns of fd %d (no TCP connection)' % fd)
+    eq(r[(124, 5)]['sock.rcvbuf'], 131072, 'memory of a listener')
+    for fd in range(3, 9):
+        eq(r[(124, fd)]['sock.drops'], r[(124, fd)]['drops'], 'SOCK.DROPS is DROPS')
+    eq({c: r[(124, 0)][c.lower()] for c in cols}, dict.fromkeys(cols), 'a tty has none')
+    # A dump from before these columns: every one of them is empty.
+    old = rows_by(js('-o', 'PID,FD,' + ','.join(cols), d=os.path.join(DUMPS, 'live-6.1')),
+                  'pid', 'fd')
+    new = [c for c in cols if 'DROPS' not in c]
+    eq({c: old[(124, 7)][c.lower()] for c in new}, dict.fromkeys(new), 'an older dump')
+    eq(old[(124, 7)]['sock.drops'], 0, 'an older dump has drops')
+    types = {c['column']: c['type'] for c in js('--list-columns', key='columns', d=None)}
+    eq({types[c] for c in TCP_GROUP + SKMEM_GROUP + ['SOCK.COOKIE']}, {'number'}, 'JSON types')
+    eq(types['SOCK.SHUTDOWN'], 'string', 'SOCK.SHUTDOWN type')
+    # The text table shows the same numbers.
+    t = table(ok('-r', '-o', 'FD,TCP.RTT,SOCK.FWD-ALLOC,SOCK.COOKIE,SOCK.SHUTDOWN', '-p', '124',
+                 d=d))
+    eq(t[0], ['FD', 'TCP.RTT', 'SOCK.FWD-ALLOC', 'SOCK.COOKIE', 'SOCK.SHUTDOWN'], 'header')
+    eq([x for x in t if x[0] == '7'], [['7', '1500', '-4096', '18446744073709551615', '---']],
+       'raw row of fd 7')
+
+
+@test
+def t_sock_groups():
+    """-o +TCP and -o SKMEM: column groups; +TCP puts ss -i's terms in NAME."""
+    d = sock_details_dump(os.path.join(TMP, 'sockgroups'))
+    default = ['COMMAND', 'PID', 'USER', 'ASSOC', 'MODE', 'TYPE', 'DEV', 'INODE', 'NAME']
+    eq(ok('-r', '-o', '+TCP', d=d).splitlines()[0].split(' '), default + TCP_GROUP, '-o +TCP')
+    eq(ok('-r', '-o', 'FD,skmem', d=d).splitlines()[0].split(' '), ['FD'] + SKMEM_GROUP,
+       '-o FD,skmem (any case)')
+    r = rows_by(js('-o', 'PID,FD,NAME,TCP', d=d), 'pid', 'fd')
+    eq(r[(124, 7)]['name'], 'TCP 127.0.0.1:5000->127.0.0.1:41602 ESTABLISHED rtt=1.5ms '
+       'rto=204ms cwnd=10 ssthresh=7 unacked=2 retrans=3', 'NAME with TCP, after a loss')
+    eq(r[(124, 6)]['name'], 'TCP 127.0.0.1:41602->127.0.0.1:5000 ESTABLISHED rtt=0.042ms '
+       'rto=201ms cwnd=10', 'NAME with TCP, a quiet connection')
+    eq(r[(124, 5)]['name'], 'TCP 127.0.0.1:5000 LISTEN', 'a listener has no TCP internals')
+    eq(r[(124, 4)]['name'], 'UNIX -> 124,python3,3', 'unix NAME unchanged')
+    plain = rows_by(js('-o', 'PID,FD,NAME,TCP.RTT', d=d), 'pid', 'fd')
+    eq(plain[(124, 7)]['name'], 'TCP 127.0.0.1:5000->127.0.0.1:41602 ESTABLISHED',
+       'NAME without the group')
+    eq(plain[(124, 7)]['tcp.rtt'], 1500, 'one TCP column alone')
+    err1(['-o', 'PID,TCP.BOGUS'], r'^fdscope: unknown column: TCP\.BOGUS$', d=d)
+
+    def sel(expr):
+        return [(x['pid'], x['fd']) for x in js('-o', 'PID,FD', '-Q', expr, d=d)]
+    eq(sel('TCP.RTT > 1000'), [(124, 7)], "-Q 'TCP.RTT > 1000'")
+    eq(sel('TCP.CWND == 10'), [(124, 6), (124, 7)], "-Q 'TCP.CWND == 10'")
+    eq(sel('SOCK.SHUTDOWN == "-->"'), [(124, 3)], '-Q on SOCK.SHUTDOWN')
+    eq(sel('SOCK.COOKIE == 4099'), [(124, 5)], '-Q on SOCK.COOKIE')
+
+
+@test
+def t_sock_details_vsock():
+    """vsock sockets: cid:port in LOCAL and REMOTE, NAME as ss names them."""
+    def edit(kind, cols, rows):
+        if kind == 'files':
+            for fd, fid, ino in ((9, 'a00000000000001', 20001), (10, 'a00000000000002', 20002),
+                                 (11, 'a00000000000003', 20003)):
+                rows.append(['124', '-', 'python3', str(fd), '67fb6449868a53c', '1', 'rw', '-',
+                             '0', 'SOCK', '0:8', str(ino), fid, '1', '0',
+                             'socket:[%d]' % ino])
+            return cols, rows
+        if kind != 'sockets':
+            return cols, rows
+        tail = ['0', '0', '4026531840', '-', '-']
+        rows.append(['124', '-', 'python3', '9', 'a00000000000001', '20001', 'vsock', 'stream',
+                     '-', 'LISTEN', '*:5000', '*:*', '1', '8'] + tail + ['1/8', '-'])
+        rows.append(['124', '-', 'python3', '10', 'a00000000000002', '20002', 'vsock',
+                     'stream', '-', 'ESTABLISHED', '1:5000', '1:1025', '0', '0'] + tail +
+                    ['-', '-'])
+        rows.append(['124', '-', 'python3', '11', 'a00000000000003', '20003', 'vsock', 'dgram',
+                     '-', 'CLOSE', '*:*', '*:*', '0', '0'] + tail + ['-', '-'])
+        return cols, rows
+    d = os.path.join(TMP, 'vsock')
+    rewrite(os.path.join(DUMPS, 'live-6.1'), d, edit)
+    r = rows_by(js('-o', 'PID,FD,NAME,LOCAL,REMOTE,STATE,BACKLOG,RXQ', d=d), 'pid', 'fd')
+    eq(r[(124, 9)]['name'], 'VSOCK *:5000 LISTEN', 'listener NAME')
+    eq(r[(124, 9)]['backlog'], {'queued': 1, 'max': 8}, 'listener BACKLOG')
+    eq(r[(124, 10)]['name'], 'VSOCK 1:5000->1:1025 ESTABLISHED', 'connected NAME')
+    eq((r[(124, 10)]['local'], r[(124, 10)]['remote']), ('1:5000', '1:1025'), 'LOCAL, REMOTE')
+    eq(r[(124, 11)]['name'], 'VSOCK-DGRAM *:*', 'unbound datagram NAME')
+    eq(sorted(x['fd'] for x in js('-o', 'FD', '-Q', 'FAMILY == "vsock"', d=d)), [9, 10, 11],
+       '-Q FAMILY == "vsock"')
+
+
+@test
+def t_live_sock_dump():
+    """A dump the module wrote (tests/dumps/live-sock-6.1) against the ss text
+    its README keeps from the same instant: cookies, TCP internals, skmem,
+    unix shutdown arrows, vsock addresses and states."""
+    d = os.path.join(DUMPS, 'live-sock-6.1')
+    cols = ['PID', 'FD', 'INODE', 'NAME', 'STATE', 'LOCAL', 'REMOTE', 'BACKLOG', 'TCP',
+            'SKMEM', 'SOCK.COOKIE', 'SOCK.SHUTDOWN']
+    rows = js('-o', ','.join(cols), d=d)
+    by_ino = {r['inode']: r for r in rows}
+    readme = open(os.path.join(d, 'README')).read()
+    tcp_text = readme.split('$ ss -H -tiemae\n')[1].split('$ ss')[0]
+    checked = 0
+    for m in re.finditer(r'(\S+) +\d+ +\d+ +(\S+) +(\S+) +ino:(\d+) sk:([0-9a-f]+) .*(<->)\n'
+                         r'\t(.*)', tcp_text):
+        r = by_ino[int(m.group(4))]
+        eq(r['sock.cookie'], int(m.group(5), 16), 'cookie of %s (ss sk:%s)' % (r['fd'], m.group(5)))
+        eq(r['sock.shutdown'], m.group(6), 'shutdown of fd %d' % r['fd'])
+        sk = re.search(r'skmem:\(r(\d+),rb(\d+),t(\d+),tb(\d+),f(\d+),w(\d+),o(\d+),bl(\d+),'
+                       r'd(\d+)\)', m.group(7))
+        eq([r[c.lower()] for c in SKMEM_GROUP], [int(x) for x in sk.groups()],
+           'skmem of fd %d' % r['fd'])
+        info = m.group(7)
+        if m.group(1) == 'LISTEN':
+            eq(r['tcp.rtt'], None, 'listener rtt')
+            eq(r['name'], 'TCP %s LISTEN' % m.group(2), 'listener NAME')
+        else:
+            rtt = re.search(r' rtt:([0-9.]+)/([0-9.]+)', info)
+            eq((r['tcp.rtt'], r['tcp.rttvar']),
+               (round(float(rtt.group(1)) * 1000), round(float(rtt.group(2)) * 1000)),
+               'rtt of fd %d' % r['fd'])
+            for key, col in (('cwnd', 'tcp.cwnd'), ('rcv_space', 'tcp.rcv-space'),
+                             ('snd_wnd', 'tcp.snd-wnd')):
+                eq(r[col], int(re.search(r' %s:(\d+)' % key, info).group(1)),
+                   '%s of fd %d' % (key, r['fd']))
+            eq(r['tcp.rto'], int(re.search(r' rto:(\d+)', info).group(1)) * 1000, 'rto')
+            eq(r['name'], 'TCP %s->%s ESTABLISHED rtt=%sms rto=%sms cwnd=%s' %
+               (m.group(2), m.group(3), rtt.group(1),
+                re.search(r' rto:(\d+)', info).group(1), r['tcp.cwnd']), 'NAME with TCP')
+        checked += 1
+    eq(checked, 3, 'TCP sockets checked against ss')
+    unix_text = readme.split('$ ss -H -xae\n')[1].split('$ ss')[0]
+    arrows = re.findall(r'u_str ESTAB +\d+ +\d+ +\* (\d+) \* \d+ (\S+)', unix_text)
+    eq(len(arrows), 8, 'unix lines in ss -xe')
+    for ino, arrow in arrows:
+        eq(by_ino[int(ino)]['sock.shutdown'], arrow, 'shutdown of unix socket %s' % ino)
+    eq(sorted({a for _, a in arrows}), ['---', '-->', '<--', '<->'], 'all four arrows')
+    ss_states = {'ESTAB': 'ESTABLISHED', 'LISTEN': 'LISTEN'}
+    vsock_text = readme.split('$ ss -H --vsock -ae\n')[1]
+    want = sorted((ss_states[t[1]], t[4], t[5]) for t in
+                  (ln.split() for ln in vsock_text.splitlines() if ln.strip()))
+    got = sorted((r['state'], r['local'], r['remote']) for r in rows
+                 if r['name'] and r['name'].startswith('VSOCK'))
+    # ss also lists the server end of the connection waiting in the
+    # listener's accept queue, which no fd holds yet.
+    eq([x for x in want if x not in got], [('ESTABLISHED', '1:5000', '1:1379196849')],
+       'vsock sockets ss lists and fdscope does not')
+    eq([x for x in got if x not in want], [], 'vsock sockets against ss --vsock')
+    lsn = [r for r in rows if r['name'] == 'VSOCK *:5000 LISTEN']
+    eq([r['backlog'] for r in lsn], [{'queued': 1, 'max': 8}], 'vsock listener BACKLOG')
+
+
+@test
+def t_sock_details_parse():
+    """Signed fwd_alloc; a sign anywhere else is a parse error that names the field."""
+    def neg_cookie(row, fields):
+        if row['fd'] == '6':
+            fields[-2] = '-5'
+    d = sock_details_dump(os.path.join(TMP, 'negcookie'), neg_cookie)
+    err1(['-o', 'PID,FAMILY'], r"field 'cookie': not a number: '-5'", d=d)
+
+    def bad_fwd(row, fields):
+        if row['fd'] == '7':
+            fields[-6] = '--4096'
+    d = sock_details_dump(os.path.join(TMP, 'badfwd'), bad_fwd)
+    err1(['-o', 'PID,FAMILY'], r"field 'fwd_alloc': not a number: '--4096'", d=d)
+
+    def min_fwd(row, fields):
+        if row['fd'] == '7':
+            fields[-6] = '-9223372036854775808'
+    d = sock_details_dump(os.path.join(TMP, 'minfwd'), min_fwd)
+    r = rows_by(js('-o', 'PID,FD,SOCK.FWD-ALLOC', d=d), 'pid', 'fd')
+    eq(r[(124, 7)]['sock.fwd-alloc'], -9223372036854775808, 'the smallest fwd_alloc')
+
+    def over_fwd(row, fields):
+        if row['fd'] == '7':
+            fields[-6] = '-9223372036854775809'
+    d = sock_details_dump(os.path.join(TMP, 'overfwd'), over_fwd)
+    err1(['-o', 'PID,FAMILY'], r"field 'fwd_alloc': not a number", d=d)
+
+
 @test
 def t_unknown_columns():
     """Columns found by name: reordered, with new ones, the output is the same."""
@@ -1491,6 +1813,27 @@ def t_err_version():
              r'\(this fdscope reads version 1\)$', d=d)
     d = bad_dump('v0', tasks=sysfile('tasks').replace(' 1 ', ' 0 ', 1))
     err1(['--tasks'], r'/tasks:1: format version 0 is not supported', d=d)
+
+
+@test
+def t_err_first_file_only():
+    """The files are read in parallel, yet only the first broken one speaks."""
+    bad = '# fdscope-sockets 9 pid fd\n'
+    d = bad_dump('two', sockets=bad, tasks=sysfile('tasks').replace(' 1 ', ' 0 ', 1))
+    err1(['--tasks'], r'/bad-two/sockets:1: format version 9 is not supported', d=d)
+    d = bad_dump('three', files=sysfile('files')[:40], sockets=bad,
+                 tasks=sysfile('tasks')[:20])
+    err1(['--tasks'], r'/bad-three/files:1: truncated header', d=d)
+    # A warning of an earlier file still comes before a later file's error.
+    d = bad_dump('warn', tasks=bad.replace('sockets', 'tasks'))
+    os.unlink(os.path.join(d, 'sockets'))
+    rc, out, err = run('--tasks', d=d)
+    eq(rc, 1, 'warning then error: exit status')
+    lines = err.splitlines()
+    eq(len(lines), 2, 'warning then error: stderr lines (%r)' % err)
+    check('warning: ' in lines[0] and '/sockets: ' in lines[0],
+          'first line is the sockets warning: %r' % lines[0])
+    check('/tasks:1: format version 9' in lines[1], 'second line is the tasks error: %r' % lines[1])
 
 
 @test

@@ -34,9 +34,12 @@ COLUMNS = {
     'sockets': ['pid', 'tid', 'comm', 'fd', 'fileid', 'ino', 'family', 'type',
                 'proto', 'state', 'local', 'remote', 'rxq', 'txq', 'drops',
                 'uid', 'netns', 'peer', 'inflight', 'backlog', 'groups', 'start',
-                'rtt', 'rttvar', 'rto', 'cwnd', 'ssthresh', 'unacked', 'retrans',
-                'total_retrans', 'rcv_space', 'snd_wnd', 'rmem', 'rcvbuf', 'wmem',
-                'sndbuf', 'fwd_alloc', 'wmem_queued', 'optmem', 'sk_backlog'],
+                'cookie', 'shutdown'],
+    'sockstats': ['pid', 'tid', 'comm', 'fd', 'fileid', 'ino', 'rtt', 'rttvar',
+                  'rto', 'cwnd', 'ssthresh', 'unacked', 'retrans',
+                  'total_retrans', 'rcv_space', 'snd_wnd', 'rmem', 'rcvbuf',
+                  'wmem', 'sndbuf', 'fwd_alloc', 'wmem_queued', 'optmem',
+                  'sk_backlog'],
     'holders': ['pid', 'tid', 'comm', 'assoc', 'fd', 'via', 'queue', 'sender',
                 'slot', 'map_start', 'map_end', 'map_offset', 'map_prot',
                 'status', 'count', 'type', 'dev', 'ino', 'fileid', 'refs',
@@ -238,7 +241,8 @@ def check_format(t):
     nums = {'files': ['pid', 'fd', 'pos', 'ino', 'refs'],
             'tasks': ['pid', 'uid', 'pidns'],
             'sockets': ['pid', 'fd', 'ino', 'rxq', 'txq', 'drops', 'uid',
-                        'netns']}[t.name]
+                        'netns'],
+            'sockstats': ['pid', 'fd', 'ino', 'rcvbuf', 'sndbuf']}.get(t.name, ['pid'])
     for i, r in enumerate(t.rows):
         line = t.lines[i]
         where = f'{t.name} record {i + 1} (pid {r.get("pid")} fd {r.get("fd")})'

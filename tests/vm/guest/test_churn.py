@@ -118,6 +118,7 @@ def main():
         h.Reader(t + ['-b', '512', '-m', 'mix', 'holders'], 'holders-512-mix'),
         h.Reader(t + ['-B', '-m', 'filter', '-p', pids, 'locks'], 'locks-random-filtered'),
         h.Reader(t + ['-b', '333', '-m', 'seek', 'epoll'], 'epoll-333-seek'),
+        h.Reader(t + ['-b', '700', '-m', 'mix', 'sockstats'], 'sockstats-700-mix'),
     ]
 
     # A storm still running 2 minutes past its time is likely stuck: note

@@ -70,7 +70,7 @@ def tcp_check(rep):
     try:
         port = cli.getsockname()[1]
         info, text = ss_info(port)
-        t = Table('sockets', read_file('sockets', f'pid {os.getpid()}'.encode()))
+        t = Table('sockstats', read_file('sockstats', f'pid {os.getpid()}'.encode()))
         problems += t.problems
         row = [x for x in t.rows if x['fd'] == str(cli.fileno())][0]
         if not info:

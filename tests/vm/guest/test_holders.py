@@ -13,9 +13,14 @@ whose own fd was closed. The checks:
   file in /proc/PID/maps is a mem record, and nothing else is;
 - each file in flight and the registered file are listed, with the
   receiving socket, the sender, the ring's fd and slot;
-- the umount story: while the records name anything on the mount, umount
-  fails with EBUSY; the holders are released one at a time, and umount
-  succeeds once nothing is named;
+- the umount story: a process runs a binary copied onto the mount (exe);
+  `fdscope --holders MOUNT` (the reader, live) names every holder with
+  its chain, and so do --holders DEV:INO and --holders FILE for one file,
+  and -J; the holders are released one at a time: while the reader names
+  anything (exit 0), umount fails with EBUSY, and it succeeds once the
+  reader names nothing (exit 1); `fuser -m` and `lsof` run at each step,
+  and what they miss is logged and checked: with only files in flight and
+  a ring's fixed file left, both report nothing while the mount is busy;
 - a unix stream reader stuck copying to user memory (a userfaultfd page)
   holds its iolock: the walk says busy instead of waiting, and does not hang.
 """
@@ -23,21 +28,32 @@ whose own fd was closed. The checks:
 import ctypes
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
 
-from fdscope_lib import Reporter, Table, read_file, require_root, unescape
+from fdscope_lib import REPO, Reporter, Table, read_file, require_root, unescape
 
 MOUNT = '/run/fdscope-holders'
+READER = os.path.join(REPO, 'userspace', 'fdscope')
+# Released in this order; the exe holder is a process running a binary on the mount.
+RELEASES = ('fd', 'cwd', 'root', 'exe', 'mem', 'inflight', 'uring')
 libc = ctypes.CDLL(None, use_errno=True)
 
 FIXTURE = r'''
-import ctypes, json, mmap, os, socket, sys
+import ctypes, json, mmap, os, shutil, signal, socket, subprocess, sys
 libc = ctypes.CDLL(None, use_errno=True)
 M = sys.argv[1]
 man, keep = {}, {}
+
+# exe: a copy of sleep on the mount, run from there (its cwd elsewhere).
+shutil.copy2(shutil.which('sleep'), os.path.join(M, 'sleeper'))
+exe = subprocess.Popen([os.path.join(M, 'sleeper'), '3600'], cwd='/',
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+man['exe_pid'] = exe.pid
+man['sleeper'] = os.stat(os.path.join(M, 'sleeper')).st_ino
 
 def make(name, size=4096):
     fd = os.open(os.path.join(M, name), os.O_RDWR | os.O_CREAT, 0o600)
@@ -46,6 +62,7 @@ def make(name, size=4096):
     return fd
 
 keep['fd'] = make('plain')
+man['fd'] = keep['fd']
 fd = make('mapped', 8192)
 keep['mem'] = mmap.mmap(fd, 8192, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
 os.close(fd)
@@ -101,13 +118,26 @@ keep['uring'] = ring
 
 os.chdir(M)
 r, w = os.pipe()
+ready_r, ready_w = os.pipe()
 child = os.fork()
 if child == 0:
+    # The root and its cwd only: none of the parent's fds, rings or mappings.
     os.close(w)
+    os.close(ready_r)
+    keep['mem'].close()
+    keep['gone'].close()
+    lo, hi = sorted((r, ready_w))
+    os.closerange(3, lo)
+    os.closerange(lo + 1, hi)
+    os.closerange(hi + 1, 65536)
     os.chroot(M)
+    os.close(ready_w)
     os.read(r, 1)
     os._exit(0)
 os.close(r)
+os.close(ready_w)
+os.read(ready_r, 1)
+os.close(ready_r)
 keep['root'] = w
 man['root_pid'] = child
 print(json.dumps(man), flush=True)
@@ -121,6 +151,9 @@ for line in sys.stdin:
     elif what == 'root':
         os.close(keep['root'])
         os.waitpid(child, 0)
+    elif what == 'exe':
+        exe.kill()
+        exe.wait()
     elif what == 'mem':
         keep['mem'].close()
         keep['gone'].close()
@@ -222,33 +255,168 @@ def check_held(rep, pid, man, t):
     rep.result('holders-inflight-uring', problems)
 
 
-def umount_story(rep, fixture, dev):
-    problems, steps = [], []
-    for what in ('fd', 'cwd', 'root', 'mem', 'inflight', 'uring'):
-        named = on_mount(dev)
+def reader(*args):
+    """`fdscope -J --holders ARGS...`, live: (exit status, holder rows, stderr)."""
+    r = subprocess.run([READER, '-J', '--holders'] + list(args), capture_output=True,
+                       text=True, errors='replace')
+    try:
+        rows = json.loads(r.stdout)['holders']
+    except (ValueError, KeyError, TypeError):
+        rows = None
+    return r.returncode, rows, r.stderr.strip()
+
+
+def peers():
+    """What `fuser -m MOUNT` and `lsof MOUNT` report: (fuser pids and
+    letters, lsof rows as "PID FD NAME")."""
+    f = subprocess.run(['fuser', '-m', MOUNT], capture_output=True, text=True)
+    # The pids on stdout, each one's access letters on stderr.
+    fuser = f'{f.stdout.split()} {f.stderr.replace(MOUNT + ":", "").split()}' \
+        if f.returncode == 0 else ''
+    lf = subprocess.run(['lsof', MOUNT], capture_output=True, text=True)
+    lsof = [' '.join((x.split()[1], x.split()[3], x.split()[-1]))
+            for x in lf.stdout.splitlines()[1:]]
+    return fuser, lsof
+
+
+def kind(row):
+    """The holder kind of a reader row: ASSOC, or "fd" for an fd number."""
+    return 'fd' if row['assoc'].isdigit() else row['assoc']
+
+
+def chains_problems(rows, fx, man):
+    """Each holder the fixture made, named by the reader with its chain."""
+    fxp = rf'pid {fx} \([^)]*\)'
+    recv = man['recv']
+    want = {
+        'plain': (str(man['fd']), rf'^{fxp} fd {man["fd"]}$'),
+        'mapped': ('mem', rf'^{fxp} mem [0-9a-f]+-[0-9a-f]+ rw-s$'),
+        'gone': ('mem', rf'^{fxp} mem [0-9a-f]+-[0-9a-f]+ r--p$'),
+        'sleeper': ('exe', rf'^pid {man["exe_pid"]} \([^)]*\) exe$'),
+        'stream': ('inflight', rf'^in flight to unix socket {recv["stream"][1]} from pid {fx}, '
+                   rf'whose fd {recv["stream"][0]} is held by {fxp}$'),
+        'dgram': ('inflight', rf'^in flight to unix socket {recv["dgram"][1]}, '
+                  rf'whose fd {recv["dgram"][0]} is held by {fxp}$'),
+        'embryo': ('inflight', rf'^in flight to a connection waiting on unix socket '
+                   rf'{recv["embryo"][1]}( from pid {fx})?, whose fd {recv["embryo"][0]} '
+                   rf'is held by {fxp}$'),
+        'nested': ('inflight', rf'^in flight to unix socket {man["nested_via"]}( from pid {fx})?, '
+                   rf'which is itself in flight to unix socket {recv["nested_outer"][1]}'
+                   rf'( from pid {fx})?, whose fd {recv["nested_outer"][0]} is held by {fxp}$'),
+        'fixed': ('uring', rf'^io_uring fixed slot 0 of the ring that {fxp} holds as fd '
+                  rf'{man["ring"]}$'),
+    }
+    problems = []
+    for name, (assoc, chain) in want.items():
+        got = [r for r in rows if r['name'].split(' (deleted)')[0] == f'{MOUNT}/{name}'
+               and r['assoc'] == assoc]
+        if len(got) != 1 or not re.match(chain, got[0]['holder']):
+            problems.append(f'{name}: want one {assoc} row matching {chain!r}, got '
+                            f'{[r["holder"] for r in got]}')
+    for assoc, pid in (('cwd', fx), ('root', man['root_pid'])):
+        got = [r['holder'] for r in rows if r['assoc'] == assoc and r['pid'] == pid]
+        if len(got) != 1 or not re.match(rf'^pid {pid} \([^)]*\) {assoc}$', got[0]):
+            problems.append(f'{assoc} of pid {pid}: {got}')
+    return problems
+
+
+def one_file_targets(rows, dev, man):
+    """--holders DEV:INO, FILE and MAJ:MIN name what --holders MOUNT does."""
+    problems = []
+    plain = [r for r in rows if r['name'] == f'{MOUNT}/plain']
+    for target in (f'{dev}:{man["plain"]}', f'{MOUNT}/plain'):
+        rc, got, err = reader(target)
+        if rc != 0 or got is None or [r['holder'] for r in got] != [r['holder'] for r in plain]:
+            problems.append(f'--holders {target}: exit {rc}, {got}, stderr {err!r}')
+    rc, got, err = reader(f'{MOUNT}/stream')
+    if rc != 0 or got is None or [r['assoc'] for r in got] != ['inflight']:
+        problems.append(f'--holders {MOUNT}/stream: exit {rc}, {got}, stderr {err!r}')
+    rc, got, err = reader(dev)
+    if rc != 0 or got is None or sorted(r['holder'] for r in got) != \
+            sorted(r['holder'] for r in rows):
+        problems.append(f'--holders {dev} (the filesystem) differs from --holders {MOUNT}')
+    # The table too, not only -J.
+    r = subprocess.run([READER, '--holders', MOUNT], capture_output=True, text=True,
+                       errors='replace')
+    if r.returncode != 0 or 'io_uring fixed slot 0' not in r.stdout or \
+            'in flight to unix socket' not in r.stdout:
+        problems.append(f'--holders {MOUNT} (table): exit {r.returncode}, {r.stdout[:300]!r}')
+    return problems
+
+
+def umount_story(rep, fixture, dev, man):
+    """Release the holders one at a time. Before each release the reader
+    names what is left (exit 0) and umount fails; fuser and lsof are asked
+    too. Then the reader names nothing (exit 1) and umount succeeds."""
+    problems, steps, missed = [], [], []
+    fx = fixture.pid
+    for i, what in enumerate(RELEASES):
+        rc, rows, err = reader(MOUNT)
+        fuser, lsof = peers()
         busy = subprocess.run(['umount', MOUNT], capture_output=True).returncode != 0
-        steps.append(f'{len(named)} named')
-        if not named:
-            problems.append(f'before releasing {what}: nothing named, yet it holds the mount')
+        if rows is None:
+            problems.append(f'before releasing {what}: --holders {MOUNT} exit {rc}, no JSON, '
+                            f'stderr {err!r}')
+            break
+        kinds = {kind(r) for r in rows}
+        steps.append(f'{what}: reader {len(rows)} ({",".join(sorted(kinds))}), '
+                     f'fuser {"something" if fuser else "nothing"}, lsof {len(lsof)}')
+        print(f'    before releasing {what}: fdscope --holders: exit {rc}, '
+              + '; '.join(r['holder'] for r in rows), flush=True)
+        print(f'    before releasing {what}: fuser -m: {fuser or "nothing"}; '
+              f'lsof: {lsof or "nothing"}', flush=True)
+        if i == 0:
+            problems += chains_problems(rows, fx, man)
+            problems += one_file_targets(rows, dev, man)
+        # Left: this kind and the later ones; the chrooted child's cwd goes
+        # with its root, and Python's mmap keeps a dup of the mapped fd.
+        left = set(RELEASES[i:])
+        extra = ({'cwd'} if what == 'root' else set()) | \
+            ({'fd'} if i <= RELEASES.index('mem') else set())
+        if rc != 0 or not left <= kinds or kinds - left - extra:
+            problems.append(f'before releasing {what}: exit {rc}, kinds {sorted(kinds)}, '
+                            f'want {sorted(left)}')
         if not busy:
-            problems.append(f'umount succeeded while {len(named)} holders were named')
+            problems.append(f'umount succeeded while the reader named {len(rows)} holders')
             return rep.result('holders-umount-story', problems)
+        if what in ('inflight', 'uring'):
+            # What the peers miss: the mount is busy, and they name nothing.
+            if fuser or lsof:
+                problems.append(f'with only {"/".join(RELEASES[i:])} left, fuser -m says '
+                                f'{fuser!r} and lsof {lsof}')
+            else:
+                missed.append(what)
         fixture.stdin.write(what + '\n')
         fixture.stdin.flush()
         fixture.stdout.readline()
-    # io_uring drops its files from a worker after the ring's last close.
+    # io_uring drops its files from a worker after the ring's last close:
+    # the reader no longer sees the ring, and the file may stay busy a moment.
     deadline = time.monotonic() + 20
     while True:
-        named = on_mount(dev)
-        ok = subprocess.run(['umount', MOUNT], capture_output=True).returncode == 0
-        if ok or time.monotonic() > deadline:
+        rc, rows, err = reader(MOUNT)
+        if rc == 0 and rows:
+            # Named: umount must fail.
+            if subprocess.run(['umount', MOUNT], capture_output=True).returncode == 0:
+                problems.append(f'umount succeeded while the reader named {rows}')
+                break
+        elif subprocess.run(['umount', MOUNT], capture_output=True).returncode == 0:
+            if rc != 1 or rows != []:
+                problems.append(f'nothing held: --holders exit {rc} (want 1), rows {rows}, '
+                                f'stderr {err!r}')
+            break
+        if time.monotonic() > deadline:
+            problems.append(f'umount still fails; the reader says exit {rc}, {rows}')
             break
         time.sleep(0.2)
+    steps.append('none: umount')
+    named = on_mount(dev)
     if named:
-        problems.append(f'still named after every release: {named[:4]}')
-    if not ok:
-        problems.append('umount still fails with nothing named')
-    rep.result('holders-umount-story', problems, note=' -> '.join(steps))
+        problems.append(f'the module still names after umount: {named[:4]}')
+    if not missed:
+        problems.append('no step showed what fuser and lsof miss')
+    print('    fuser -m and lsof miss: ' + ', '.join(missed), flush=True)
+    rep.result('holders-umount-story', problems,
+               note=f'fuser -m and lsof miss {" and ".join(missed)}; ' + ' -> '.join(steps))
 
 
 # userfaultfd(2) = 323; its ioctls (x86_64).
@@ -306,6 +474,7 @@ def main():
     subprocess.run(['mount', '-t', 'tmpfs', 'fdscope-holders', MOUNT], check=True)
     fixture = subprocess.Popen([sys.executable, '-c', FIXTURE, MOUNT], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, text=True)
+    man = None
     try:
         line = fixture.stdout.readline()
         if not line:
@@ -316,10 +485,15 @@ def main():
         rep.result('holders-format', t.problems)
         check_task(rep, fixture.pid, t)
         check_held(rep, fixture.pid, man, t)
-        umount_story(rep, fixture, dev_of(MOUNT) if os.path.ismount(MOUNT) else '')
+        umount_story(rep, fixture, dev_of(MOUNT) if os.path.ismount(MOUNT) else '', man)
     finally:
         fixture.stdin.close()
         fixture.wait(30)
+        if man:
+            try:
+                os.kill(man['exe_pid'], 9)
+            except ProcessLookupError:
+                pass
         subprocess.run(['umount', '-l', MOUNT], capture_output=True)
     busy_reader(rep)
     return 1 if rep.failed else 0

@@ -14,17 +14,26 @@ more target whose fd is closed after it was added.
   waits on says blocking;
 - every tfd line of /proc/PID/fdinfo of the epoll fd is in the epoll file,
   with match 0 exactly for the closed target;
-- files' epolls is 1 for each watched file and 0 for the others.
+- files' epolls is 1 for each watched file and 0 for the others;
+- the reader's `fdscope --locks`, live: the F_SETLKW waiter is named under
+  the lock it waits for, whose holder is the fixture; the two flock
+  processes are reported as a deadlock cycle (each waits for the other's
+  lock, BLOCKED-BY comes back round) with exit status 2; -Q and -u select
+  locks; once one of them is killed, the cycle is gone and the exit
+  status is 0.
 """
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
 
-from fdscope_lib import Reporter, Table, read_file, require_root
+from fdscope_lib import REPO, Reporter, Table, read_file, require_root
+
+READER = os.path.join(REPO, 'userspace', 'fdscope')
 
 FIXTURE = r'''
 import fcntl, json, os, select, socket, struct, sys, time
@@ -179,6 +188,86 @@ def check_epoll(rep, pid, man):
     rep.result('locks-epoll-vs-fdinfo', problems, note=f'{len(rows)} targets')
 
 
+def reader_locks(*args):
+    """`fdscope -J --locks ARGS...`, live: (exit status, document, stderr)."""
+    r = subprocess.run([READER, '-J', '--locks'] + list(args), capture_output=True, text=True,
+                       errors='replace')
+    try:
+        doc = json.loads(r.stdout)
+    except ValueError:
+        doc = None
+    return r.returncode, doc, r.stderr.strip()
+
+
+def check_reader(rep, work, fx, waiter, da, db):
+    """--locks names the holder for each waiter and reports the deadlock."""
+    problems = []
+    rc, doc, err = reader_locks()
+    if doc is None or 'locks' not in doc:
+        return rep.fail('locks-reader-waiters', f'exit {rc}, no JSON, stderr {err!r}')
+    rows = doc['locks']
+
+    def held(name, pid):
+        got = [r for r in rows if r['path'] == os.path.join(work, name) and r['pid'] == pid]
+        if len(got) != 1:
+            problems.append(f'{name}: {len(got)} rows held by pid {pid}: {got}')
+            return None
+        return got[0]
+
+    def pids(entries):
+        return sorted(e['pid'] for e in entries or [])
+
+    w = held('wait', fx.pid)
+    if w and (w['class'], w['type'], pids(w['waiters'])) != ('POSIX', 'WRITE', [waiter.pid]):
+        problems.append(f'the F_SETLKW waiter {waiter.pid} under the lock it waits for: {w}')
+    for name, holder, other in (('x', da, db), ('y', db, da)):
+        r = held(name, holder.pid)
+        if not r:
+            continue
+        if (r['class'], pids(r['waiters']), r['deadlock']) != ('FLOCK', [other.pid], True):
+            problems.append(f'{name}: class, waiters, deadlock: {r}')
+        if pids(r['blocked-by']) != sorted((holder.pid, other.pid)):
+            problems.append(f'{name}: BLOCKED-BY {r["blocked-by"]}, want '
+                            f'{other.pid} then {holder.pid}')
+    # Nobody else waits: every other row has no waiters.
+    for r in rows:
+        if r['waiters'] and r['path'] not in [os.path.join(work, n) for n in ('wait', 'x', 'y')]:
+            problems.append(f'unexpected waiters: {r}')
+    rep.result('locks-reader-waiters', problems,
+               note=f'{len(rows)} locks, waiter {waiter.pid} under pid {fx.pid}')
+
+    problems = []
+    cycles = [sorted(e['pid'] for e in c['cycle']) for c in doc.get('deadlocks', [])]
+    if rc != 2 or cycles != [sorted((da.pid, db.pid))]:
+        problems.append(f'exit {rc} (want 2), cycles {cycles} (want {[da.pid, db.pid]})')
+    if not re.search(rf'deadlock: ({da.pid}|{db.pid}),\S+ -> ({da.pid}|{db.pid}),', err):
+        problems.append(f'stderr {err!r}')
+    t = subprocess.run([READER, '--locks'], capture_output=True, text=True, errors='replace')
+    if t.returncode != 2 or 'CYCLE' not in t.stdout:
+        problems.append(f'table: exit {t.returncode}, {t.stdout[-300:]!r}')
+    # The selectors: -Q on the path, -u root; the cycle is still reported.
+    rc, doc, err = reader_locks('-Q', f'PATH == "{os.path.join(work, "wait")}"')
+    got = [(r['pid'], pids(r['waiters'])) for r in (doc or {}).get('locks', [])]
+    if rc != 2 or got != [(fx.pid, [waiter.pid])]:
+        problems.append(f'-Q on the wait file: exit {rc}, {got}')
+    rc, doc, err = reader_locks('-u', 'root', '-p', str(da.pid))
+    got = [r['path'] for r in (doc or {}).get('locks', [])]
+    if rc != 2 or got != [os.path.join(work, 'x')]:
+        problems.append(f'-u root -p {da.pid}: exit {rc}, {got}')
+    # Break the cycle: B gets x, nobody waits in a circle any more.
+    da.kill()
+    da.wait()
+    deadline = time.monotonic() + 30
+    while True:
+        rc, doc, err = reader_locks()
+        if rc == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    if rc != 0 or (doc or {}).get('deadlocks'):
+        problems.append(f'after killing {da.pid}: exit {rc}, stderr {err!r}')
+    rep.result('locks-reader-deadlock', problems, note=f'cycle {da.pid} <-> {db.pid}, exit 2')
+
+
 def main():
     rep = Reporter()
     if not require_root(rep, 'locks'):
@@ -235,6 +324,7 @@ def main():
         pids = {str(p.pid) for p in procs}
         check_locks(rep, pids, devinos, wait_key)
         check_epoll(rep, fx.pid, man)
+        check_reader(rep, work, fx, waiter, da, db)
         if man['lease'] is not True:
             rep.skip('locks-lease', f'F_SETLEASE: {man["lease"]}')
     finally:
