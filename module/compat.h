@@ -12,6 +12,7 @@
 #include <linux/filelock.h>
 #endif
 #include <linux/list.h>
+#include <linux/magic.h>
 #include <linux/mnt_idmapping.h>
 #include <linux/user_namespace.h>
 #include <linux/rcupdate.h>
@@ -75,6 +76,43 @@ static inline struct file *fdscope_get_file_rcu(struct file __rcu **slot)
 }
 
 /*
+ * The struct pid a pidfd refers to, or NULL if @file is no pidfd. Since
+ * 6.9 pidfds are files of pidfs, whose inode keeps the pid (what the
+ * unexported pidfd_pid() returns); before, anonymous inodes named
+ * "[pidfd]" with the pid as private data. The file holds the pid.
+ */
+#ifdef FDSCOPE_HAVE_PIDFS
+#include <uapi/linux/pidfd.h>
+
+static inline struct pid *fdscope_pidfd_pid(struct file *file)
+{
+	const struct inode *inode = file_inode(file);
+
+	return inode->i_sb->s_magic == PID_FS_MAGIC ? inode->i_private : NULL;
+}
+
+/* 1 for a thread's pidfd (PIDFD_THREAD), 0 for a process's. */
+static inline int fdscope_pidfd_thread(const struct file *file)
+{
+	return !!(file->f_flags & PIDFD_THREAD);
+}
+#else
+static inline struct pid *fdscope_pidfd_pid(struct file *file)
+{
+	if (file_inode(file)->i_sb->s_magic != ANON_INODE_FS_MAGIC ||
+	    strcmp(file->f_path.dentry->d_name.name, "[pidfd]"))
+		return NULL;
+	return file->private_data;
+}
+
+/* -1: no thread pidfds before 6.9. */
+static inline int fdscope_pidfd_thread(const struct file *file)
+{
+	return -1;
+}
+#endif
+
+/*
  * A file lock, as locks.c reads it under the inode's flc_lock. 6.12 split
  * struct file_lock into a common struct file_lock_core (what the lease
  * list holds) and the byte range, which only POSIX and flock locks have.
@@ -130,6 +168,13 @@ static inline void fdscope_lock_info(const struct list_head *pos, bool ranged,
 #define FDSCOPE_NOP_IDMAP	(&nop_mnt_idmap)
 #else
 #define FDSCOPE_NOP_IDMAP	(&init_user_ns)
+#endif
+
+/* For the KUnit suite: add one to an eventfd's count (6.8 dropped the amount). */
+#ifdef FDSCOPE_HAVE_EVENTFD_SIGNAL_ONE
+#define fdscope_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define fdscope_eventfd_signal(ctx)	eventfd_signal(ctx, 1)
 #endif
 
 /* For the KUnit suites: kernel_thread() takes the new thread's name since 6.4. */

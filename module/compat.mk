@@ -9,4 +9,6 @@ fdscope-compat-flags := \
 	$(call fdscope-have,linux/fs.h,file_user_path,FILE_USER_PATH) \
 	$(call fdscope-have,linux/filelock.h,struct file_lock_core,FILE_LOCK_CORE) \
 	$(call fdscope-have,linux/mnt_idmapping.h,nop_mnt_idmap,NOP_MNT_IDMAP) \
+	$(call fdscope-have,uapi/linux/magic.h,PID_FS_MAGIC,PIDFS) \
+	$(call fdscope-have,linux/eventfd.h,void eventfd_signal(struct eventfd_ctx \*ctx),EVENTFD_SIGNAL_ONE) \
 	$(call fdscope-have,linux/sched/task.h,void \*arg. const char \*name,KTHREAD_NAME)

@@ -10,6 +10,7 @@
  *	/sys/kernel/debug/fdscope/locks		0400	file locks, leases, per fd
  *	/sys/kernel/debug/fdscope/epoll		0400	what each eventpoll watches
  *	/sys/kernel/debug/fdscope/sockstats	0400	ss -i and ss -m counters per socket fd
+ *	/sys/kernel/debug/fdscope/details	0400	what each pidfd, bpf, eventfd... is
  *
  * Each open file walks on its own cursor and may carry its own pid filter,
  * set by writing "pid N[,N...]" (docs/format.md).
@@ -47,6 +48,7 @@ const char *const fdscope_file_names[FDSCOPE_KINDS] = {
 	[FDSCOPE_LOCKS] = "locks",
 	[FDSCOPE_EPOLL] = "epoll",
 	[FDSCOPE_SOCKSTATS] = "sockstats",
+	[FDSCOPE_DETAILS] = "details",
 };
 
 static struct fdscope_walk *fdscope_seq_walk(struct seq_file *m)
@@ -85,6 +87,7 @@ static const struct seq_operations fdscope_ops[] = {
 	[FDSCOPE_LOCKS] = FDSCOPE_SEQ_OPS(fdscope_locks_show),
 	[FDSCOPE_EPOLL] = FDSCOPE_SEQ_OPS(fdscope_epoll_show),
 	[FDSCOPE_SOCKSTATS] = FDSCOPE_SEQ_OPS(fdscope_sockstats_show),
+	[FDSCOPE_DETAILS] = FDSCOPE_SEQ_OPS(fdscope_details_show),
 };
 
 static int fdscope_open(struct inode *inode, struct file *file)

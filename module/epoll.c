@@ -3,9 +3,8 @@
  * The "epoll" debugfs file: what each eventpoll watches. struct eventpoll
  * is private and eventpoll.c exports nothing, so the interest list comes
  * from the eventpoll's own show_fdinfo() (its "tfd:" lines, the text
- * /proc/PID/fdinfo shows), printed into a scratch seq_file: it touches no
- * procfs state and no m->file, so it is safe from a module. It takes
- * ep->mtx, which an epoll_wait() holds while it copies events to user
+ * /proc/PID/fdinfo shows), printed into a scratch seq_file (fdinfo.c).
+ * It takes ep->mtx, which an epoll_wait() holds while it copies events to user
  * memory: that is why this is a file of its own, never read by the files
  * walk.
  *
@@ -16,15 +15,9 @@
 #include <linux/fdtable.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
-#include <linux/mm.h>
 #include <linux/seq_file.h>
-#include <linux/slab.h>
-#include <linux/string.h>
 
 #include "fdscope.h"
-
-/* The scratch buffer starts at a page and doubles up to this. */
-#define FDSCOPE_EPOLL_SCRATCH_MAX	(1024 * 1024)
 
 /*
  * How many eventpolls watch @file (lsfd's XMODE "m"): its epoll hooks,
@@ -48,36 +41,6 @@ unsigned int fdscope_epoll_watchers(struct file *file)
 bool fdscope_is_eventpoll(struct file *file)
 {
 	return fdscope_is_anon(file, "[eventpoll]");
-}
-
-/*
- * The eventpoll's show_fdinfo() text in r->text.scratch; false if even
- * the largest buffer overflowed (then the text holds what fitted).
- */
-static bool fdscope_epoll_text(struct fdscope_reader *r, struct file *file,
-			       struct seq_file *s)
-{
-	struct fdscope_text *text = &r->text;
-	size_t size = text->scratch_size ?: PAGE_SIZE;
-
-	*s = (struct seq_file) { };
-	for (;;) {
-		if (size > text->scratch_size) {
-			kvfree(text->scratch);
-			text->scratch = kvmalloc(size, GFP_KERNEL);
-			text->scratch_size = text->scratch ? size : 0;
-			if (!text->scratch)
-				return false;
-		}
-		/* No .file: a show_fdinfo() that wanted one would oops, not read junk. */
-		*s = (struct seq_file) { .buf = text->scratch, .size = size };
-		file->f_op->show_fdinfo(s, file);
-		if (!seq_has_overflowed(s))
-			return true;
-		if (size >= FDSCOPE_EPOLL_SCRATCH_MAX)
-			return false;
-		size *= 2;
-	}
 }
 
 /* Does the owner's table hold a file of dev @sdev, inode @ino, at @fd? */
@@ -122,7 +85,7 @@ int fdscope_epoll_show(struct seq_file *m, void *v)
 	unsigned long long data;
 	unsigned long ino;
 	unsigned int events, sdev;
-	char *line, *end;
+	char *line;
 	struct seq_file s;
 	bool complete;
 	int tfd;
@@ -133,12 +96,8 @@ int fdscope_epoll_show(struct seq_file *m, void *v)
 		return 0;
 	}
 
-	complete = fdscope_epoll_text(r, r->walk.rec.file, &s);
-	for (line = s.buf; line < s.buf + s.count; line = end + 1) {
-		end = memchr(line, '\n', s.buf + s.count - line);
-		if (!end)
-			break;
-		*end = '\0';
+	complete = fdscope_fdinfo_text(r, r->walk.rec.file, &s);
+	for (line = NULL; (line = fdscope_fdinfo_line(&s, line));) {
 		if (sscanf(line, "tfd: %d events: %x data: %llx pos:%*d ino:%lx sdev:%x",
 			   &tfd, &events, &data, &ino, &sdev) != 5)
 			continue;

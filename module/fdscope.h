@@ -31,6 +31,7 @@ enum fdscope_kind {
 	FDSCOPE_LOCKS,
 	FDSCOPE_EPOLL,
 	FDSCOPE_SOCKSTATS,
+	FDSCOPE_DETAILS,
 	FDSCOPE_KINDS
 };
 
@@ -135,7 +136,7 @@ struct fdscope_text {
 	char *pathbuf;			/* files, holders: PATH_MAX for d_path() */
 	struct fdscope_held *held;	/* holders: FDSCOPE_HELD_MAX of them */
 	struct fdscope_lock_info *locks;	/* locks: FDSCOPE_HELD_MAX of them */
-	char *scratch;			/* epoll: an eventpoll's fdinfo text */
+	char *scratch;			/* epoll, details: a file's fdinfo text */
 	size_t scratch_size;
 };
 
@@ -203,12 +204,18 @@ int fdscope_sockstats_show(struct seq_file *m, void *v);
 int fdscope_holders_show(struct seq_file *m, void *v);
 int fdscope_locks_show(struct seq_file *m, void *v);
 int fdscope_epoll_show(struct seq_file *m, void *v);
+int fdscope_details_show(struct seq_file *m, void *v);
+bool fdscope_has_details(struct file *file);
 bool fdscope_is_eventpoll(struct file *file);
 unsigned int fdscope_epoll_watchers(struct file *file);
 bool fdscope_has_locks(struct file *file);
 bool fdscope_is_anon(const struct file *file, const char *name);
 bool fdscope_is_io_uring(struct file *file);
 bool fdscope_holds_inflight(struct file *file);
+
+/* fdinfo.c: show_fdinfo() of the allowlisted classes, into r->text.scratch */
+bool fdscope_fdinfo_text(struct fdscope_reader *r, struct file *file, struct seq_file *s);
+char *fdscope_fdinfo_line(struct seq_file *s, char *pos);
 
 /* sockaddr.c */
 struct sock;

@@ -240,6 +240,8 @@ static bool fdscope_wanted(struct fdscope_walk *w, struct file *file)
 		return fdscope_has_locks(file);
 	case FDSCOPE_EPOLL:
 		return fdscope_is_eventpoll(file);
+	case FDSCOPE_DETAILS:
+		return fdscope_has_details(file);
 	default:
 		return true;
 	}

@@ -23,6 +23,7 @@
 #define E	NEED_EPOLL
 #define H	NEED_HOLDERS
 #define SS	(NEED_SOCKS | NEED_SOCKSTATS)
+#define D	NEED_DETAILS
 
 const struct column columns[NCOLUMNS] = {
 	[COL_COMMAND] = { "COMMAND", STR, 0, 0.1, 0,
@@ -91,8 +92,8 @@ const struct column columns[NCOLUMNS] = {
 		"netlink multicast groups (first 32, hex)" },
 	[COL_NETNS] = { "NETNS", NUM, R, 10, S,
 		"inode of the socket's network namespace" },
-	[COL_ENDPOINTS] = { "ENDPOINTS", ARR, 0, 0.2, S,
-		"processes on the other end of a pipe, FIFO, socket, eventfd or mqueue" },
+	[COL_ENDPOINTS] = { "ENDPOINTS", ARR, 0, 0.2, S | D,
+		"processes on the other end of a pipe, FIFO, socket, eventfd, mqueue, pty, pidfd" },
 	[COL_XMODE] = { "XMODE", STR, 0, 6, L,
 		"MODE and more, as lsfd: rwx, D deleted, L/l write/read lock held, m epoll" },
 	[COL_LOCKS] = { "LOCKS", J_LOCKS, 0, 0.1, L,
@@ -149,6 +150,48 @@ const struct column columns[NCOLUMNS] = {
 		"socket cookie: ss -e's sk: (in hex there), BPF's bpf_get_socket_cookie()" },
 	[COL_SOCK_SHUTDOWN] = { "SOCK.SHUTDOWN", STR, 0, 3, S,
 		"directions shut down, as ss: <-> open, --> no receiving, <-- no sending, ---" },
+	[COL_DETAILS] = { "DETAILS", STR, 0, 0.2, D,
+		"the module's details of a pidfd, bpf object, eventfd, ... (key=value,...)" },
+	[COL_PIDFD_PID] = { "PIDFD.PID", NUM, R, 5, D,
+		"pidfd: the process's pid (0: not in this pid namespace)" },
+	[COL_PIDFD_COMM] = { "PIDFD.COMM", STR, 0, 0.1, D | T,
+		"pidfd: the process's command name, while it runs" },
+	[COL_PIDFD_EXITED] = { "PIDFD.EXITED", BOOL, R, 1, D,
+		"pidfd: the process has exited and was reaped" },
+	[COL_PIDFD_THREAD] = { "PIDFD.THREAD", BOOL, R, 1, D,
+		"pidfd: a thread's pidfd (PIDFD_THREAD, 6.9+)" },
+	[COL_EVENTFD_ID] = { "EVENTFD.ID", NUM, R, 3, D,
+		"eventfd: its id" },
+	[COL_EVENTFD_COUNT] = { "EVENTFD.COUNT", NUM, R, 3, D,
+		"eventfd: its counter" },
+	[COL_TIMERFD_CLOCKID] = { "TIMERFD.CLOCKID", STR, 0, 8, D,
+		"timerfd: its clock: realtime, monotonic, boottime, ..." },
+	[COL_TIMERFD_INTERVAL] = { "TIMERFD.INTERVAL", STR, R, 8, D,
+		"timerfd: its interval, seconds" },
+	[COL_TIMERFD_REMAINING] = { "TIMERFD.REMAINING", STR, R, 8, D,
+		"timerfd: time until it next expires, seconds" },
+	[COL_SIGNALFD_MASK] = { "SIGNALFD.MASK", STR, 0, 0.1, D,
+		"signalfd: the signals it takes: USR1,USR2,..." },
+	[COL_INOTIFY_INODES] = { "INOTIFY.INODES", J_NUMS, 0, 0.1, D,
+		"inotify, fanotify: inode numbers of the watched inodes" },
+	[COL_BPF_MAP_TYPE] = { "BPF-MAP.TYPE", STR, 0, 5, D,
+		"bpf map: its type: hash, array, ..." },
+	[COL_BPF_MAP_ID] = { "BPF-MAP.ID", NUM, R, 3, D,
+		"bpf map: its id" },
+	[COL_BPF_PROG_TYPE] = { "BPF-PROG.TYPE", STR, 0, 5, D,
+		"bpf program: its type: socket_filter, kprobe, xdp, ..." },
+	[COL_BPF_PROG_ID] = { "BPF-PROG.ID", NUM, R, 3, D,
+		"bpf program (or the program of a bpf link): its id" },
+	[COL_BPF_PROG_TAG] = { "BPF-PROG.TAG", STR, 0, 16, D,
+		"bpf program: its tag (hash of its instructions)" },
+	[COL_BPF_NAME] = { "BPF.NAME", STR, 0, 0.1, D,
+		"bpf map or program: its name" },
+	[COL_BPF_LINK_ID] = { "BPF-LINK.ID", NUM, R, 3, D,
+		"bpf link: its id" },
+	[COL_NS_TYPE] = { "NS.TYPE", STR, 0, 4, D,
+		"namespace file: the namespace's type: net, mnt, pid, ..." },
+	[COL_PTMX_TTY_INDEX] = { "PTMX.TTY-INDEX", NUM, R, 3, D,
+		"pty master: the index of its pty (N of /dev/pts/N)" },
 };
 
 /* -o NAME for a group of columns. */
@@ -437,6 +480,8 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 		return locks_column(m, row, b);
 	case COL_EVENTPOLL_TFDS:
 		return epoll_tfds(m, row, b);
+	case COL_DETAILS ... COL_PTMX_TTY_INDEX:
+		return details_column(m, row, col, b);
 	case COL_ENDPOINTS:
 	case COL_WATCHED_BY:
 	case COL_HOLDERS:

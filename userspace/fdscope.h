@@ -128,6 +128,7 @@ enum {
 	NEED_EPOLL = 1 << 3,
 	NEED_HOLDERS = 1 << 4,
 	NEED_SOCKSTATS = 1 << 5,
+	NEED_DETAILS = 1 << 6,
 };
 
 enum view {
@@ -211,8 +212,11 @@ struct model {
 	size_t nlocks;
 	const struct fds_epoll *epolls;
 	size_t nepolls;
+	const struct fds_detail *details;
+	size_t ndetails;
 	bool threads;		/* -l: thread-owned tables are listed */
 	bool name_tcp;		/* NAME of a TCP socket ends in rtt=, cwnd=, ... */
+	bool live;		/* read from the module, not from a saved dump */
 	struct holders eps;	/* scratch for the ENDPOINTS and NAME columns */
 	u32 *file_sock;		/* files row -> sockets row */
 	struct idx task_idx;	/* pid+tid -> tasks row */
@@ -230,6 +234,7 @@ struct model {
 	struct endpoint_index *endpoint_index;	/* endpoint_kinds.c */
 	struct lock_index *lock_index;		/* locks.c */
 	struct epoll_index *epoll_index;	/* epoll.c */
+	struct detail_index *detail_index;	/* details.c */
 	struct idx held_ino;	/* socket inode -> first holders row */
 	u32 *held_ino_next;
 };
@@ -285,6 +290,13 @@ bool epoll_targets(struct model *m, size_t row, struct holders *h);
 bool epoll_watchers(struct model *m, size_t row, struct holders *h);
 void epoll_index_free(struct model *m);
 
+/* details.c: what each pidfd, bpf object, eventfd, ... is */
+const struct fds_detail *details_of(struct model *m, size_t row);
+const char *details_column(struct model *m, size_t row, int col, struct sbuf *b);
+const char *details_name(struct model *m, size_t row, struct sbuf *b);
+bool details_endpoints(struct model *m, size_t row, struct holders *h);
+void detail_index_free(struct model *m);
+
 /* loopback.c: TCP and UDP connections with both ends here */
 u64 loopback_peer_ino(struct model *m, size_t sock_row);
 bool loopback_endpoints(struct model *m, size_t sock_row, struct holders *h);
@@ -319,6 +331,11 @@ enum {
 	COL_TCP_SND_WND, COL_SOCK_RMEM, COL_SOCK_RCVBUF, COL_SOCK_WMEM,
 	COL_SOCK_SNDBUF, COL_SOCK_FWD_ALLOC, COL_SOCK_WMEM_QUEUED, COL_SOCK_OPTMEM,
 	COL_SOCK_BACKLOG, COL_SOCK_DROPS, COL_SOCK_COOKIE, COL_SOCK_SHUTDOWN,
+	COL_DETAILS, COL_PIDFD_PID, COL_PIDFD_COMM, COL_PIDFD_EXITED, COL_PIDFD_THREAD,
+	COL_EVENTFD_ID, COL_EVENTFD_COUNT, COL_TIMERFD_CLOCKID, COL_TIMERFD_INTERVAL,
+	COL_TIMERFD_REMAINING, COL_SIGNALFD_MASK, COL_INOTIFY_INODES, COL_BPF_MAP_TYPE,
+	COL_BPF_MAP_ID, COL_BPF_PROG_TYPE, COL_BPF_PROG_ID, COL_BPF_PROG_TAG, COL_BPF_NAME,
+	COL_BPF_LINK_ID, COL_NS_TYPE, COL_PTMX_TTY_INDEX,
 	NCOLUMNS,
 };
 

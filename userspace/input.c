@@ -93,7 +93,7 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 	if (kind == FDS_LOCKS && o->view == VIEW_LOCKS)
 		return false;
 	if (kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS ||
-	    kind == FDS_SOCKSTATS)
+	    kind == FDS_SOCKSTATS || kind == FDS_DETAILS)
 		return true;
 	return o->dir && kind != FDS_FILES;
 }
@@ -135,7 +135,8 @@ int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, b
 		 * Dumps and modules older than the holders file lack it.
 		 */
 		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL ||
-				    kind == FDS_HOLDERS || kind == FDS_SOCKSTATS) &&
+				    kind == FDS_HOLDERS || kind == FDS_SOCKSTATS ||
+				    kind == FDS_DETAILS) &&
 		    optional_file(o, kind)) {
 			free(path);
 			return 0;
@@ -235,6 +236,8 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 		l[n++] = (struct loader){ .kind = FDS_TASKS, .kfilter = kfilter };
 	if (need & NEED_SOCKSTATS)
 		l[n++] = (struct loader){ .kind = FDS_SOCKSTATS, .kfilter = kfilter };
+	if (need & NEED_DETAILS)
+		l[n++] = (struct loader){ .kind = FDS_DETAILS, .kfilter = kfilter };
 	/* The module takes no pid filter on the others: rows are selected here. */
 	if (need & NEED_HOLDERS)
 		l[n++] = (struct loader){ .kind = FDS_HOLDERS };

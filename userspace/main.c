@@ -160,13 +160,20 @@ static unsigned int view_need(const struct opts *o)
 
 	switch (o->view) {
 	case VIEW_LIST:
-		/* The list shows cwd, exe, mappings, ... as rows, as lsfd does. */
+		/*
+		 * The list shows cwd, exe, mappings, ... as rows, as lsfd does.
+		 * NAME describes pidfds, eventfds, ... from `details` when a
+		 * column reads it anyway, or when the module walks only the
+		 * processes of -p: it costs nothing then.
+		 */
+		if (o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX)
+			need |= NEED_DETAILS;
 		return need | NEED_HOLDERS | columns_need(o->cols, o->ncols);
 	case VIEW_SUMMARY:
 	case VIEW_TASKS:
 		return need | NEED_SOCKS | NEED_TASKS;
 	case VIEW_ENDPOINTS:
-		return need | NEED_SOCKS | NEED_EPOLL | NEED_HOLDERS;
+		return need | NEED_SOCKS | NEED_EPOLL | NEED_HOLDERS | NEED_DETAILS;
 	case VIEW_SHARED:
 	case VIEW_HOLDERS:
 		return need | NEED_SOCKS | NEED_HOLDERS;

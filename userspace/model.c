@@ -183,8 +183,11 @@ void model_init(struct model *m, const struct opts *o)
 	m->nlocks = m->tab[FDS_LOCKS].nrecs;
 	m->epolls = m->tab[FDS_EPOLL].recs;
 	m->nepolls = m->tab[FDS_EPOLL].nrecs;
+	m->details = m->tab[FDS_DETAILS].recs;
+	m->ndetails = m->tab[FDS_DETAILS].nrecs;
 	m->threads = o->threads;
 	m->name_tcp = o->name_tcp;
+	m->live = !o->dir;
 	unix_states(m->tab[FDS_SOCKETS].recs, m->nsocks);
 
 	idx_init(&m->task_idx, m->ntasks);
@@ -245,6 +248,7 @@ void model_free(struct model *m)
 	endpoint_index_free(m);
 	lock_index_free(m);
 	epoll_index_free(m);
+	detail_index_free(m);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -664,6 +668,8 @@ bool model_endpoints(struct model *m, size_t row, struct holders *h)
 		return true;
 	if (!s && streq(f->type, "FIFO") && HAVE(f, FC_INO))
 		return pipe_endpoints(m, row, h);
+	if (!s && details_endpoints(m, row, h))
+		return true;
 	return endpoint_kinds(m, row, s, h);
 }
 
@@ -723,8 +729,10 @@ const char *model_name_ex(struct model *m, size_t row, struct sbuf *b, bool peer
 	const struct fds_sock *s = model_sock(m, row);
 	const char *label;
 
-	if (!s)
-		return f->path;
+	if (!s) {
+		label = details_name(m, row, b);
+		return label ? label : f->path;
+	}
 	sb_reset(b);
 	label = model_sock_label(s);
 	if (label)

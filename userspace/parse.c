@@ -32,6 +32,7 @@ struct coldesc {
 #define TCOL(n, k, r, f) { n, k, r, offsetof(struct fds_task, f) }
 #define LCOL(n, k, r, f) { n, k, r, offsetof(struct fds_lock, f) }
 #define ECOL(n, k, r, f) { n, k, r, offsetof(struct fds_epoll, f) }
+#define DCOL(n, k, r, f) { n, k, r, offsetof(struct fds_detail, f) }
 
 static const struct coldesc file_cols[FC_NCOLS] = {
 	[FC_PID]	= FCOL("pid", K_INT, 1, pid),
@@ -201,6 +202,17 @@ static const struct coldesc epoll_cols[EC_NCOLS] = {
 	[EC_STATUS]	= ECOL("status", K_STR, 0, status),
 };
 
+static const struct coldesc detail_cols[DC_NCOLS] = {
+	[DC_PID]	= DCOL("pid", K_INT, 1, pid),
+	[DC_TID]	= DCOL("tid", K_INT, 0, tid),
+	[DC_COMM]	= DCOL("comm", K_STR, 0, comm),
+	[DC_FD]		= DCOL("fd", K_INT, 1, fd),
+	[DC_FILEID]	= DCOL("fileid", K_HEX, 0, fileid),
+	[DC_CLASS]	= DCOL("class", K_STR, 0, class),
+	[DC_DETAILS]	= DCOL("details", K_STR, 0, details),
+	[DC_START]	= DCOL("start", K_U64, 0, start),
+};
+
 static const struct {
 	const char *name;
 	const struct coldesc *cols;
@@ -214,6 +226,7 @@ static const struct {
 	[FDS_EPOLL]	= { "epoll", epoll_cols, EC_NCOLS, sizeof(struct fds_epoll) },
 	[FDS_HOLDERS]	= { "holders", hold_cols, HC_NCOLS, sizeof(struct fds_hold) },
 	[FDS_SOCKSTATS]	= { "sockstats", sockstat_cols, SC_NCOLS, sizeof(struct fds_sock) },
+	[FDS_DETAILS]	= { "details", detail_cols, DC_NCOLS, sizeof(struct fds_detail) },
 };
 
 const char *fds_kind_name(enum fds_kind kind)

@@ -23,6 +23,7 @@ enum fds_kind {
 	FDS_EPOLL,
 	FDS_HOLDERS,
 	FDS_SOCKSTATS,		/* parsed as struct fds_sock, merged into sockets */
+	FDS_DETAILS,
 	FDS_NKINDS,
 };
 
@@ -68,6 +69,11 @@ enum {
 enum {
 	EC_PID, EC_TID, EC_COMM, EC_FD, EC_FILEID, EC_TFD, EC_EVENTS, EC_DATA,
 	EC_TDEV, EC_TINO, EC_MATCH, EC_STATUS, EC_NCOLS,
+};
+
+enum {
+	DC_PID, DC_TID, DC_COMM, DC_FD, DC_FILEID, DC_CLASS, DC_DETAILS, DC_START,
+	DC_NCOLS,
 };
 
 /* lock_end "EOF": the lock reaches to the end of the file. */
@@ -231,6 +237,22 @@ struct fds_epoll {
 	u64 events;
 	u64 data;
 	u64 tino;
+};
+
+/*
+ * One line of `details`: what the file at pid+tid+fd (tid 0: '-') is, as
+ * comma-separated key=value pairs of its class (NULL: none).
+ */
+struct fds_detail {
+	u32 have;
+	int pid;
+	int tid;
+	int fd;
+	const char *comm;
+	const char *class;
+	const char *details;
+	u64 fileid;
+	u64 start;
 };
 
 /* The records of one parsed file; recs is an array of the kind's struct. */

@@ -70,6 +70,15 @@ static void check_strings(const struct fds_table *t)
 				sum += strlen(l->class);
 			if (l->dev)
 				sum += strlen(l->dev);
+		} else if (t->kind == FDS_DETAILS) {
+			const struct fds_detail *d = (const struct fds_detail *)t->recs + i;
+
+			if (HAVE(d, DC_DETAILS) != !!d->details)
+				abort();
+			if (d->details)
+				sum += strlen(d->details);
+			if (d->class)
+				sum += strlen(d->class);
 		} else {
 			const struct fds_epoll *e = (const struct fds_epoll *)t->recs + i;
 
@@ -180,7 +189,7 @@ static void proc_locks(const u8 *data, size_t size)
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static const enum fds_kind order[] = {
-		FDS_FILES, FDS_SOCKETS, FDS_LOCKS, FDS_EPOLL, FDS_HOLDERS,
+		FDS_FILES, FDS_SOCKETS, FDS_LOCKS, FDS_EPOLL, FDS_HOLDERS, FDS_DETAILS,
 	};
 	static const enum fds_kind order_holders[] = { FDS_FILES, FDS_SOCKETS, FDS_HOLDERS };
 	struct model m = { 0 };
@@ -200,10 +209,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		parse(&m, FDS_LOCKS, data + 1, size - 1);
 		break;
 	case 5:
-		parse(&m, FDS_EPOLL, data + 1, size - 1);
+		parse(&m, data[0] & 8 ? FDS_DETAILS : FDS_EPOLL, data + 1, size - 1);
 		break;
 	case 6:
-		joined(data + 1, size - 1, order, 5, 4);
+		joined(data + 1, size - 1, order, 6, 4);
 		break;
 	case 7:
 		proc_locks(data + 1, size - 1);

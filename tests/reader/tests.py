@@ -2555,6 +2555,129 @@ def t_100k():
     return ', '.join('%s %.2f s' % kv for kv in times.items())
 
 
+# --- details: what each pidfd, bpf object, eventfd, ... is ---------------------------
+
+DETAILS = os.path.join(DUMPS, 'details')
+DETAIL_COLS = ('PID,FD,PIDFD.PID,PIDFD.COMM,PIDFD.EXITED,PIDFD.THREAD,EVENTFD.ID,'
+               'EVENTFD.COUNT,TIMERFD.CLOCKID,TIMERFD.INTERVAL,TIMERFD.REMAINING,'
+               'SIGNALFD.MASK,INOTIFY.INODES,BPF-MAP.TYPE,BPF-MAP.ID,BPF-PROG.TYPE,'
+               'BPF-PROG.ID,BPF-PROG.TAG,BPF.NAME,BPF-LINK.ID,NS.TYPE,PTMX.TTY-INDEX')
+
+
+def details_copy(name, edit=None, drop=()):
+    """A copy of the details dump, with @edit(text) applied to its details file."""
+    d = os.path.join(TMP, name)
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(DETAILS, d)
+    for f in drop:
+        os.unlink(os.path.join(d, f))
+    if edit:
+        path = os.path.join(d, 'details')
+        with open(path) as f:
+            text = f.read()
+        with open(path, 'w') as f:
+            f.write(edit(text))
+    return d
+
+
+@test
+def t_details_columns():
+    """lsfd's per-class columns, from the details file and the tasks file."""
+    rows = {(r['pid'], r['fd']): r for r in js('-o', DETAIL_COLS, d=DETAILS)}
+    cols = [c.lower() for c in DETAIL_COLS.split(',')[2:]]
+    want = {
+        (100, 3): {'pidfd.pid': 200, 'pidfd.comm': 'sleep', 'pidfd.exited': False,
+                   'pidfd.thread': False},
+        (100, 4): {'pidfd.pid': 300, 'pidfd.exited': True, 'pidfd.thread': False},
+        (100, 5): {'bpf-map.type': 'hash', 'bpf-map.id': 17, 'bpf.name': 'my_map'},
+        (100, 6): {'bpf-prog.type': 'socket_filter', 'bpf-prog.id': 23,
+                   'bpf-prog.tag': 'a04f5eef06a7f555', 'bpf.name': 'my_prog'},
+        (100, 7): {'bpf-link.id': 4, 'bpf-prog.id': 23},
+        (100, 8): {'eventfd.id': 7, 'eventfd.count': 42},
+        (100, 9): {'timerfd.clockid': 'monotonic', 'timerfd.interval': '2.500000000',
+                   'timerfd.remaining': '99.500000000'},
+        (100, 10): {'signalfd.mask': 'USR1,USR2,RTMIN+0'},
+        (100, 11): {'inotify.inodes': [1234, 5678, 91011]},
+        (100, 12): {'ns.type': 'net'},
+        (100, 13): {'ptmx.tty-index': 5},
+    }
+    eq(len(rows), 17, 'rows')
+    for key, r in sorted(rows.items()):
+        w = want.get(key, {})
+        for c in cols:
+            # Lists are [] in JSON when empty, as EVENTPOLL.TFDS.
+            eq(r[c], w.get(c, [] if c == 'inotify.inodes' else None),
+               'pid %d fd %d: %s' % (key[0], key[1], c))
+
+
+@test
+def t_details_name():
+    """NAME describes each class as lsfd does, once details are read (-p)."""
+    rows = {(r['pid'], r['fd']): r['name']
+            for r in js('-p', '100,200', '-o', 'PID,FD,NAME', d=DETAILS)}
+    want = {
+        (100, 3): 'pid=200 comm=sleep', (100, 4): 'pid=300 exited',
+        (100, 5): 'type=hash id=17 name=my_map',
+        (100, 6): 'type=socket_filter id=23 tag=a04f5eef06a7f555 name=my_prog',
+        (100, 7): 'id=4 prog-id=23', (100, 8): 'id=7 count=42',
+        (100, 9): 'clockid=monotonic remaining=99.500000000 interval=2.500000000',
+        (100, 10): 'mask=USR1,USR2,RTMIN+0', (100, 11): 'inodes=1234,5678,91011',
+        (100, 12): 'net:[4026531840]', (100, 13): 'tty-index=5',
+        (100, 14): '/memfd:buf (deleted) seals=0x6,hugetlb=0',
+        (100, 16): '/var/log/holder.log', (200, 0): '/dev/pts/5',
+    }
+    for key, name in want.items():
+        eq(rows[key], name, 'pid %d fd %d: NAME' % key)
+    # Without -p nor a details column, NAME is the path: details are not read.
+    plain = {(r['pid'], r['fd']): r['name'] for r in js('-o', 'PID,FD,NAME', d=DETAILS)}
+    eq(plain[(100, 3)], 'anon_inode:[pidfd]', 'NAME without details')
+
+
+@test
+def t_details_read_on_demand():
+    """The default view never reads details (a broken file goes unnoticed);
+    a details column does (and reports it); a dump without it still works."""
+    d = details_copy('details-broken', edit=lambda t: t + 'not a record\n')
+    out = ok('-r', d=d)
+    check('anon_inode:[pidfd]' in out, 'default view: %r' % out[:200])
+    rc, out, err = run('-o', 'PID,FD,PIDFD.PID', d=d)
+    check(rc != 0 and 'details' in err, 'a broken details file read: rc %d, %r' % (rc, err))
+    d = details_copy('details-none', drop=('details',))
+    rows = js('-o', DETAIL_COLS, d=d)
+    eq(len(rows), 17, 'rows without a details file')
+    for r in rows:
+        eq([r[c.lower()] for c in DETAIL_COLS.split(',')[2:] if c != 'INOTIFY.INODES'],
+           [None] * (len(DETAIL_COLS.split(',')) - 3), 'pid %d fd %d' % (r['pid'], r['fd']))
+    rows = js('-p', '100', '-o', 'FD,NAME', d=d)
+    eq(rows[1]['name'], 'anon_inode:[pidfd]', 'NAME without a details file')
+
+
+@test
+def t_details_endpoints():
+    """--endpoints and ENDPOINTS: a pidfd's process, a pty's other side."""
+    rows = {(r['pid'], r['fd']): r['endpoints']
+            for r in js('-o', 'PID,FD,ENDPOINTS', d=DETAILS)}
+    eq(txt(rows[(100, 3)]), ['200,sleep'], 'pidfd of a running process')
+    eq(rows[(100, 4)], [], 'pidfd of a reaped process')
+    eq(txt(rows[(100, 13)]), ['200,sleep,0rw'], 'pty master -> slave')
+    eq(txt(rows[(200, 0)]), ['100,holder,13rw'], 'pty slave -> master')
+    out = ok('--endpoints', '-r', d=DETAILS)
+    check(re.search(r'^holder 100 3 .*200,sleep', out, re.M) or '200,sleep' in out,
+          '--endpoints does not link the pidfd: %r' % out[:400])
+    check('100,holder,13' in out, '--endpoints does not pair the pty: %r' % out[:400])
+
+
+@test
+def t_details_save():
+    """--save keeps the details file as it is."""
+    d = os.path.join(TMP, 'details-saved')
+    shutil.rmtree(d, ignore_errors=True)
+    eq(ok('--save', d, d=DETAILS), '', '--save prints nothing')
+    with open(os.path.join(DETAILS, 'details')) as a, open(os.path.join(d, 'details')) as b:
+        eq(b.read(), a.read(), 'saved details')
+    eq(js('-o', 'PID,FD,PIDFD.PID', d=d)[1]['pidfd.pid'], 200, 'PIDFD.PID from the copy')
+
+
 def main():
     if not os.access(FDSCOPE, os.X_OK):
         print('FAIL: reader-build: %s is not built (make -C userspace)' % FDSCOPE)

@@ -13,7 +13,8 @@ import time
 import uuid
 
 DEBUGFS = '/sys/kernel/debug/fdscope'
-KINDS = ('files', 'sockets', 'tasks', 'holders', 'locks', 'epoll', 'sockstats')
+KINDS = ('files', 'sockets', 'tasks', 'holders', 'locks', 'epoll', 'sockstats',
+         'details')
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 STRESS = os.path.join(REPO, 'tests', 'stress')
 READER = os.path.join(STRESS, 'reader')

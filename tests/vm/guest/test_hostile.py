@@ -46,10 +46,11 @@ l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(3)
 c = socket.create_connection(l.getsockname())
 r, w = os.pipe()
 f = open('/run/hostile odd\nname', 'w')
-# Records in the locks and epoll files too.
+# Records in the locks, epoll and details files too.
 fcntl.flock(f, fcntl.LOCK_EX)
 ep = select.epoll()
 ep.register(r, select.EPOLLIN)
+ev = os.eventfd(5)
 print('ready', flush=True)
 sys.stdin.read()
 '''
@@ -416,6 +417,7 @@ def main():
     fcntl.flock(lockf, fcntl.LOCK_SH)
     ep = select.epoll()
     ep.register(mine[0], select.EPOLLIN)
+    evfd = os.eventfd(7)  # ... and in details
     try:
         for kind in h.KINDS:
             h.check(f'hostile-writes-{kind}', hostile_writes(kind, child.pid),

@@ -38,7 +38,7 @@ def note(what, f):
     except OSError as e:
         res[what] = errno.errorcode.get(e.errno, str(e.errno))
 note('listdir', lambda: os.listdir(d))
-for k in ('files', 'sockets', 'tasks', 'holders', 'locks', 'epoll', 'sockstats'):
+for k in ('files', 'sockets', 'tasks', 'holders', 'locks', 'epoll', 'sockstats', 'details'):
     for name, fl in (('r', os.O_RDONLY), ('rw', os.O_RDWR), ('w', os.O_WRONLY)):
         note(k + '-' + name, lambda: os.close(os.open(d + '/' + k, fl)))
 print(json.dumps(res))
