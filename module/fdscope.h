@@ -201,6 +201,8 @@ int fdscope_files_show(struct seq_file *m, void *v);
 int fdscope_tasks_show(struct seq_file *m, void *v);
 int fdscope_sockets_show(struct seq_file *m, void *v);
 int fdscope_sockstats_show(struct seq_file *m, void *v);
+struct sock *fdscope_record_sock(const struct fdscope_record *rec);
+void fdscope_field_sock_id(struct seq_file *m, struct fdscope_reader *r);
 int fdscope_holders_show(struct seq_file *m, void *v);
 int fdscope_locks_show(struct seq_file *m, void *v);
 int fdscope_epoll_show(struct seq_file *m, void *v);

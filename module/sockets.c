@@ -177,6 +177,30 @@ static void fdscope_field_netlink_groups(struct seq_file *m, int len,
 		seq_printf(m, " %08x", ((const struct sockaddr_nl *)name)->nl_groups);
 }
 
+/*
+ * The sock behind the walk's socket fd. Only __sock_release() clears sk,
+ * at the last fput: never while the walk holds the file, so NULL is a bug.
+ */
+struct sock *fdscope_record_sock(const struct fdscope_record *rec)
+{
+	struct socket *sock = sock_from_file(rec->file);
+	struct sock *sk = sock ? sock->sk : NULL;
+
+	WARN_ON_ONCE(!sk);
+	return sk;
+}
+
+/* The fields every socket record starts with: pid tid comm fd fileid ino. */
+void fdscope_field_sock_id(struct seq_file *m, struct fdscope_reader *r)
+{
+	const struct fdscope_record *rec = &r->walk.rec;
+
+	fdscope_field_owner(m, r);
+	fdscope_field_ull(m, rec->fd);
+	fdscope_field_id(m, fdscope_file_identity(rec->file));
+	fdscope_field_ull(m, file_inode(rec->file)->i_ino);
+}
+
 int fdscope_sockets_show(struct seq_file *m, void *v)
 {
 	struct fdscope_reader *r = m->private;
@@ -194,9 +218,8 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	}
 
 	sock = sock_from_file(rec->file);
-	sk = sock ? sock->sk : NULL;
-	/* Only __sock_release() clears sk, at the last fput: never under us. */
-	if (WARN_ON_ONCE(!sk))
+	sk = fdscope_record_sock(rec);
+	if (!sk)
 		return SEQ_SKIP;
 
 	state = fdscope_sk_state(sk);
@@ -208,10 +231,7 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	/* Read once: proto, local and groups all come from this one name. */
 	len = fdscope_sock_name(sock, &name);
 
-	fdscope_field_owner(m, r);
-	fdscope_field_ull(m, rec->fd);
-	fdscope_field_id(m, fdscope_file_identity(rec->file));
-	fdscope_field_ull(m, file_inode(rec->file)->i_ino);
+	fdscope_field_sock_id(m, r);
 	fdscope_field_name(m, fdscope_family_name(sk->sk_family), "af%d", sk->sk_family);
 	fdscope_field_name(m, fdscope_socktype_name(sk->sk_type), "%d", sk->sk_type);
 	fdscope_field_proto(m, sock, len, &name);

@@ -69,8 +69,6 @@ static void fdscope_field_meminfo(struct seq_file *m, struct sock *sk)
 int fdscope_sockstats_show(struct seq_file *m, void *v)
 {
 	struct fdscope_reader *r = m->private;
-	const struct fdscope_record *rec = &r->walk.rec;
-	struct socket *sock;
 	struct sock *sk;
 
 	if (v == SEQ_START_TOKEN) {
@@ -79,16 +77,11 @@ int fdscope_sockstats_show(struct seq_file *m, void *v)
 		return 0;
 	}
 
-	sock = sock_from_file(rec->file);
-	sk = sock ? sock->sk : NULL;
-	/* Only __sock_release() clears sk, at the last fput: never under us. */
-	if (WARN_ON_ONCE(!sk))
+	sk = fdscope_record_sock(&r->walk.rec);
+	if (!sk)
 		return SEQ_SKIP;
 
-	fdscope_field_owner(m, r);
-	fdscope_field_ull(m, rec->fd);
-	fdscope_field_id(m, fdscope_file_identity(rec->file));
-	fdscope_field_ull(m, file_inode(rec->file)->i_ino);
+	fdscope_field_sock_id(m, r);
 	fdscope_field_tcp_info(m, sk);
 	fdscope_field_meminfo(m, sk);
 	seq_putc(m, '\n');

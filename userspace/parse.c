@@ -55,13 +55,37 @@ static const struct coldesc file_cols[FC_NCOLS] = {
 	[FC_START]	= FCOL("start", K_U64, 0, start),
 };
 
-static const struct coldesc sock_cols[SC_NCOLS] = {
-	[SC_PID]	= SCOL("pid", K_INT, 1, pid),
-	[SC_TID]	= SCOL("tid", K_INT, 0, tid),
-	[SC_COMM]	= SCOL("comm", K_STR, 0, comm),
-	[SC_FD]		= SCOL("fd", K_INT, 1, fd),
-	[SC_FILEID]	= SCOL("fileid", K_HEX, 0, fileid),
+/* The columns sockets and sockstats share, so that both set the same SC_ bits. */
+#define SOCK_ID_COLS \
+	[SC_PID]	= SCOL("pid", K_INT, 1, pid), \
+	[SC_TID]	= SCOL("tid", K_INT, 0, tid), \
+	[SC_COMM]	= SCOL("comm", K_STR, 0, comm), \
+	[SC_FD]		= SCOL("fd", K_INT, 1, fd), \
+	[SC_FILEID]	= SCOL("fileid", K_HEX, 0, fileid), \
 	[SC_INO]	= SCOL("ino", K_U64, 0, ino),
+
+#define SOCK_COUNTER_COLS \
+	[SC_RTT]	= SCOL("rtt", K_U64, 0, rtt), \
+	[SC_RTTVAR]	= SCOL("rttvar", K_U64, 0, rttvar), \
+	[SC_RTO]	= SCOL("rto", K_U64, 0, rto), \
+	[SC_CWND]	= SCOL("cwnd", K_U64, 0, cwnd), \
+	[SC_SSTHRESH]	= SCOL("ssthresh", K_U64, 0, ssthresh), \
+	[SC_UNACKED]	= SCOL("unacked", K_U64, 0, unacked), \
+	[SC_RETRANS]	= SCOL("retrans", K_U64, 0, retrans), \
+	[SC_TOTAL_RETRANS] = SCOL("total_retrans", K_U64, 0, total_retrans), \
+	[SC_RCV_SPACE]	= SCOL("rcv_space", K_U64, 0, rcv_space), \
+	[SC_SND_WND]	= SCOL("snd_wnd", K_U64, 0, snd_wnd), \
+	[SC_RMEM]	= SCOL("rmem", K_U64, 0, rmem), \
+	[SC_RCVBUF]	= SCOL("rcvbuf", K_U64, 0, rcvbuf), \
+	[SC_WMEM]	= SCOL("wmem", K_U64, 0, wmem), \
+	[SC_SNDBUF]	= SCOL("sndbuf", K_U64, 0, sndbuf), \
+	[SC_FWD_ALLOC]	= SCOL("fwd_alloc", K_S64, 0, fwd_alloc), \
+	[SC_WMEM_QUEUED] = SCOL("wmem_queued", K_U64, 0, wmem_queued), \
+	[SC_OPTMEM]	= SCOL("optmem", K_U64, 0, optmem), \
+	[SC_SK_BACKLOG]	= SCOL("sk_backlog", K_U64, 0, sk_backlog),
+
+static const struct coldesc sock_cols[SC_NCOLS] = {
+	SOCK_ID_COLS
 	[SC_FAMILY]	= SCOL("family", K_STR, 0, family),
 	[SC_TYPE]	= SCOL("type", K_STR, 0, type),
 	[SC_PROTO]	= SCOL("proto", K_STR, 0, proto),
@@ -77,54 +101,16 @@ static const struct coldesc sock_cols[SC_NCOLS] = {
 	[SC_INFLIGHT]	= SCOL("inflight", K_U64, 0, inflight),
 	[SC_BACKLOG]	= SCOL("backlog", K_STR, 0, backlog),
 	[SC_GROUPS]	= SCOL("groups", K_STR, 0, groups),
-	[SC_RTT]	= SCOL("rtt", K_U64, 0, rtt),
-	[SC_RTTVAR]	= SCOL("rttvar", K_U64, 0, rttvar),
-	[SC_RTO]	= SCOL("rto", K_U64, 0, rto),
-	[SC_CWND]	= SCOL("cwnd", K_U64, 0, cwnd),
-	[SC_SSTHRESH]	= SCOL("ssthresh", K_U64, 0, ssthresh),
-	[SC_UNACKED]	= SCOL("unacked", K_U64, 0, unacked),
-	[SC_RETRANS]	= SCOL("retrans", K_U64, 0, retrans),
-	[SC_TOTAL_RETRANS] = SCOL("total_retrans", K_U64, 0, total_retrans),
-	[SC_RCV_SPACE]	= SCOL("rcv_space", K_U64, 0, rcv_space),
-	[SC_SND_WND]	= SCOL("snd_wnd", K_U64, 0, snd_wnd),
-	[SC_RMEM]	= SCOL("rmem", K_U64, 0, rmem),
-	[SC_RCVBUF]	= SCOL("rcvbuf", K_U64, 0, rcvbuf),
-	[SC_WMEM]	= SCOL("wmem", K_U64, 0, wmem),
-	[SC_SNDBUF]	= SCOL("sndbuf", K_U64, 0, sndbuf),
-	[SC_FWD_ALLOC]	= SCOL("fwd_alloc", K_S64, 0, fwd_alloc),
-	[SC_WMEM_QUEUED] = SCOL("wmem_queued", K_U64, 0, wmem_queued),
-	[SC_OPTMEM]	= SCOL("optmem", K_U64, 0, optmem),
-	[SC_SK_BACKLOG]	= SCOL("sk_backlog", K_U64, 0, sk_backlog),
+	/* Dumps saved before the sockstats file have the counters here. */
+	SOCK_COUNTER_COLS
 	[SC_COOKIE]	= SCOL("cookie", K_U64, 0, cookie),
 	[SC_SHUTDOWN]	= SCOL("shutdown", K_STR, 0, shutdown),
 };
 
-/* The same records as sockets, so the columns keep their SC_ bits. */
+/* The same records as sockets: sockstats extends them (sockstats.c). */
 static const struct coldesc sockstat_cols[SC_NCOLS] = {
-	[SC_PID]	= SCOL("pid", K_INT, 1, pid),
-	[SC_TID]	= SCOL("tid", K_INT, 0, tid),
-	[SC_COMM]	= SCOL("comm", K_STR, 0, comm),
-	[SC_FD]		= SCOL("fd", K_INT, 1, fd),
-	[SC_FILEID]	= SCOL("fileid", K_HEX, 0, fileid),
-	[SC_INO]	= SCOL("ino", K_U64, 0, ino),
-	[SC_RTT]	= SCOL("rtt", K_U64, 0, rtt),
-	[SC_RTTVAR]	= SCOL("rttvar", K_U64, 0, rttvar),
-	[SC_RTO]	= SCOL("rto", K_U64, 0, rto),
-	[SC_CWND]	= SCOL("cwnd", K_U64, 0, cwnd),
-	[SC_SSTHRESH]	= SCOL("ssthresh", K_U64, 0, ssthresh),
-	[SC_UNACKED]	= SCOL("unacked", K_U64, 0, unacked),
-	[SC_RETRANS]	= SCOL("retrans", K_U64, 0, retrans),
-	[SC_TOTAL_RETRANS] = SCOL("total_retrans", K_U64, 0, total_retrans),
-	[SC_RCV_SPACE]	= SCOL("rcv_space", K_U64, 0, rcv_space),
-	[SC_SND_WND]	= SCOL("snd_wnd", K_U64, 0, snd_wnd),
-	[SC_RMEM]	= SCOL("rmem", K_U64, 0, rmem),
-	[SC_RCVBUF]	= SCOL("rcvbuf", K_U64, 0, rcvbuf),
-	[SC_WMEM]	= SCOL("wmem", K_U64, 0, wmem),
-	[SC_SNDBUF]	= SCOL("sndbuf", K_U64, 0, sndbuf),
-	[SC_FWD_ALLOC]	= SCOL("fwd_alloc", K_S64, 0, fwd_alloc),
-	[SC_WMEM_QUEUED] = SCOL("wmem_queued", K_U64, 0, wmem_queued),
-	[SC_OPTMEM]	= SCOL("optmem", K_U64, 0, optmem),
-	[SC_SK_BACKLOG]	= SCOL("sk_backlog", K_U64, 0, sk_backlog),
+	SOCK_ID_COLS
+	SOCK_COUNTER_COLS
 };
 
 static const struct coldesc task_cols[TC_NCOLS] = {
