@@ -30,6 +30,12 @@ unsigned int fdscope_epoll_watchers(struct file *file)
 #ifdef CONFIG_EPOLL
 	struct hlist_node *node;
 
+	/*
+	 * Almost no file is watched: f_ep is set under f_lock by the first
+	 * watch, so a file that reads NULL without it had none an instant ago.
+	 */
+	if (!READ_ONCE(file->f_ep))
+		return 0;
 	spin_lock(&file->f_lock);
 	for (node = file->f_ep ? file->f_ep->first : NULL; node; node = node->next)
 		n++;
