@@ -231,6 +231,9 @@ struct model {
 	struct epoll_index *epoll_index;	/* epoll.c */
 	struct idx held_ino;	/* socket inode -> first holders row */
 	u32 *held_ino_next;
+	bool filtered[FDS_NKINDS];	/* read through the module's filter */
+	char **extra;		/* more buffers the tables point into */
+	size_t nextra;
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
@@ -432,6 +435,8 @@ int view_diff(const struct opts *o);
 int view_watch(const struct opts *o);
 
 /* holders_view.c: --holders TARGET... */
+#define HOLDERS_CHAIN_DEPTH	8	/* sockets in flight inside sockets in flight */
+int holders_filter(const struct opts *o, struct sbuf *cmd, char *sockdev, size_t size);
 int view_holders(const struct opts *o, struct model *m);
 
 #endif /* FDSCOPE_H */
