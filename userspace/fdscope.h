@@ -392,6 +392,7 @@ struct out;
 
 struct out *out_new(const struct opts *o, const char *name, const char *title);
 void out_as_object(struct out *t);
+void out_stream(struct out *t);
 void out_column(struct out *t, const char *name, int json, int flags);
 int out_row(struct out *t);
 void out_cell(struct out *t, size_t col, const char *s);
@@ -409,6 +410,10 @@ struct out *list_table(const struct opts *o, struct model *m);
 
 /* stream.c */
 bool stream_usable(const struct opts *o);
+size_t stream_plain_len(const struct opts *o, const char *s);
+void stream_put_cell(const struct opts *o, const char *s, size_t len, size_t width,
+		     bool right, bool last);
+void stream_flush(void);
 int stream_list(const struct opts *o, struct model *m);
 int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);

@@ -353,6 +353,8 @@ static struct out *holders_table(const struct opts *o)
 	out_column(t, "ASSOC", J_STR, SCOLS_FL_RIGHT);
 	out_column(t, "NAME", J_STR, 0);
 	out_column(t, "HOLDER", J_STR, 0);
+	/* One row per holder: on a busy filesystem, many. */
+	out_stream(t);
 	return t;
 }
 

@@ -33,7 +33,7 @@ static bool escaped(const struct opts *o, const char *p)
  * The width of @s as written, when it is non-empty printable ASCII; 0 when
  * libsmartcols must encode it.
  */
-static size_t plain_len(const struct opts *o, const char *s)
+size_t stream_plain_len(const struct opts *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t extra = 0;
@@ -61,7 +61,7 @@ static void put(const char *s, size_t n)
 	sb_addn(&outbuf, s, n);
 }
 
-static void put_spaces(size_t n)
+static void stream_put_spaces(size_t n)
 {
 	static const char spaces[64] = { [0 ... 63] = ' ' };
 
@@ -71,7 +71,7 @@ static void put_spaces(size_t n)
 }
 
 /* Text @s as libsmartcols writes it: spaces in raw form, some backslashes. */
-static void put_escaped(const struct opts *o, const char *s)
+static void stream_put_escaped(const struct opts *o, const char *s)
 {
 	const char *run = s;
 
@@ -97,21 +97,36 @@ static void flush_out(void)
 	sb_reset(&outbuf);
 }
 
+/*
+ * Cell @s of a line, @len wide as written, padded to @width in a table,
+ * then the separator; the last cell ends the line.
+ */
+void stream_put_cell(const struct opts *o, const char *s, size_t len, size_t width,
+		     bool right, bool last)
+{
+	if (!o->raw && right)
+		stream_put_spaces(width - len);
+	stream_put_escaped(o, s);
+	if (!o->raw && !right && !last)
+		stream_put_spaces(width - len);
+	sb_addc(&outbuf, last ? '\n' : ' ');
+	if (last && outbuf.len >= 1 << 16)
+		flush_out();
+}
+
+/* What stream_put_cell() kept, written; the buffer freed. */
+void stream_flush(void)
+{
+	flush_out();
+	sb_free(&outbuf);
+}
+
 /* Cell @i of a line, @len wide as written, padded in a table. */
 static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
 		     const size_t *width)
 {
-	bool right = columns[o->cols[i]].flags & SCOLS_FL_RIGHT;
-	bool last = i + 1 == o->ncols;
-
-	if (!o->raw && right)
-		put_spaces(width[i] - len);
-	put_escaped(o, s);
-	if (!o->raw && !right && !last)
-		put_spaces(width[i] - len);
-	sb_addc(&outbuf, last ? '\n' : ' ');
-	if (last && outbuf.len >= 1 << 16)
-		flush_out();
+	stream_put_cell(o, s, len, width[i], columns[o->cols[i]].flags & SCOLS_FL_RIGHT,
+			i + 1 == o->ncols);
 }
 
 /*
@@ -135,7 +150,7 @@ int stream_list(const struct opts *o, struct model *m)
 			continue;
 		for (i = 0; i < o->ncols; i++) {
 			const char *v = column_value(m, r, o->cols[i], &b);
-			size_t n = plain_len(o, v ? v : "-");
+			size_t n = stream_plain_len(o, v ? v : "-");
 
 			if (!n)
 				goto out;
@@ -155,7 +170,7 @@ int stream_list(const struct opts *o, struct model *m)
 			const char *v = column_value(m, rows[r], o->cols[i], &b);
 
 			v = v ? v : "-";
-			put_cell(o, i, v, plain_len(o, v), width);
+			put_cell(o, i, v, stream_plain_len(o, v), width);
 		}
 	}
 	flush_out();
