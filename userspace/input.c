@@ -329,9 +329,11 @@ static int load_more(struct model *m, const struct opts *o, enum fds_kind kind,
 		t->nrecs = keep;
 		return 0;
 	}
-	t->recs = xrealloc(t->recs, t->nrecs + keep, recsize);
-	memcpy((char *)t->recs + t->nrecs * recsize, more.recs, keep * recsize);
-	t->nrecs += keep;
+	if (keep) {
+		t->recs = xrealloc(t->recs, t->nrecs + keep, recsize);
+		memcpy((char *)t->recs + t->nrecs * recsize, more.recs, keep * recsize);
+		t->nrecs += keep;
+	}
 	fds_table_free(&more);
 	return 0;
 }
