@@ -12,8 +12,9 @@
  *	/sys/kernel/debug/fdscope/sockstats	0400	ss -i and ss -m counters per socket fd
  *	/sys/kernel/debug/fdscope/details	0400	what each pidfd, bpf, eventfd... is
  *
- * Each open file walks on its own cursor and may carry its own pid filter,
- * set by writing "pid N[,N...]" (docs/format.md).
+ * Each open file walks on its own cursor and may carry its own filter, set
+ * by writing "pid N[,N...]", "dev MAJ:MIN[,...]", "ino MAJ:MIN:INO[,...]"
+ * lines (filter.c, docs/format.md).
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -35,8 +36,12 @@
  */
 #define FDSCOPE_SEQ_BUF_SIZE	(64 * 1024)
 
-/* Longest write accepted: "pid " and FDSCOPE_FILTER_MAX ten-digit pids. */
-#define FDSCOPE_WRITE_MAX	(4 + FDSCOPE_FILTER_MAX * 11 + 1)
+/*
+ * Longest write accepted: a full line of each key, "pid " and ten-digit
+ * pids, "dev " and MAJ:MIN (4 + 7 digits), "ino " and MAJ:MIN:INO (4 + 7
+ * + 20 digits), each item with its comma or newline.
+ */
+#define FDSCOPE_WRITE_MAX	(3 * 4 + FDSCOPE_FILTER_MAX * ((10 + 1) + (13 + 1) + (33 + 1)))
 
 static struct dentry *fdscope_dir;
 
@@ -143,30 +148,41 @@ static int fdscope_release(struct inode *inode, struct file *file)
 }
 
 /*
- * Set this open file's pid filter and rewind it: whatever seq_file kept of
- * the old stream (the bytes buffered, the record index, the position they
+ * Set this open file's filter and rewind it: whatever seq_file kept of the
+ * old stream (the bytes buffered, the record index, the position they
  * start at) goes, so a read at any offset, pread() included, sees the new
- * filtered stream. A write that does not parse changes nothing.
+ * filtered stream. A write that does not parse changes nothing; nor does a
+ * file filter on tasks or epoll, whose records are no file's.
  */
 static ssize_t fdscope_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct seq_file *m = iocb->ki_filp->private_data;
 	struct fdscope_reader *r = m->private;
 	size_t count = iov_iter_count(from);
-	struct fdscope_filter filter;
-	char buf[FDSCOPE_WRITE_MAX];
+	struct fdscope_filter *filter;
+	char *buf;
 	int err;
 
-	if (count > sizeof(buf))
+	if (count > FDSCOPE_WRITE_MAX)
 		return -E2BIG;
+	buf = kmalloc(count ?: 1, GFP_KERNEL);
+	filter = kmalloc(sizeof(*filter), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!buf || !filter)
+		goto out;
+	err = -EFAULT;
 	if (copy_from_iter(buf, count, from) != count)
-		return -EFAULT;
-	err = fdscope_filter_parse(buf, count, &filter);
+		goto out;
+	err = fdscope_filter_parse(buf, count, filter);
 	if (err)
-		return err;
+		goto out;
+	err = -EINVAL;
+	if (fdscope_filter_on_files(filter) &&
+	    (r->walk.kind == FDSCOPE_TASKS || r->walk.kind == FDSCOPE_EPOLL))
+		goto out;
 
 	mutex_lock(&m->lock);
-	r->walk.filter = filter;
+	r->walk.filter = *filter;
 	fdscope_walk_rewind(&r->walk);
 	m->index = 0;
 	m->count = 0;
@@ -174,7 +190,11 @@ static ssize_t fdscope_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	m->read_pos = 0;
 	iocb->ki_pos = 0;
 	mutex_unlock(&m->lock);
-	return count;
+	err = 0;
+out:
+	kfree(filter);
+	kfree(buf);
+	return err ? err : (ssize_t)count;
 }
 
 /*

@@ -17,7 +17,7 @@ struct socket;
 struct task_struct;
 
 #define FDSCOPE_FORMAT_VERSION	1
-/* Most pids one "pid" filter write may name. */
+/* Most pids, devices or inodes one filter write may name, each. */
 #define FDSCOPE_FILTER_MAX	64
 /* "pid tid comm", comm escaped: 10 + 1 + 10 + 1 + 4 * (TASK_COMM_LEN - 1) digits. */
 #define FDSCOPE_OWNER_MAX	96
@@ -55,9 +55,20 @@ enum fdscope_assoc {
 #define FDSCOPE_OWNS_FS		BIT(1)
 #define FDSCOPE_OWNS_MM		BIT(2)
 
+/* An inode, as the dev and ino columns print it. */
+struct fdscope_inode_key {
+	dev_t dev;
+	unsigned long ino;
+};
+
+/* What one open file lists (filter.c); lists as written: a repeat is harmless. */
 struct fdscope_filter {
 	unsigned int nr;			/* 0: every process */
-	pid_t tgids[FDSCOPE_FILTER_MAX];	/* as written: a repeat is harmless */
+	pid_t tgids[FDSCOPE_FILTER_MAX];
+	unsigned int ndevs;			/* with ninos 0: every file */
+	dev_t devs[FDSCOPE_FILTER_MAX];
+	unsigned int ninos;
+	struct fdscope_inode_key inos[FDSCOPE_FILTER_MAX];
 };
 
 /*
@@ -159,6 +170,9 @@ u64 fdscope_file_identity(const struct file *file);
 
 /* filter.c */
 int fdscope_filter_parse(const char *buf, size_t len, struct fdscope_filter *filter);
+bool fdscope_filter_on_files(const struct fdscope_filter *filter);
+bool fdscope_filter_file(const struct fdscope_filter *filter, const struct file *file);
+bool fdscope_filter_path(const struct fdscope_filter *filter, const struct path *path);
 
 /*
  * escape.c. fdscope_field_*() write one whole field, the separator before

@@ -1,59 +1,196 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The per-open pid filter: "pid N[,N...]" written to a debugfs file limits
- * what that open file lists to those thread groups.
+ * The per-open filter. A write to a debugfs file is one or more lines,
+ *
+ *	pid N[,N...]			these thread groups
+ *	dev MAJ:MIN[,MAJ:MIN...]	files on these superblock devices
+ *	ino MAJ:MIN:INO[,...]		these inodes
+ *
+ * each key at most once; the write replaces the whole filter. A key alone
+ * puts no limit of its kind ("pid" alone clears the filter). pid is ANDed
+ * with the file keys; dev and ino together select the union of their files.
  */
 #include <linux/ctype.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
 #include <linux/kernel.h>
+#include <linux/path.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "fdscope.h"
 
+/* Longest number a list item holds: 2^64 - 1 has 20 digits. */
+#define FDSCOPE_NUM_MAX	20
+
+/* The decimal number in @s[0..@n): digits only, at most @max. */
+static int fdscope_parse_num(const char *s, size_t n, unsigned long long max,
+			     unsigned long long *v)
+{
+	char word[FDSCOPE_NUM_MAX + 1];
+	size_t i;
+
+	if (n == 0 || n > FDSCOPE_NUM_MAX)
+		return -EINVAL;
+	/* Digits only: kstrtoull alone would take "+1", "1\n" and "1\0x". */
+	for (i = 0; i < n; i++)
+		if (!isdigit(s[i]))
+			return -EINVAL;
+	memcpy(word, s, n);
+	word[n] = '\0';
+	if (kstrtoull(word, 10, v) || *v > max)
+		return -EINVAL;
+	return 0;
+}
+
+/* "MAJ:MIN" at the start of @s[0..@n); returns the bytes used, or -EINVAL. */
+static int fdscope_parse_dev(const char *s, size_t n, dev_t *dev)
+{
+	unsigned long long major, minor;
+	size_t a, b;
+
+	for (a = 0; a < n && s[a] != ':'; a++)
+		;
+	if (a == n || fdscope_parse_num(s, a, MAJOR(~0U), &major))
+		return -EINVAL;
+	for (b = a + 1; b < n && s[b] != ':'; b++)
+		;
+	if (fdscope_parse_num(s + a + 1, b - a - 1, MINORMASK, &minor))
+		return -EINVAL;
+	*dev = MKDEV(major, minor);
+	return b;
+}
+
+/* One list item of @key into @f. */
+static int fdscope_parse_item(struct fdscope_filter *f, char key, const char *s, size_t n)
+{
+	unsigned long long v;
+	dev_t dev;
+	int used;
+
+	switch (key) {
+	case 'p':
+		if (fdscope_parse_num(s, n, INT_MAX, &v) || !v)
+			return -EINVAL;
+		if (f->nr == FDSCOPE_FILTER_MAX)
+			return -E2BIG;
+		f->tgids[f->nr++] = v;
+		return 0;
+	case 'd':
+		used = fdscope_parse_dev(s, n, &dev);
+		if (used < 0 || (size_t)used != n)
+			return -EINVAL;
+		if (f->ndevs == FDSCOPE_FILTER_MAX)
+			return -E2BIG;
+		f->devs[f->ndevs++] = dev;
+		return 0;
+	default:
+		used = fdscope_parse_dev(s, n, &dev);
+		if (used < 0 || (size_t)used == n ||
+		    fdscope_parse_num(s + used + 1, n - used - 1, ULONG_MAX, &v))
+			return -EINVAL;
+		if (f->ninos == FDSCOPE_FILTER_MAX)
+			return -E2BIG;
+		f->inos[f->ninos].dev = dev;
+		f->inos[f->ninos++].ino = v;
+		return 0;
+	}
+}
+
+/* One line, "key" or "key item[,item...]", into @f; @seen: the keys so far. */
+static int fdscope_parse_line(struct fdscope_filter *f, const char *s, size_t len,
+			      unsigned int *seen)
+{
+	static const char *const keys[] = { "pid", "dev", "ino" };
+	size_t i, n;
+	unsigned int k;
+	int err;
+
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		if (len >= 3 && !memcmp(s, keys[k], 3))
+			break;
+	if (k == ARRAY_SIZE(keys) || (*seen & BIT(k)))
+		return -EINVAL;
+	*seen |= BIT(k);
+	if (len == 3)
+		return 0;
+	/* A space, then at least one item; a comma, then another one. */
+	if (s[3] != ' ' || len == 4)
+		return -EINVAL;
+	for (i = 4; i <= len; i += n + 1) {
+		for (n = 0; i + n < len && s[i + n] != ','; n++)
+			;
+		err = fdscope_parse_item(f, keys[k][0], s + i, n);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /*
- * Parse @buf (not NUL-terminated, @len bytes, one optional trailing
- * newline) into @filter. "pid" alone clears the filter. @filter is only
+ * Parse @buf (not NUL-terminated, @len bytes, lines separated by one
+ * newline, one optional trailing newline) into @filter. @filter is only
  * written on success, so a bad write leaves the previous one in force.
  */
 int fdscope_filter_parse(const char *buf, size_t len, struct fdscope_filter *filter)
 {
-	struct fdscope_filter parsed = { .nr = 0 };
-	char word[16];
-	size_t i = 0, n;
-	unsigned int j;
-	int pid;
+	struct fdscope_filter *parsed;
+	unsigned int seen = 0;
+	size_t i, n;
+	int err = 0;
 
 	if (len && buf[len - 1] == '\n')
 		len--;
-	if (len < 3 || memcmp(buf, "pid", 3))
+	if (!len)
 		return -EINVAL;
-	i = 3;
-	if (i < len && buf[i++] != ' ')
-		return -EINVAL;
-	while (i < len) {
-		for (n = 0; i + n < len && buf[i + n] != ','; n++)
+	parsed = kzalloc(sizeof(*parsed), GFP_KERNEL);
+	if (!parsed)
+		return -ENOMEM;
+	for (i = 0; i <= len && !err; i += n + 1) {
+		for (n = 0; i + n < len && buf[i + n] != '\n'; n++)
 			;
-		if (n == 0 || n >= sizeof(word))
-			return -EINVAL;
-		memcpy(word, buf + i, n);
-		word[n] = '\0';
-		/* Digits only: kstrtoint alone would take "+1", "1\n" and "1\0x". */
-		for (j = 0; j < n; j++)
-			if (!isdigit(word[j]))
-				return -EINVAL;
-		if (kstrtoint(word, 10, &pid) || pid <= 0)
-			return -EINVAL;
-		if (parsed.nr == FDSCOPE_FILTER_MAX)
-			return -E2BIG;
-		parsed.tgids[parsed.nr++] = pid;
-		i += n;
-		/* A comma must be followed by another pid. */
-		if (i < len && ++i == len)
-			return -EINVAL;
+		err = fdscope_parse_line(parsed, buf + i, n, &seen);
 	}
-	if (len > 3 && parsed.nr == 0)
-		return -EINVAL;
-
-	*filter = parsed;
-	return 0;
+	if (!err)
+		*filter = *parsed;
+	kfree(parsed);
+	return err;
 }
 
+/* Whether @filter limits the files listed, not only the processes. */
+bool fdscope_filter_on_files(const struct fdscope_filter *filter)
+{
+	return filter->ndevs || filter->ninos;
+}
+
+/* Does a file whose dev and ino columns print @dev and @ino pass @filter? */
+static bool fdscope_filter_inode(const struct fdscope_filter *filter,
+				 const struct inode *inode)
+{
+	dev_t dev = inode->i_sb->s_dev;
+	unsigned int i;
+
+	if (!fdscope_filter_on_files(filter))
+		return true;
+	for (i = 0; i < filter->ndevs; i++)
+		if (filter->devs[i] == dev)
+			return true;
+	for (i = 0; i < filter->ninos; i++)
+		if (filter->inos[i].dev == dev && filter->inos[i].ino == inode->i_ino)
+			return true;
+	return false;
+}
+
+/* @file as the records show it: the inode the user sees. */
+bool fdscope_filter_file(const struct fdscope_filter *filter, const struct file *file)
+{
+	return fdscope_filter_inode(filter, fdscope_file_user_inode(file));
+}
+
+/* A directory held by its path alone (cwd, root). */
+bool fdscope_filter_path(const struct fdscope_filter *filter, const struct path *path)
+{
+	return fdscope_filter_inode(filter, d_inode(path->dentry));
+}

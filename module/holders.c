@@ -253,6 +253,9 @@ static void fdscope_show_held(struct seq_file *m, struct fdscope_reader *r, bool
 	for (i = 0; i < c->n; i++) {
 		const struct fdscope_held *h = &c->held[i];
 
+		/* Filtered after collecting: nested sockets are found in what is held. */
+		if (!fdscope_filter_file(&r->walk.filter, h->file))
+			continue;
 		fdscope_field_holder(m, r, assoc);
 		if (inflight) {
 			fdscope_field_ull(m, h->via);

@@ -226,6 +226,11 @@ enum fdscope_lookup {
 	FDSCOPE_AGAIN,		/* a batch of fds passed over: look again */
 };
 
+/*
+ * Is the file at an fd one this walk lists? A file filter applies to the
+ * fd's own file, except in holders, where it applies to the files the
+ * socket or ring holds (holders.c).
+ */
 static bool fdscope_wanted(struct fdscope_walk *w, struct file *file)
 {
 	if (!file)
@@ -233,17 +238,17 @@ static bool fdscope_wanted(struct fdscope_walk *w, struct file *file)
 	switch (w->kind) {
 	case FDSCOPE_SOCKETS:
 	case FDSCOPE_SOCKSTATS:
-		return sock_from_file(file);
+		return sock_from_file(file) && fdscope_filter_file(&w->filter, file);
 	case FDSCOPE_HOLDERS:
 		return fdscope_holds_inflight(file) || fdscope_is_io_uring(file);
 	case FDSCOPE_LOCKS:
-		return fdscope_has_locks(file);
+		return fdscope_filter_file(&w->filter, file) && fdscope_has_locks(file);
 	case FDSCOPE_EPOLL:
 		return fdscope_is_eventpoll(file);
 	case FDSCOPE_DETAILS:
-		return fdscope_has_details(file);
+		return fdscope_filter_file(&w->filter, file) && fdscope_has_details(file);
 	default:
-		return true;
+		return fdscope_filter_file(&w->filter, file);
 	}
 }
 
@@ -334,6 +339,13 @@ static enum fdscope_lookup fdscope_read_fs(struct fdscope_walk *w, bool root)
 		found = FDSCOPE_FOUND;
 	}
 	task_unlock(task);
+	/* Filtered out: passed over as if the task had none. */
+	if (found == FDSCOPE_FOUND && !fdscope_filter_path(&w->filter, &w->rec.path)) {
+		path_put(&w->rec.path);
+		w->rec.path.dentry = NULL;
+		w->rec.path.mnt = NULL;
+		found = FDSCOPE_END;
+	}
 	return found;
 }
 
@@ -350,6 +362,10 @@ static enum fdscope_lookup fdscope_read_exe(struct fdscope_walk *w)
 		rcu_read_unlock();
 	}
 	task_unlock(task);
+	if (file && !fdscope_filter_file(&w->filter, file)) {
+		fput(file);
+		file = NULL;
+	}
 	w->rec.file = file;
 	return file ? FDSCOPE_FOUND : FDSCOPE_END;
 }
@@ -388,7 +404,8 @@ static enum fdscope_lookup fdscope_read_vma(struct fdscope_walk *w)
 		return FDSCOPE_END;
 	}
 	for (vma = find_vma(mm, w->addr); vma; vma = find_vma(mm, vma->vm_end)) {
-		if (vma->vm_file && !fdscope_shared_anon(vma)) {
+		if (vma->vm_file && !fdscope_shared_anon(vma) &&
+		    fdscope_filter_file(&w->filter, vma->vm_file)) {
 			rec->file = get_file(vma->vm_file);
 			rec->start = vma->vm_start;
 			rec->end = vma->vm_end;

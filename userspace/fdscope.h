@@ -237,6 +237,9 @@ struct model {
 	struct detail_index *detail_index;	/* details.c */
 	struct idx held_ino;	/* socket inode -> first holders row */
 	u32 *held_ino_next;
+	bool filtered[FDS_NKINDS];	/* read through the module's filter */
+	char **extra;		/* more buffers the tables point into */
+	size_t nextra;
 };
 
 int input_load(struct model *m, const struct opts *o, unsigned int need);
@@ -412,6 +415,7 @@ struct out;
 
 struct out *out_new(const struct opts *o, const char *name, const char *title);
 void out_as_object(struct out *t);
+void out_stream(struct out *t);
 void out_column(struct out *t, const char *name, int json, int flags);
 int out_row(struct out *t);
 void out_cell(struct out *t, size_t col, const char *s);
@@ -429,6 +433,10 @@ struct out *list_table(const struct opts *o, struct model *m);
 
 /* stream.c */
 bool stream_usable(const struct opts *o);
+size_t stream_plain_len(const struct opts *o, const char *s);
+void stream_put_cell(const struct opts *o, const char *s, size_t len, size_t width,
+		     bool right, bool last);
+void stream_flush(void);
 int stream_list(const struct opts *o, struct model *m);
 int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);
@@ -455,6 +463,8 @@ int view_diff(const struct opts *o);
 int view_watch(const struct opts *o);
 
 /* holders_view.c: --holders TARGET... */
+#define HOLDERS_CHAIN_DEPTH	8	/* sockets in flight inside sockets in flight */
+int holders_filter(const struct opts *o, struct sbuf *cmd, char *sockdev, size_t size);
 int view_holders(const struct opts *o, struct model *m);
 
 #endif /* FDSCOPE_H */

@@ -11,13 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 #include <libsmartcols.h>
 
 #include "fdscope.h"
 
-#define CHAIN_DEPTH	8	/* sockets in flight inside sockets in flight */
 #define CHAIN_FDS	3	/* fds named per receiving socket */
 
 struct target {
@@ -56,13 +57,13 @@ static bool parse_dev_ino(const char *s, struct target *t)
 }
 
 /* A live path: stat() it; a mount point stands for its whole filesystem. */
-static int resolve_live(const char *path, struct target *t)
+static int resolve_live(const char *path, struct target *t, bool quiet)
 {
 	struct stat st, up;
 	char *parent;
 
 	if (stat(path, &st))
-		return fds_err("%s: %m", path);
+		return quiet ? -1 : fds_err("%s: %m", path);
 	snprintf(t->dev, sizeof(t->dev), "%u:%u", major(st.st_dev), minor(st.st_dev));
 	t->ino = st.st_ino;
 	if (!S_ISDIR(st.st_mode))
@@ -153,7 +154,7 @@ static void add_receiver(struct model *m, const struct fds_file *f, struct sbuf 
 			sb_addu(b, h.total - h.n);
 			sb_add(b, " more fds");
 		}
-	} else if (held != IDX_NONE && depth < CHAIN_DEPTH) {
+	} else if (held != IDX_NONE && depth < HOLDERS_CHAIN_DEPTH) {
 		/* The receiving socket is itself in flight, or in a ring. */
 		sb_add(b, ", which is itself ");
 		add_chain(m, &m->files[held], b, depth + 1);
@@ -266,12 +267,79 @@ static int resolve_targets(const struct opts *o, const struct model *m, struct t
 		t[i].arg = o->targets[i];
 		if (parse_dev_ino(t[i].arg, &t[i]))
 			continue;
-		if (!o->dir && resolve_live(t[i].arg, &t[i]))
+		if (!o->dir && resolve_live(t[i].arg, &t[i], false))
 			return -1;
 		if (o->dir)
 			resolve_saved(m, o->dir, t[i].arg, &t[i]);
 	}
 	return 0;
+}
+
+/* sockfs's device, as the dev column prints it: where sockets' inodes are. */
+static int sockfs_dev(char *dev, size_t size)
+{
+	struct stat st;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(dev, size, "%u:%u", major(st.st_dev), minor(st.st_dev));
+	return 0;
+}
+
+/*
+ * The module's filter that lists what view_holders() matches on a live
+ * system, "dev MAJ:MIN,...\nino MAJ:MIN:INO,...\n", and sockfs's device
+ * (@sockdev), for the chains. Non-zero when every file must be read: a
+ * selection that looks at other files (-t, -i, -U, -Q), a target that does
+ * not resolve (view_holders() says why), one on sockfs (a socket's NAME
+ * needs its peers), or more targets than the module takes.
+ */
+int holders_filter(const struct opts *o, struct sbuf *cmd, char *sockdev, size_t size)
+{
+	struct sbuf devs = { 0 }, inos = { 0 };
+	size_t i, ndevs = 0, ninos = 0;
+	struct target t;
+	int rc = -1;
+
+	if (o->dir || select_has_fd_filters(&o->sel) || o->filter || sockfs_dev(sockdev, size))
+		return -1;
+	for (i = 0; i < o->ntargets; i++) {
+		memset(&t, 0, sizeof(t));
+		if (!parse_dev_ino(o->targets[i], &t) && resolve_live(o->targets[i], &t, true))
+			goto out;
+		if (!strcmp(t.dev, sockdev))
+			goto out;
+		if (t.whole_fs) {
+			sb_add(&devs, ndevs++ ? "," : "dev ");
+			sb_add(&devs, t.dev);
+		} else {
+			sb_add(&inos, ninos++ ? "," : "ino ");
+			sb_add(&inos, t.dev);
+			sb_addc(&inos, ':');
+			sb_addu(&inos, t.ino);
+		}
+	}
+	if (ndevs > KERNEL_FILTER_MAX || ninos > KERNEL_FILTER_MAX)
+		goto out;
+	if (ndevs) {
+		sb_add(cmd, devs.s);
+		sb_addc(cmd, '\n');
+	}
+	if (ninos) {
+		sb_add(cmd, inos.s);
+		sb_addc(cmd, '\n');
+	}
+	rc = cmd->len ? 0 : -1;
+out:
+	sb_free(&devs);
+	sb_free(&inos);
+	return rc;
 }
 
 static struct out *holders_table(const struct opts *o)
@@ -285,6 +353,8 @@ static struct out *holders_table(const struct opts *o)
 	out_column(t, "ASSOC", J_STR, SCOLS_FL_RIGHT);
 	out_column(t, "NAME", J_STR, 0);
 	out_column(t, "HOLDER", J_STR, 0);
+	/* One row per holder: on a busy filesystem, many. */
+	out_stream(t);
 	return t;
 }
 

@@ -52,35 +52,48 @@ static int live_open_error(const char *path, int err)
 }
 
 /*
- * Open @path read-write and install the pid filter; -1 with errno when the
- * kernel refuses either step, so the caller falls back to an unfiltered read.
+ * Open @path read-write and write the filter @cmd (docs/format.md); -1 with
+ * errno when the kernel refuses either step, so the caller falls back to
+ * an unfiltered read.
  */
-static int open_filtered(const char *path, const struct selection *s)
+static int open_filtered(const char *path, const char *cmd)
 {
-	struct sbuf cmd = { 0 };
-	size_t i;
+	size_t len = strlen(cmd);
 	ssize_t n;
 	int fd, err;
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	sb_add(&cmd, "pid ");
-	for (i = 0; i < s->npids; i++) {
-		if (i)
-			sb_addc(&cmd, ',');
-		sb_addu(&cmd, (u64)s->pids[i]);
-	}
-	sb_addc(&cmd, '\n');
-	n = write(fd, cmd.s, cmd.len);
+	n = write(fd, cmd, len);
 	err = errno;
-	free(cmd.s);
-	if (n != (ssize_t)cmd.len) {
+	if (n != (ssize_t)len) {
 		close(fd);
 		errno = n < 0 ? err : EIO;
 		return -1;
 	}
 	return fd;
+}
+
+/* What a kernel that cannot or will not filter answers: read everything. */
+static bool filter_refused(int err)
+{
+	return err == EACCES || err == EPERM || err == EINVAL || err == E2BIG ||
+	       err == EROFS || err == ENOENT;
+}
+
+/* "pid N,M,...\n": the selection's pids, for the module's pid filter. */
+static void pid_filter(struct sbuf *cmd, const struct selection *s)
+{
+	size_t i;
+
+	sb_add(cmd, "pid ");
+	for (i = 0; i < s->npids; i++) {
+		if (i)
+			sb_addc(cmd, ',');
+		sb_addu(cmd, (u64)s->pids[i]);
+	}
+	sb_addc(cmd, '\n');
 }
 
 /*
@@ -98,32 +111,67 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 	return o->dir && kind != FDS_FILES;
 }
 
-/*
- * Read and parse one file into m->tab[kind]. A missing optional file in a
- * saved directory is a warning and leaves the table empty.
- */
-int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter)
+/* Parse the @len bytes in m->buf[kind], read from @path, into m->tab[kind]. */
+static int parse_kind(struct model *m, enum fds_kind kind, const char *path, size_t len)
+{
+	struct fds_table *t = &m->tab[kind];
+	size_t last = 0;	/* the line that had no newline */
+	bool unterminated;
+	char err[256];
+
+	/*
+	 * A saved file that lost its final newline (an editor, a transfer)
+	 * is read whole; if its last line is cut short, that is the error.
+	 */
+	unterminated = len && m->buf[kind][len - 1] != '\n' && memchr(m->buf[kind], '\n', len);
+	if (unterminated) {
+		m->buf[kind][len++] = '\n';
+		last = count_lines(m->buf[kind], len);
+	}
+	if (fds_parse(t, kind, m->buf[kind], len, err, sizeof(err))) {
+		if (unterminated && t->errline == last)
+			fds_err("%s:%zu: truncated line (no newline at end of file)", path,
+				t->errline);
+		else if (t->errline)
+			fds_err("%s:%zu: %s", path, t->errline, err);
+		else
+			fds_err("%s: %s", path, err);
+		return -1;
+	}
+	m->unterminated[kind] = unterminated;
+	return 0;
+}
+
+static char *kind_path(const struct opts *o, enum fds_kind kind)
 {
 	const char *name = fds_kind_name(kind);
 	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
-	struct fds_table *t = &m->tab[kind];
-	char err[256], *path;
-	size_t len, plen;
-	bool unterminated;
-	size_t last = 0;	/* the line that had no newline */
+	size_t plen = strlen(dir) + strlen(name) + 2;
+	char *path = xmalloc(plen);
+
+	snprintf(path, plen, "%s/%s", dir, name);
+	return path;
+}
+
+/*
+ * Read and parse one file into m->tab[kind], through the module's filter
+ * @cmd if it is not NULL and the module takes it (m->filtered[kind] says
+ * whether it did). A missing optional file in a saved directory is a
+ * warning and leaves the table empty.
+ */
+static int load_kind(struct model *m, const struct opts *o, enum fds_kind kind, const char *cmd)
+{
+	char *path = kind_path(o, kind);
+	size_t len;
 	int fd = -1;
 
-	plen = strlen(dir) + strlen(name) + 2;
-	path = xmalloc(plen);
-	snprintf(path, plen, "%s/%s", dir, name);
-
-	if (kfilter) {
-		fd = open_filtered(path, &o->sel);
-		if (fd < 0 && errno != EACCES && errno != EPERM && errno != EINVAL &&
-		    errno != E2BIG && errno != EROFS && errno != ENOENT) {
-			fds_err("%s: pid filter: %s", path, strerror(errno));
+	if (cmd) {
+		fd = open_filtered(path, cmd);
+		if (fd < 0 && !filter_refused(errno)) {
+			fds_err("%s: filter: %s", path, strerror(errno));
 			goto fail;
 		}
+		m->filtered[kind] = fd >= 0;
 	}
 	if (fd < 0)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -158,26 +206,8 @@ int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, b
 		goto fail;
 	}
 	close(fd);
-	/*
-	 * A saved file that lost its final newline (an editor, a transfer)
-	 * is read whole; if its last line is cut short, that is the error.
-	 */
-	unterminated = len && m->buf[kind][len - 1] != '\n' && memchr(m->buf[kind], '\n', len);
-	if (unterminated) {
-		m->buf[kind][len++] = '\n';
-		last = count_lines(m->buf[kind], len);
-	}
-	if (fds_parse(t, kind, m->buf[kind], len, err, sizeof(err))) {
-		if (unterminated && t->errline == last)
-			fds_err("%s:%zu: truncated line (no newline at end of file)", path,
-				t->errline);
-		else if (t->errline)
-			fds_err("%s:%zu: %s", path, t->errline, err);
-		else
-			fds_err("%s: %s", path, err);
+	if (parse_kind(m, kind, path, len))
 		goto fail;
-	}
-	m->unterminated[kind] = unterminated;
 	free(path);
 	return 0;
 fail:
@@ -185,12 +215,25 @@ fail:
 	return -1;
 }
 
+/* Read and parse one file into m->tab[kind], with the pid filter if @kfilter. */
+int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter)
+{
+	struct sbuf cmd = { 0 };
+	int rc;
+
+	if (kfilter)
+		pid_filter(&cmd, &o->sel);
+	rc = load_kind(m, o, kind, kfilter ? cmd.s : NULL);
+	sb_free(&cmd);
+	return rc;
+}
+
 /* One file to load, maybe in a thread of its own. */
 struct loader {
 	struct model *m;
 	const struct opts *o;
 	enum fds_kind kind;
-	bool kfilter;
+	const char *cmd;	/* the module's filter, or NULL */
 	int rc;
 	struct sbuf msgs;
 	pthread_t thread;
@@ -202,7 +245,7 @@ static void *load_one(void *arg)
 	struct loader *l = arg;
 
 	fds_msg_capture(&l->msgs);
-	l->rc = input_load_kind(l->m, l->o, l->kind, l->kfilter);
+	l->rc = load_kind(l->m, l->o, l->kind, l->cmd);
 	fds_msg_capture(NULL);
 	return NULL;
 }
@@ -213,38 +256,10 @@ static void *load_one(void *arg)
  * printed afterwards in the files' order, up to the first failure, as a
  * one-by-one read would print them.
  */
-int input_load(struct model *m, const struct opts *o, unsigned int need)
+static int load_parallel(struct model *m, const struct opts *o, struct loader *l, size_t n)
 {
-	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
-	struct loader l[FDS_NKINDS];
-	size_t n = 0, i;
-	bool kfilter;
-	int kind, rc = 0;
-
-	/*
-	 * Only a debugfs directory takes the pid filter: a saved dump opened
-	 * read-write would be overwritten. --endpoints and --holders need the
-	 * other processes' fds (the other end, every reference counted).
-	 */
-	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
-		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && o->view != VIEW_LOCKS &&
-		  o->view != VIEW_HOLDERS && input_on_debugfs(dir);
-	l[n++] = (struct loader){ .kind = FDS_FILES, .kfilter = kfilter };
-	if (need & NEED_SOCKS)
-		l[n++] = (struct loader){ .kind = FDS_SOCKETS, .kfilter = kfilter };
-	if (need & NEED_TASKS)
-		l[n++] = (struct loader){ .kind = FDS_TASKS, .kfilter = kfilter };
-	if (need & NEED_SOCKSTATS)
-		l[n++] = (struct loader){ .kind = FDS_SOCKSTATS, .kfilter = kfilter };
-	if (need & NEED_DETAILS)
-		l[n++] = (struct loader){ .kind = FDS_DETAILS, .kfilter = kfilter };
-	/* The module takes no pid filter on the others: rows are selected here. */
-	if (need & NEED_HOLDERS)
-		l[n++] = (struct loader){ .kind = FDS_HOLDERS };
-	if (need & NEED_LOCKS)
-		l[n++] = (struct loader){ .kind = FDS_LOCKS };
-	if (need & NEED_EPOLL)
-		l[n++] = (struct loader){ .kind = FDS_EPOLL };
+	size_t i;
+	int rc = 0;
 
 	for (i = 0; i < n; i++) {
 		l[i].m = m;
@@ -265,6 +280,205 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 		if (l[i].rc)
 			rc = -1;
 	}
+	return rc;
+}
+
+/* One more read of @kind through @cmd, appended to m->tab[kind]; 1: refused. */
+static int load_more(struct model *m, const struct opts *o, enum fds_kind kind,
+		     const char *cmd, size_t recsize)
+{
+	struct fds_table *t = &m->tab[kind], more;
+	char *path = kind_path(o, kind), *buf, err[256];
+	size_t len, keep = 0, i;
+	int fd, rc = -1;
+
+	fd = open_filtered(path, cmd);
+	if (fd < 0) {
+		rc = filter_refused(errno) ? 1 : fds_err("%s: filter: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	if (read_all(fd, &buf, &len)) {
+		fds_err("%s: read error: %s", path, strerror(errno));
+		close(fd);
+		free(path);
+		return -1;
+	}
+	close(fd);
+	m->extra = xrealloc(m->extra, m->nextra + 1, sizeof(*m->extra));
+	m->extra[m->nextra++] = buf;
+	if (fds_parse(&more, kind, buf, len, err, sizeof(err))) {
+		fds_err("%s: %s", path, err);
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (t->present && t->cols != more.cols) {
+		/* Another module between two reads: read it all again. */
+		fds_table_free(&more);
+		return 1;
+	}
+	for (i = 0; i < more.nrecs; i++) {
+		/* A busy or more line is in every holders read: keep the first. */
+		if (kind == FDS_HOLDERS &&
+		    HAVE((const struct fds_hold *)more.recs + i, HC_STATUS))
+			continue;
+		memmove((char *)more.recs + keep * recsize, (char *)more.recs + i * recsize,
+			recsize);
+		keep++;
+	}
+	if (!t->present) {
+		*t = more;
+		t->nrecs = keep;
+		return 0;
+	}
+	if (keep) {
+		t->recs = xrealloc(t->recs, t->nrecs + keep, recsize);
+		memcpy((char *)t->recs + t->nrecs * recsize, more.recs, keep * recsize);
+		t->nrecs += keep;
+	}
+	fds_table_free(&more);
+	return 0;
+}
+
+static bool have_u64(const u64 *v, size_t n, u64 x)
+{
+	while (n--) {
+		if (v[n] == x)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The chains behind the files in flight --holders shows: for each
+ * receiving socket (via), the fds that hold it (sockets) and the records
+ * that hold it in flight or in a ring (holders), whose own receiving
+ * sockets are looked up in turn, as deep as view_holders() follows them.
+ * Each round asks the module for those socket inodes only. 1: refused.
+ */
+static int load_chains(struct model *m, const struct opts *o, const char *sockdev)
+{
+	u64 *done = NULL;
+	size_t ndone = 0, from = 0, round, k, i;
+	struct sbuf cmd = { 0 };
+	int rc = 0;
+
+	for (round = 0; round <= HOLDERS_CHAIN_DEPTH && !rc; round++) {
+		const struct fds_table *h = &m->tab[FDS_HOLDERS];
+		size_t upto = h->nrecs, todo = ndone;
+
+		for (i = from; i < upto; i++) {
+			const struct fds_hold *r = (const struct fds_hold *)h->recs + i;
+
+			if (HAVE(r, HC_VIA) && !HAVE(r, HC_STATUS) && streq(r->assoc, "inflight") &&
+			    !have_u64(done, ndone, r->via)) {
+				done = xrealloc(done, ndone + 1, sizeof(*done));
+				done[ndone++] = r->via;
+			}
+		}
+		from = upto;
+		if (todo == ndone)
+			break;
+		for (k = todo; k < ndone && !rc; k += KERNEL_FILTER_MAX) {
+			sb_reset(&cmd);
+			sb_add(&cmd, "ino ");
+			for (i = k; i < ndone && i < k + KERNEL_FILTER_MAX; i++) {
+				if (i > k)
+					sb_addc(&cmd, ',');
+				sb_add(&cmd, sockdev);
+				sb_addc(&cmd, ':');
+				sb_addu(&cmd, done[i]);
+			}
+			sb_addc(&cmd, '\n');
+			rc = load_more(m, o, FDS_SOCKETS, cmd.s, sizeof(struct fds_sock));
+			if (!rc)
+				rc = load_more(m, o, FDS_HOLDERS, cmd.s, sizeof(struct fds_hold));
+		}
+	}
+	sb_free(&cmd);
+	free(done);
+	return rc;
+}
+
+/*
+ * --holders on a live system: the module lists only the files on the
+ * targets' devices (or the target files), and then the sockets that
+ * chains of files in flight go through, not every fd. 1 when that cannot
+ * be done: the caller reads everything, as before.
+ */
+static int load_holders(struct model *m, const struct opts *o, unsigned int need)
+{
+	struct loader l[3];
+	struct sbuf cmd = { 0 };
+	char sockdev[32];
+	size_t n = 0;
+	int rc = 1;
+
+	if (holders_filter(o, &cmd, sockdev, sizeof(sockdev)))
+		return 1;
+	l[n++] = (struct loader){ .kind = FDS_FILES, .cmd = cmd.s };
+	l[n++] = (struct loader){ .kind = FDS_HOLDERS, .cmd = cmd.s };
+	if (need & NEED_TASKS)
+		l[n++] = (struct loader){ .kind = FDS_TASKS };
+	if (load_parallel(m, o, l, n))
+		rc = -1;
+	else if (m->filtered[FDS_FILES] && m->filtered[FDS_HOLDERS])
+		rc = load_chains(m, o, sockdev);
+	else if (!m->filtered[FDS_FILES] && !m->filtered[FDS_HOLDERS])
+		/* Refused (lockdown, an older module): both were read whole. */
+		rc = load_kind(m, o, FDS_SOCKETS, NULL);
+	sb_free(&cmd);
+	/* Read one way and another: forget it all, read everything. */
+	if (rc > 0)
+		model_free(m);
+	return rc;
+}
+
+int input_load(struct model *m, const struct opts *o, unsigned int need)
+{
+	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
+	struct loader l[FDS_NKINDS];
+	struct sbuf cmd = { 0 };
+	size_t n = 0;
+	bool kfilter;
+	int kind, rc;
+
+	/*
+	 * Only a debugfs directory takes the module's filters: a saved dump
+	 * opened read-write would be overwritten. --endpoints and --holders
+	 * need the other processes' fds (the other end, every reference
+	 * counted); --holders asks for its targets' files instead.
+	 */
+	if (o->view == VIEW_HOLDERS && input_on_debugfs(dir)) {
+		rc = load_holders(m, o, need);
+		if (rc <= 0)
+			goto done;
+	}
+	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
+		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && o->view != VIEW_LOCKS &&
+		  o->view != VIEW_HOLDERS && input_on_debugfs(dir);
+	if (kfilter)
+		pid_filter(&cmd, &o->sel);
+	l[n++] = (struct loader){ .kind = FDS_FILES, .cmd = cmd.s };
+	if (need & NEED_SOCKS)
+		l[n++] = (struct loader){ .kind = FDS_SOCKETS, .cmd = cmd.s };
+	if (need & NEED_TASKS)
+		l[n++] = (struct loader){ .kind = FDS_TASKS, .cmd = cmd.s };
+	if (need & NEED_SOCKSTATS)
+		l[n++] = (struct loader){ .kind = FDS_SOCKSTATS, .cmd = cmd.s };
+	if (need & NEED_DETAILS)
+		l[n++] = (struct loader){ .kind = FDS_DETAILS, .cmd = cmd.s };
+	/* The module takes no pid filter on the others: rows are selected here. */
+	if (need & NEED_HOLDERS)
+		l[n++] = (struct loader){ .kind = FDS_HOLDERS };
+	if (need & NEED_LOCKS)
+		l[n++] = (struct loader){ .kind = FDS_LOCKS };
+	if (need & NEED_EPOLL)
+		l[n++] = (struct loader){ .kind = FDS_EPOLL };
+	rc = load_parallel(m, o, l, n);
+	sb_free(&cmd);
+done:
 	if (rc)
 		return -1;
 	sockstats_merge(&m->tab[FDS_SOCKETS], &m->tab[FDS_SOCKSTATS]);

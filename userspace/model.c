@@ -228,6 +228,9 @@ void model_free(struct model *m)
 		fds_table_free(&m->tab[k]);
 		free(m->buf[k]);
 	}
+	for (k = 0; k < (int)m->nextra; k++)
+		free(m->extra[k]);
+	free(m->extra);
 	free(m->file_sock);
 	free(m->order);
 	idx_free(&m->task_idx);

@@ -45,6 +45,11 @@ struct out {
 	size_t nrows;		/* JSON rows */
 	size_t nrows_shown;	/* table rows */
 	bool in_row;
+	bool stream;		/* out_stream(): cells kept in ->cells, not in ->tb */
+	struct sbuf cells;	/* stream: every cell, NUL-terminated */
+	size_t *at;		/* stream: per row and shown column, its cell; UNSET */
+	size_t *width;		/* stream: per shown column, as libsmartcols measures it */
+	bool plain;		/* stream: every cell printable ASCII, as stream.c writes */
 };
 
 static __noreturn void scols_oom(void)
@@ -68,6 +73,23 @@ struct out *out_new(const struct opts *o, const char *name, const char *title)
 void out_as_object(struct out *t)
 {
 	t->object = true;
+}
+
+/*
+ * A table that may have many rows: when stream.c could write its bytes
+ * (no terminal, no JSON, printable ASCII cells, columns only left or
+ * right aligned), it does, and libsmartcols is left out. A title is
+ * libsmartcols' to print.
+ */
+void out_stream(struct out *t)
+{
+	size_t i;
+
+	t->stream = !t->title && stream_usable(t->o);
+	for (i = 0; i < t->ncols; i++) {
+		if (t->cols[i].flags & ~(SCOLS_FL_RIGHT | OUT_HIDDEN))
+			t->stream = false;
+	}
 }
 
 void out_column(struct out *t, const char *name, int json, int flags)
@@ -163,6 +185,103 @@ static void scols_start(struct out *t)
 	}
 }
 
+/* Headers count even when not shown, as in libsmartcols. */
+static void stream_start(struct out *t)
+{
+	size_t shown, i;
+
+	t->plain = true;
+	t->width = xcalloc(t->nshown ? t->nshown : 1, sizeof(*t->width));
+	for (shown = 0; shown < t->nshown; shown++) {
+		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
+			;
+		t->width[shown] = strlen(t->cols[i].name);
+	}
+}
+
+static void stream_row(struct out *t)
+{
+	size_t first = (t->nrows_shown - 1) * t->nshown, i;
+
+	t->at = xrealloc(t->at, first + t->nshown + 1, sizeof(*t->at));
+	for (i = 0; i < t->nshown; i++)
+		t->at[first + i] = UNSET;
+}
+
+static void stream_cell(struct out *t, size_t col, const char *s)
+{
+	size_t shown = (size_t)t->pos[col], n;
+
+	t->at[(t->nrows_shown - 1) * t->nshown + shown] = t->cells.len;
+	sb_addn(&t->cells, s, strlen(s) + 1);
+	n = stream_plain_len(t->o, s);
+	if (!n)
+		t->plain = false;
+	if (n > t->width[shown])
+		t->width[shown] = n;
+}
+
+/* The declared column shown at @shown. */
+static size_t shown_column(const struct out *t, size_t shown)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
+		;
+	return i;
+}
+
+/*
+ * Print a stream table: itself when every cell is plain, else through
+ * libsmartcols, its cells given to it now.
+ */
+static int stream_print(struct out *t)
+{
+	size_t r, shown, cell;
+	bool right, last;
+
+	for (r = 0; r < t->nrows_shown && t->plain; r++) {
+		for (shown = 0; shown < t->nshown; shown++) {
+			if (t->at[r * t->nshown + shown] == UNSET)
+				t->plain = false;
+		}
+	}
+	if (!t->plain) {
+		scols_start(t);
+		for (r = 0; r < t->nrows_shown; r++) {
+			t->ln = scols_table_new_line(t->tb, NULL);
+			if (!t->ln)
+				scols_oom();
+			for (shown = 0; shown < t->nshown; shown++) {
+				cell = t->at[r * t->nshown + shown];
+				if (cell != UNSET &&
+				    scols_line_set_data(t->ln, shown, t->cells.s + cell))
+					scols_oom();
+			}
+		}
+		return scols_print_table(t->tb) ? -1 : 0;
+	}
+	for (shown = 0; shown < t->nshown && !t->o->noheadings; shown++) {
+		const char *name = t->cols[shown_column(t, shown)].name;
+
+		right = t->cols[shown_column(t, shown)].flags & SCOLS_FL_RIGHT;
+		stream_put_cell(t->o, name, strlen(name), t->width[shown], right,
+				shown + 1 == t->nshown);
+	}
+	for (r = 0; r < t->nrows_shown; r++) {
+		for (shown = 0; shown < t->nshown; shown++) {
+			const char *s = t->cells.s + t->at[r * t->nshown + shown];
+
+			right = t->cols[shown_column(t, shown)].flags & SCOLS_FL_RIGHT;
+			last = shown + 1 == t->nshown;
+			stream_put_cell(t->o, s, stream_plain_len(t->o, s), t->width[shown], right,
+					last);
+		}
+	}
+	stream_flush();
+	return 0;
+}
+
 /* Each row repeats the same keys: written once, copied per row. */
 static void json_start(struct out *t)
 {
@@ -195,10 +314,12 @@ static int start(struct out *t)
 		return -1;
 	t->start = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->start));
 	t->end = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->end));
-	if (!o->json)
+	if (o->json)
+		json_start(t);
+	else if (!t->stream)
 		scols_start(t);
 	else
-		json_start(t);
+		stream_start(t);
 	return 0;
 }
 
@@ -252,6 +373,11 @@ int out_row(struct out *t)
 
 	if (!t->started && start(t))
 		return -1;
+	if (!t->o->json && t->stream) {
+		t->nrows_shown++;
+		stream_row(t);
+		return 0;
+	}
 	if (!t->o->json) {
 		t->nrows_shown++;
 		t->ln = scols_table_new_line(t->tb, NULL);
@@ -284,6 +410,10 @@ static void cell_done(struct out *t, size_t col)
 
 static void scols_cell(struct out *t, size_t col, const char *s)
 {
+	if (t->stream) {
+		stream_cell(t, col, s ? s : "-");
+		return;
+	}
 	if (scols_line_set_data(t->ln, (size_t)t->pos[col], s ? s : "-"))
 		scols_oom();
 }
@@ -367,6 +497,9 @@ static void out_free(struct out *t)
 	free(t->end);
 	free(t->order);
 	free(t->key_end);
+	free(t->at);
+	free(t->width);
+	sb_free(&t->cells);
 	sb_free(&t->keys);
 	sb_free(&t->text);
 	sb_free(&t->json);
@@ -422,7 +555,7 @@ int out_print_group(struct out **tbs, size_t n)
 			fputc('\n', stdout);
 		if (!tbs[i]->nrows_shown)
 			print_header(tbs[i]);
-		else if (scols_print_table(tbs[i]->tb))
+		else if (tbs[i]->stream ? stream_print(tbs[i]) : scols_print_table(tbs[i]->tb))
 			rc = -1;
 	}
 	if (rc || fflush(stdout) || ferror(stdout))

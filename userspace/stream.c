@@ -37,29 +37,31 @@ static const unsigned char byte_class[256] = {
 	[0x7f ... 0xff] = C_OTHER,
 };
 
+/* @s from its first byte that is not plain printable ASCII (at worst its NUL). */
+static const char *skip_plain(const char *s)
+{
+	while (byte_class[(unsigned char)*s] == C_PLAIN)
+		s++;
+	return s;
+}
+
 /*
  * The width of @s as written, when it is non-empty printable ASCII; 0 when
- * libsmartcols must encode it. *@verbatim: nothing in it is escaped (no
- * backslash, and in raw form no space), so it is written as it is.
+ * libsmartcols must encode it.
  */
-static size_t plain_len(const struct opts *o, const char *s, bool *verbatim)
+size_t stream_plain_len(const struct opts *o, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 	size_t extra = 0;
-	bool special = false;
 
 	for (;; p++) {
-		while (byte_class[*p] == C_PLAIN)
-			p++;
-		if (byte_class[*p] == C_OTHER)
+		p = skip_plain(p);
+		if (byte_class[(unsigned char)*p] == C_OTHER)
 			break;
-		special |= *p == '\\' || o->raw;
-		if (escaped(o, (const char *)p))
+		if (escaped(o, p))
 			extra += 3;
 	}
-	*verbatim = !special;
-	return *p || p == (const unsigned char *)s ? 0 :
-	       (size_t)(p - (const unsigned char *)s) + extra;
+	return *p || p == s ? 0 : (size_t)(p - s) + extra;
 }
 
 bool stream_usable(const struct opts *o)
@@ -77,7 +79,7 @@ static void put(const char *s, size_t n)
 	sb_addn(&outbuf, s, n);
 }
 
-static void put_spaces(size_t n)
+static void stream_put_spaces(size_t n)
 {
 	static const char spaces[64] = { [0 ... 63] = ' ' };
 
@@ -86,14 +88,21 @@ static void put_spaces(size_t n)
 	put(spaces, n);
 }
 
-/* Text @s as libsmartcols writes it: spaces in raw form, some backslashes. */
-static void put_escaped(const struct opts *o, const char *s)
+/*
+ * Text @s as libsmartcols writes it: spaces in raw form, some backslashes.
+ * Runs of plain bytes are copied whole (stream_plain_len() has checked
+ * that nothing else is in @s).
+ */
+static void stream_put_escaped(const struct opts *o, const char *s)
 {
 	const char *run = s;
 
-	for (; *s; s++) {
+	for (;; s++) {
 		const char *esc;
 
+		s = skip_plain(s);
+		if (!*s)
+			break;
 		if (o->raw && *s == ' ')
 			esc = "\\x20";
 		else if (escaped(o, s))
@@ -113,24 +122,36 @@ static void flush_out(void)
 	sb_reset(&outbuf);
 }
 
-/* Cell @i of a line, @len wide as written, padded in a table. */
-static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
-		     bool verbatim, const size_t *width)
+/*
+ * Cell @s of a line, @len wide as written, padded to @width in a table,
+ * then the separator; the last cell ends the line.
+ */
+void stream_put_cell(const struct opts *o, const char *s, size_t len, size_t width,
+		     bool right, bool last)
 {
-	bool right = columns[o->cols[i]].flags & SCOLS_FL_RIGHT;
-	bool last = i + 1 == o->ncols;
-
 	if (!o->raw && right)
-		put_spaces(width[i] - len);
-	if (verbatim)
-		put(s, len);
-	else
-		put_escaped(o, s);
+		stream_put_spaces(width - len);
+	stream_put_escaped(o, s);
 	if (!o->raw && !right && !last)
-		put_spaces(width[i] - len);
+		stream_put_spaces(width - len);
 	sb_addc(&outbuf, last ? '\n' : ' ');
 	if (last && outbuf.len >= 1 << 16)
 		flush_out();
+}
+
+/* What stream_put_cell() kept, written; the buffer freed. */
+void stream_flush(void)
+{
+	flush_out();
+	sb_free(&outbuf);
+}
+
+/* Cell @i of a line, @len wide as written, padded in a table. */
+static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
+		     const size_t *width)
+{
+	stream_put_cell(o, s, len, width[i], columns[o->cols[i]].flags & SCOLS_FL_RIGHT,
+			i + 1 == o->ncols);
 }
 
 /*
@@ -154,8 +175,7 @@ int stream_list(const struct opts *o, struct model *m)
 			continue;
 		for (i = 0; i < o->ncols; i++) {
 			const char *v = column_value(m, r, o->cols[i], &b);
-			bool verbatim;
-			size_t n = plain_len(o, v ? v : "-", &verbatim);
+			size_t n = stream_plain_len(o, v ? v : "-");
 
 			if (!n)
 				goto out;
@@ -167,19 +187,15 @@ int stream_list(const struct opts *o, struct model *m)
 	for (i = 0; i < o->ncols && !o->noheadings; i++) {
 		const char *name = columns[o->cols[i]].name;
 
-		/* Column names are plain words. */
-		put_cell(o, i, name, strlen(name), true, width);
+		put_cell(o, i, name, strlen(name), width);
 	}
 	for (r = 0; r < nrows; r++) {
 		/* Values may share @b, so each is written before the next is made. */
 		for (i = 0; i < o->ncols; i++) {
 			const char *v = column_value(m, rows[r], o->cols[i], &b);
-			bool verbatim;
-			size_t n;
 
 			v = v ? v : "-";
-			n = plain_len(o, v, &verbatim);
-			put_cell(o, i, v, n, verbatim, width);
+			put_cell(o, i, v, stream_plain_len(o, v), width);
 		}
 	}
 	flush_out();

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fdscope_debugfs: the directory and files fdscope_init() created at boot,
- * with the names and modes docs/format.md gives them, and what a write of
- * the pid filter does to an open file's stream.
+ * with the names and modes docs/format.md gives them, what a write of the
+ * filter does to an open file's stream, and what a dev or ino filter lists.
  */
 #include <kunit/test.h>
 #include <linux/debugfs.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/net.h>
 #include <linux/uidgid.h>
 
 #include "fdscope_kunit.h"
@@ -105,9 +107,105 @@ static void fdscope_debugfs_write_rewinds_test(struct kunit *test)
 	fput(b);
 }
 
+/* "pid <test>\n<line>": the test's own records, limited by @line too. */
+static char *fdscope_debugfs_own(struct kunit *test, const char *line)
+{
+	return fdscope_kunit_sprintf(test, "%s\n%s", fdscope_kunit_own_filter(test), line);
+}
+
+/* The "dev" and "ino" fields of @file, as a filter names them. */
+static char *fdscope_debugfs_dev(struct kunit *test, const struct file *file)
+{
+	dev_t dev = file_inode(file)->i_sb->s_dev;
+
+	return fdscope_kunit_sprintf(test, "%u:%u", MAJOR(dev), MINOR(dev));
+}
+
+static char *fdscope_debugfs_ino(struct kunit *test, const struct file *file)
+{
+	return fdscope_kunit_sprintf(test, "%s:%lu", fdscope_debugfs_dev(test, file),
+				     file_inode(file)->i_ino);
+}
+
+/*
+ * dev and ino filters, read through the real files: files lists only the
+ * fds whose file they name (the union of both), sockets the same, holders
+ * the cwd and root on that device, and tasks refuses them and keeps the
+ * filter it had.
+ */
+static void fdscope_debugfs_file_filter_test(struct kunit *test)
+{
+	struct fdscope_kunit_sock s = { };
+	struct fdscope_kunit_out out;
+	struct fdscope_kunit_reader *r;
+	char *rootdev, *sockdev, *line, *before, *after;
+	struct file *a, *b;
+	int fa, fb;
+
+	fdscope_kunit_own_table(test);
+	a = fdscope_debugfs_file(test, 'a');
+	b = fdscope_debugfs_file(test, 'b');
+	fa = fdscope_kunit_install(test, a, false);
+	fb = fdscope_kunit_install(test, b, false);
+	fdscope_kunit_socket(test, AF_UNIX, SOCK_STREAM, 0, &s);
+	fdscope_kunit_sock_install(test, &s);
+	rootdev = fdscope_debugfs_dev(test, a);
+	sockdev = fdscope_debugfs_dev(test, s.file);
+	KUNIT_ASSERT_STRNEQ(test, rootdev, sockdev);
+
+	/* dev: the two regular files, not the socket. */
+	line = fdscope_kunit_sprintf(test, "dev %s", rootdev);
+	fdscope_kunit_walk(test, FDSCOPE_FILES, fdscope_debugfs_own(test, line), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 2U);
+	KUNIT_EXPECT_GE(test, fdscope_kunit_find_fd(test, &out, fa), 0);
+	KUNIT_EXPECT_GE(test, fdscope_kunit_find_fd(test, &out, fb), 0);
+	KUNIT_EXPECT_EQ(test, fdscope_kunit_count(test, &out, "dev", rootdev), 2U);
+
+	/* ino: one file; with dev, the union. */
+	line = fdscope_kunit_sprintf(test, "ino %s", fdscope_debugfs_ino(test, b));
+	fdscope_kunit_walk(test, FDSCOPE_FILES, fdscope_debugfs_own(test, line), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 1U);
+	KUNIT_EXPECT_EQ(test, fdscope_kunit_find_fd(test, &out, fb), 0);
+	line = fdscope_kunit_sprintf(test, "ino %s\ndev %s", fdscope_debugfs_ino(test, a),
+				     sockdev);
+	fdscope_kunit_walk(test, FDSCOPE_FILES, fdscope_debugfs_own(test, line), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 2U);
+	KUNIT_EXPECT_GE(test, fdscope_kunit_find_fd(test, &out, fa), 0);
+	KUNIT_EXPECT_GE(test, fdscope_kunit_find_fd(test, &out, s.fd), 0);
+
+	/* sockets: the socket by its inode; nothing on the files' device. */
+	line = fdscope_kunit_sprintf(test, "ino %s", fdscope_debugfs_ino(test, s.file));
+	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_debugfs_own(test, line), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 1U);
+	line = fdscope_kunit_sprintf(test, "dev %s", rootdev);
+	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_debugfs_own(test, line), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 0U);
+
+	/* holders: the test thread's cwd and root are on the root device. */
+	line = fdscope_kunit_sprintf(test, "dev %s", rootdev);
+	fdscope_kunit_walk(test, FDSCOPE_HOLDERS, fdscope_debugfs_own(test, line), 4096, &out);
+	KUNIT_EXPECT_EQ(test, fdscope_kunit_count(test, &out, "assoc", "cwd"), 1U);
+	KUNIT_EXPECT_EQ(test, fdscope_kunit_count(test, &out, "assoc", "root"), 1U);
+	line = fdscope_kunit_sprintf(test, "dev %s", sockdev);
+	fdscope_kunit_walk(test, FDSCOPE_HOLDERS, fdscope_debugfs_own(test, line), 4096, &out);
+	KUNIT_EXPECT_EQ(test, out.nrows, 0U);
+
+	/* tasks lists no file: refused, and the pid filter stays. */
+	before = fdscope_kunit_read_all(test, FDSCOPE_TASKS, fdscope_kunit_own_filter(test), 4096);
+	r = fdscope_kunit_open(test, FDSCOPE_TASKS, fdscope_kunit_own_filter(test));
+	line = fdscope_kunit_sprintf(test, "dev %s", rootdev);
+	KUNIT_EXPECT_EQ(test, fdscope_kunit_write(r, line, strlen(line)), (ssize_t)-EINVAL);
+	after = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, after);
+	KUNIT_EXPECT_GT(test, fdscope_kunit_read(r, after, 4095), (ssize_t)0);
+	KUNIT_EXPECT_STREQ(test, after, before);
+	fdscope_kunit_close(r);
+}
+
 static struct kunit_case fdscope_debugfs_test_cases[] = {
 	KUNIT_CASE(fdscope_debugfs_files_test),
 	KUNIT_CASE(fdscope_debugfs_write_rewinds_test),
+	KUNIT_CASE(fdscope_debugfs_file_filter_test),
 	{}
 };
 

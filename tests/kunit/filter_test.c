@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fdscope_filter: parsing of "pid N[,N...]" writes and the lookup the walk
- * makes with the result (filter.c), against docs/format.md.
+ * fdscope_filter: parsing of filter writes, "pid N[,N...]", "dev MAJ:MIN[,...]"
+ * and "ino MAJ:MIN:INO[,...]" lines (filter.c), against docs/format.md.
  */
 #include <kunit/test.h>
 #include <linux/errno.h>
+#include <linux/kdev_t.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -18,10 +19,17 @@ struct fdscope_filter_case {
 	int err;
 	unsigned int nr;
 	pid_t pids[4];
+	unsigned int ndevs;
+	dev_t devs[2];
+	unsigned int ninos;
+	struct fdscope_inode_key inos[1];
 };
 
 #define FDSCOPE_OK(d, s, n, ...) { d, s, sizeof(s) - 1, 0, n, { __VA_ARGS__ } }
 #define FDSCOPE_BAD(d, s, e) { d, s, sizeof(s) - 1, e, 0, { 0 } }
+/* Up to one pid, two devices and one inode: their counts, then them. */
+#define FDSCOPE_OK_FILES(d, s, np, p, nd, d0, d1, ni, i0, n0) {			\
+	d, s, sizeof(s) - 1, 0, np, { p }, nd, { d0, d1 }, ni, { { i0, n0 } } }
 
 static const struct fdscope_filter_case fdscope_filter_cases[] = {
 	FDSCOPE_OK("one pid", "pid 1", 1, 1),
@@ -57,6 +65,41 @@ static const struct fdscope_filter_case fdscope_filter_cases[] = {
 	FDSCOPE_BAD("NUL inside", "pid 1\0002", -EINVAL),
 	FDSCOPE_BAD("trailing NUL", "pid 1\0", -EINVAL),
 	FDSCOPE_BAD("letters", "pid 12a", -EINVAL),
+	FDSCOPE_OK_FILES("one dev", "dev 0:45", 0, 0, 1, MKDEV(0, 45), 0, 0, 0, 0),
+	FDSCOPE_OK_FILES("two devs", "dev 8:1,0:45\n", 0, 0, 2, MKDEV(8, 1), MKDEV(0, 45),
+			 0, 0, 0),
+	FDSCOPE_OK_FILES("largest dev", "dev 4095:1048575", 0, 0, 1, MKDEV(4095, 1048575), 0,
+			 0, 0, 0),
+	FDSCOPE_OK_FILES("one inode", "ino 0:8:12345", 0, 0, 0, 0, 0, 1, MKDEV(0, 8), 12345),
+	FDSCOPE_OK_FILES("largest inode", "ino 0:8:18446744073709551615", 0, 0, 0, 0, 0,
+			 1, MKDEV(0, 8), ULONG_MAX),
+	FDSCOPE_OK_FILES("pid and dev", "pid 5\ndev 0:45\n", 1, 5, 1, MKDEV(0, 45), 0, 0, 0, 0),
+	FDSCOPE_OK_FILES("dev then pid", "dev 0:45\npid 5", 1, 5, 1, MKDEV(0, 45), 0, 0, 0, 0),
+	FDSCOPE_OK_FILES("dev and ino", "dev 0:45\nino 0:8:7", 0, 0, 1, MKDEV(0, 45), 0,
+			 1, MKDEV(0, 8), 7),
+	FDSCOPE_OK_FILES("all three", "ino 0:8:7\npid 9\ndev 0:45", 1, 9, 1, MKDEV(0, 45), 0,
+			 1, MKDEV(0, 8), 7),
+	FDSCOPE_OK_FILES("dev alone clears", "dev", 0, 0, 0, 0, 0, 0, 0, 0),
+	FDSCOPE_OK_FILES("keys alone", "pid\ndev\nino\n", 0, 0, 0, 0, 0, 0, 0, 0),
+	FDSCOPE_BAD("dev without minor", "dev 0", -EINVAL),
+	FDSCOPE_BAD("dev without major", "dev :1", -EINVAL),
+	FDSCOPE_BAD("dev empty minor", "dev 1:", -EINVAL),
+	FDSCOPE_BAD("major too big", "dev 4096:0", -EINVAL),
+	FDSCOPE_BAD("minor too big", "dev 0:1048576", -EINVAL),
+	FDSCOPE_BAD("dev with inode", "dev 0:1:2", -EINVAL),
+	FDSCOPE_BAD("dev negative", "dev 0:-1", -EINVAL),
+	FDSCOPE_BAD("dev space", "dev 0:45 ", -EINVAL),
+	FDSCOPE_BAD("dev trailing comma", "dev 0:45,", -EINVAL),
+	FDSCOPE_BAD("ino without inode", "ino 0:8", -EINVAL),
+	FDSCOPE_BAD("ino empty inode", "ino 0:8:", -EINVAL),
+	FDSCOPE_BAD("ino overflow", "ino 0:8:18446744073709551616", -EINVAL),
+	FDSCOPE_BAD("ino four parts", "ino 0:8:1:2", -EINVAL),
+	FDSCOPE_BAD("dev twice", "dev 0:45\ndev 0:46", -EINVAL),
+	FDSCOPE_BAD("pid twice", "pid 1\npid 2", -EINVAL),
+	FDSCOPE_BAD("empty line between", "pid 1\n\ndev 0:1", -EINVAL),
+	FDSCOPE_BAD("empty first line", "\npid 1", -EINVAL),
+	FDSCOPE_BAD("unknown second line", "dev 0:45\nfoo 1", -EINVAL),
+	FDSCOPE_BAD("bad second line", "pid 1\ndev x", -EINVAL),
 };
 
 static void fdscope_filter_desc(const struct fdscope_filter_case *c, char *desc)
@@ -72,6 +115,9 @@ static void fdscope_filter_poison(struct fdscope_filter *f)
 	f->nr = 2;
 	f->tgids[0] = 11;
 	f->tgids[1] = 22;
+	f->ndevs = 1;
+	f->devs[0] = MKDEV(9, 9);
+	f->ninos = 0;
 }
 
 static void fdscope_filter_parse_test(struct kunit *test)
@@ -92,11 +138,22 @@ static void fdscope_filter_parse_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, f->nr, 2U);
 		KUNIT_EXPECT_EQ(test, f->tgids[0], 11);
 		KUNIT_EXPECT_EQ(test, f->tgids[1], 22);
+		KUNIT_EXPECT_EQ(test, f->ndevs, 1U);
+		KUNIT_EXPECT_EQ(test, f->devs[0], MKDEV(9, 9));
 		return;
 	}
 	KUNIT_ASSERT_EQ(test, f->nr, c->nr);
 	for (i = 0; i < c->nr; i++)
 		KUNIT_EXPECT_EQ_MSG(test, f->tgids[i], c->pids[i], "pid %u", i);
+	/* The whole filter is replaced: what a key did not name is unlimited. */
+	KUNIT_ASSERT_EQ(test, f->ndevs, c->ndevs);
+	for (i = 0; i < c->ndevs; i++)
+		KUNIT_EXPECT_EQ_MSG(test, f->devs[i], c->devs[i], "dev %u", i);
+	KUNIT_ASSERT_EQ(test, f->ninos, c->ninos);
+	for (i = 0; i < c->ninos; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, f->inos[i].dev, c->inos[i].dev, "inode %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, f->inos[i].ino, c->inos[i].ino, "inode %u", i);
+	}
 }
 
 /* "pid 1,2,...,n" for n pids, exactly as long as it needs to be. */
@@ -134,9 +191,37 @@ static void fdscope_filter_max_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->nr, 2U);
 }
 
+/* "dev 1:1,1:2,...": up to FDSCOPE_FILTER_MAX devices, then -E2BIG. */
+static void fdscope_filter_max_devs_test(struct kunit *test)
+{
+	struct fdscope_filter *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, 8 + 16 * (FDSCOPE_FILTER_MAX + 1), GFP_KERNEL);
+	size_t len;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	len = sprintf(buf, "dev");
+	for (i = 1; i <= FDSCOPE_FILTER_MAX; i++)
+		len += sprintf(buf + len, "%c1048575:%u", i == 1 ? ' ' : ',', i);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, f), -EINVAL);
+	len = sprintf(buf, "dev");
+	for (i = 1; i <= FDSCOPE_FILTER_MAX; i++)
+		len += sprintf(buf + len, "%c4095:%u", i == 1 ? ' ' : ',', 1048000 + i);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, f), 0);
+	KUNIT_EXPECT_EQ(test, f->ndevs, (unsigned int)FDSCOPE_FILTER_MAX);
+	KUNIT_EXPECT_EQ(test, f->devs[FDSCOPE_FILTER_MAX - 1],
+			MKDEV(4095, 1048000 + FDSCOPE_FILTER_MAX));
+	len += sprintf(buf + len, ",1:1");
+	fdscope_filter_poison(f);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, f), -E2BIG);
+	KUNIT_EXPECT_EQ(test, f->ndevs, 1U);
+}
+
 static struct kunit_case fdscope_filter_test_cases[] = {
 	KUNIT_CASE_PARAM(fdscope_filter_parse_test, fdscope_filter_gen_params),
 	KUNIT_CASE(fdscope_filter_max_test),
+	KUNIT_CASE(fdscope_filter_max_devs_test),
 	{}
 };
 

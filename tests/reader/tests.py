@@ -2199,6 +2199,11 @@ def t_holders_view():
     out, _ = hv('0:40')
     check('References no holder above accounts for (internal to the kernel):' in out,
           'plain words for kernel references')
+    # The holders table is written without libsmartcols, byte for byte as it.
+    for args in (['0:40'], ['-r', '0:40'], ['-n', '8:1'], ['8:1', '0:40']):
+        eq(hv(*args)[0], run('--holders', *args, d=HOLDERS,
+                             env=dict(ENV, FDSCOPE_NO_STREAM='1'))[1],
+           '--holders %s: streamed and libsmartcols tables' % ' '.join(args))
     exe = [h for h in hdump()['holders'] if h['comm'] == 'nginx' and h['assoc'] == 'exe'][0]
     nginx = '%s:%s' % (exe['dev'], exe['ino'])
     out, _ = hv('-J', '/var/log/supervise.log', nginx)

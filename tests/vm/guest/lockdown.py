@@ -18,6 +18,9 @@ confidentiality. At each level:
 - lockdown-LEVEL-reader-pid: userspace/fdscope -p CHILD (which tries the
   kernel filter first) still works: exit 0 and the same rows as before
   lockdown, filtered in user space.
+- lockdown-LEVEL-reader-holders: userspace/fdscope --holders FILE (which
+  tries the kernel's ino filter first) names what it named before
+  lockdown, from whole reads.
 """
 
 import errno
@@ -31,6 +34,12 @@ SECFS = '/sys/kernel/security'
 
 def reader_rows(pid):
     r = subprocess.run([h.FDSCOPE, '-r', '-p', str(pid), '-o', 'PID,FD,TYPE,MODE,PATH'],
+                       capture_output=True, text=True)
+    return r.returncode, r.stdout, r.stderr.strip()
+
+
+def reader_holders():
+    r = subprocess.run([h.FDSCOPE, '-r', '--holders', '/run/lockdown-x', '/etc/hostname'],
                        capture_output=True, text=True)
     return r.returncode, r.stdout, r.stderr.strip()
 
@@ -60,6 +69,10 @@ def main():
             rc, before, err = reader_rows(child.pid)
             if rc or len(before.splitlines()) < 4:
                 h.fail('lockdown-baseline', f'fdscope -p {child.pid} before lockdown: exit {rc}: {err}')
+                have_reader = False
+            rc, held_before, err = reader_holders()
+            if rc or str(child.pid) not in held_before:
+                h.fail('lockdown-baseline', f'fdscope --holders before lockdown: exit {rc}: {err}')
                 have_reader = False
         for level in ('integrity', 'confidentiality'):
             try:
@@ -110,6 +123,13 @@ def main():
                                 f'{after[:300]!r} vs {before[:300]!r}')
             h.check(f'lockdown-{level}-reader-pid', problems,
                     f'{len(after.splitlines())} rows' + (f'; stderr: {err[:100]}' if err else ''))
+            rc, held, err = reader_holders()
+            problems = []
+            if rc or err or held != held_before:
+                problems.append(f'fdscope --holders: exit {rc}, stderr {err[:200]!r}, '
+                                f'{held[:300]!r} vs before {held_before[:300]!r}')
+            h.check(f'lockdown-{level}-reader-holders', problems,
+                    f'{len(held.splitlines())} rows')
     finally:
         child.kill()
         child.wait()

@@ -18,7 +18,10 @@ whose own fd was closed. The checks:
   its chain, and so do --holders DEV:INO and --holders FILE for one file,
   and -J; the holders are released one at a time: while the reader names
   anything (exit 0), umount fails with EBUSY, and it succeeds once the
-  reader names nothing (exit 1); `fuser -m` and `lsof` run at each step,
+  reader names nothing (exit 1); live, the reader asks the module for the
+  mount's files only (a dev filter, then an ino filter for the sockets the
+  chains go through), and prints exactly what it prints from a --save'd
+  dump of the same instant, which it reads whole; `fuser -m` and `lsof` run at each step,
   and what they miss is logged and checked: with only files in flight and
   a ring's fixed file left, both report nothing while the mount is busy;
 - a unix stream reader stuck copying to user memory (a userfaultfd page)
@@ -29,8 +32,10 @@ import ctypes
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -344,6 +349,40 @@ def one_file_targets(rows, dev, man):
     return problems
 
 
+def saved_problems(dev, what):
+    """Live `--holders DEV` (the module lists only DEV's files, then the
+    sockets of the chains) prints what `--dir SAVED --holders DEV` prints,
+    SAVED a --save of the same instant (every file read whole), table and -J."""
+    problems = []
+    d = tempfile.mkdtemp(prefix='fdscope-holders-')
+    try:
+        # The walks are not one snapshot: a process of the test's own may
+        # come or go in between; three tries.
+        for _ in range(3):
+            shutil.rmtree(d)
+            save = subprocess.run([READER, '--save', d], capture_output=True, text=True)
+            if save.returncode:
+                problems = [f'--save: exit {save.returncode}, {save.stderr.strip()!r}']
+                continue
+            problems = []
+            for opt in ([], ['-J']):
+                live = subprocess.run([READER] + opt + ['--holders', dev], capture_output=True,
+                                      text=True, errors='replace')
+                saved = subprocess.run([READER, '--dir', d] + opt + ['--holders', dev],
+                                       capture_output=True, text=True, errors='replace')
+                if (live.returncode, live.stdout) != (saved.returncode, saved.stdout) or \
+                        not live.stdout:
+                    problems.append(f'before releasing {what}: --holders {dev} {opt}: live '
+                                    f'exit {live.returncode} {live.stdout[:2000]!r} '
+                                    f'{live.stderr!r}, saved exit {saved.returncode} '
+                                    f'{saved.stdout[:2000]!r} {saved.stderr!r}')
+            if not problems:
+                break
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    return problems
+
+
 def umount_story(rep, fixture, dev, man):
     """Release the holders one at a time. Before each release the reader
     names what is left (exit 0) and umount fails; fuser and lsof are asked
@@ -368,6 +407,8 @@ def umount_story(rep, fixture, dev, man):
         if i == 0:
             problems += chains_problems(rows, fx, man)
             problems += one_file_targets(rows, dev, man)
+        if what in ('fd', 'inflight', 'uring'):
+            problems += saved_problems(dev, what)
         # Left: this kind and the later ones; the chrooted child's cwd goes
         # with its root, and Python's mmap keeps a dup of the mapped fd.
         left = set(RELEASES[i:])

@@ -7,10 +7,11 @@ For every file, on an fd filtered to a quiet child process
 
 - hostile-writes-KIND: empty writes, NUL bytes, negative, zero and
   overflowing pids, non-numeric garbage, stray spaces/commas/newlines,
-  too many pids, over-long writes (710 bytes .. 1 MiB), a bad buffer
+  too many pids, malformed dev and ino lines, a key twice, over-long
+  writes (WRITE_MAX + 1 bytes .. 1 MiB), a bad buffer
   address, writes split in two (each parsed alone), writev() pieces (one write), writes
   on an O_RDONLY fd: each fails with the documented errno (EINVAL, E2BIG
-  for > 64 pids or > 709 bytes, EFAULT, EBADF) and the output afterwards is
+  for > 64 items of a key or > WRITE_MAX bytes, EFAULT, EBADF) and the output afterwards is
   byte-identical to the filtered output before (the filter is unchanged).
 - filter-writes-KIND: the valid forms: "pid C", with newline, duplicates,
   leading zeros, 64 pids (708 bytes), "pid" and "pid\\n" clearing, a pid
@@ -56,6 +57,9 @@ sys.stdin.read()
 '''
 
 EINVAL, E2BIG = errno.EINVAL, errno.E2BIG
+# The longest write the module reads (FDSCOPE_WRITE_MAX in module/debugfs.c):
+# a full line of 64 items of each key, pid, dev and ino.
+WRITE_MAX = 3 * 4 + 64 * ((10 + 1) + (13 + 1) + (33 + 1))
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -121,17 +125,30 @@ def bad_writes(c):
         ('65-same-pids', b'pid ' + b','.join([C] * 65), {E2BIG}),
         ('100-pids', many(100), {E2BIG}),
         ('64-pids-trailing-comma', many(64) + b',', {EINVAL}),
-        ('709-bytes-garbage', b'x' * 709, {EINVAL}),
-        ('709-bytes-digits', b'pid ' + b'1' * 705, {EINVAL}),
-        ('710-bytes', b'pid ' + b'1' * 706, {E2BIG}),
-        ('710-bytes-pids', (many(200)[:709] + b'\n')[:710], {E2BIG}),
+        ('max-bytes-garbage', b'x' * WRITE_MAX, {EINVAL}),
+        ('max-bytes-digits', b'pid ' + b'1' * (WRITE_MAX - 4), {EINVAL}),
+        ('max+1-bytes', b'pid ' + b'1' * (WRITE_MAX - 3), {E2BIG}),
+        ('max+1-bytes-pids', (many(1000)[:WRITE_MAX] + b'\n')[:WRITE_MAX + 1], {E2BIG}),
         ('4096-bytes', b'pid ' + b'1,' * 2046, {E2BIG}),
+        ('dev-no-minor', b'dev 8', {EINVAL}),
+        ('dev-empty-minor', b'dev 8:', {EINVAL}),
+        ('dev-major-4096', b'dev 4096:0', {EINVAL}),
+        ('dev-minor-2^20', b'dev 0:1048576', {EINVAL}),
+        ('dev-with-inode', b'dev 0:1:2', {EINVAL}),
+        ('dev-space', b'dev 0:1 ', {EINVAL}),
+        ('ino-no-inode', b'ino 0:1', {EINVAL}),
+        ('ino-2^64', b'ino 0:1:18446744073709551616', {EINVAL}),
+        ('dev-twice', b'dev 0:1\ndev 0:2', {EINVAL}),
+        ('pid-twice', b'pid ' + C + b'\npid ' + C, {EINVAL}),
+        ('empty-line-between', b'pid ' + C + b'\n\ndev 0:1', {EINVAL}),
+        ('bad-second-line', b'pid ' + C + b'\ndev x', {EINVAL}),
+        ('65-devs', b'dev ' + b','.join(b'0:%d' % i for i in range(65)), {E2BIG}),
         ('1MiB', b'\0' * (1 << 20), {E2BIG}),
         ('1000-pids', many(1000), {E2BIG}),
     ]
     for n in (1, 2, 17, 300, 709):
         raw = bytes(rng.randrange(256) for _ in range(n))
-        if raw.startswith(b'pid'):
+        if raw[:3] in (b'pid', b'dev', b'ino'):
             raw = b'x' + raw[1:]
         cases.append((f'random-{n}', raw, {EINVAL}))
     return cases
