@@ -776,3 +776,16 @@ class OutOfTreeDepmod:
             with open(p, 'wb') as f:
                 f.write(data)
         return False
+
+
+def spawn_at(pid, start, stop, tries=20):
+    """start() a process whose pid is @pid, through ns_last_pid; stop() the
+    ones that got another pid. None if others kept taking it."""
+    for _ in range(tries):
+        with open('/proc/sys/kernel/ns_last_pid', 'w') as f:
+            f.write(str(pid - 1))
+        p = start()
+        if p.pid == pid:
+            return p
+        stop(p)
+    return None

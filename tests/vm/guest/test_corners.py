@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 from fdscope_lib import (DEBUGFS, Reporter, Table, read_fd_all, read_file,
-                         require_root, unescape)
+                         require_root, spawn_at, unescape)
 
 ETH_P_ALL = 3
 SOCK_PACKET = 10
@@ -270,17 +270,9 @@ def spawn_holder(path):
     return p
 
 
-def spawn_at(pid, path, tries=20):
-    """A holder whose pid is @pid, through ns_last_pid; None if others kept taking it."""
-    for _ in range(tries):
-        with open('/proc/sys/kernel/ns_last_pid', 'w') as f:
-            f.write(str(pid - 1))
-        p = spawn_holder(path)
-        if p.pid == pid:
-            return p
-        p.stdin.close()
-        p.wait()
-    return None
+def stop_holder(p):
+    p.stdin.close()
+    p.wait()
 
 
 def pid_reuse(rep):
@@ -297,7 +289,7 @@ def pid_reuse(rep):
             head += os.read(fd, 3000 - len(head))
         old.stdin.close()
         old.wait()
-        new = spawn_at(pid, '/etc/hostname')
+        new = spawn_at(pid, lambda: spawn_holder('/etc/hostname'), stop_holder)
         if not new:
             rep.skip('corners-pid-reuse', f'pid {pid} could not be had again')
             return

@@ -232,18 +232,6 @@ def diff_snapshots(leaker, snaps):
     return a, b, old, new
 
 
-def spawn_at(pid, workdir, tries=20):
-    """A leak_fixture whose pid is @pid, through ns_last_pid; None if others took it."""
-    for _ in range(tries):
-        with open('/proc/sys/kernel/ns_last_pid', 'w') as f:
-            f.write(str(pid - 1))
-        k = Leaker(workdir)
-        if k.pid == pid:
-            return k
-        k.stop()
-    return None
-
-
 def pid_reuse(snaps):
     """Same pid, same command, another process: exited and started."""
     c, d = os.path.join(snaps, 'c'), os.path.join(snaps, 'd')
@@ -259,7 +247,7 @@ def pid_reuse(snaps):
         # A process started in the same clock tick would be the same one
         # (as for /proc): take the pid until the start time differs.
         for _ in range(20):
-            new = spawn_at(pid, wd)
+            new = L.spawn_at(pid, lambda: Leaker(wd), lambda k: k.stop())
             if not new or new.start_time() != old_start:
                 break
             new.stop()
