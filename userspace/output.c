@@ -39,7 +39,7 @@ struct out {
 	struct sbuf row;	/* this row's cells, encoded */
 	size_t *start;		/* per declared column: its cell in ->row */
 	size_t *end;
-	size_t *order;		/* JSON: shown position -> declared column */
+	size_t *order;		/* shown position -> declared column */
 	struct sbuf keys;	/* JSON: each shown column's "key": */
 	size_t *key_end;	/* JSON: where each key ends in ->keys */
 	size_t nrows;		/* JSON rows */
@@ -164,7 +164,7 @@ static int select_columns(struct out *t, const char * const *lists, size_t nlist
 static void scols_start(struct out *t)
 {
 	const struct opts *o = t->o;
-	size_t shown, i;
+	size_t shown;
 
 	t->tb = scols_new_table();
 	if (!t->tb)
@@ -177,10 +177,9 @@ static void scols_start(struct out *t)
 	if (t->title && !o->raw && !o->noheadings)
 		scols_cell_set_data(scols_table_get_title(t->tb), t->title);
 	for (shown = 0; shown < t->nshown; shown++) {
-		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
-			;
-		if (!scols_table_new_column(t->tb, t->cols[i].name, 0,
-					    t->cols[i].flags & ~OUT_HIDDEN))
+		const struct out_col *c = &t->cols[t->order[shown]];
+
+		if (!scols_table_new_column(t->tb, c->name, 0, c->flags & ~OUT_HIDDEN))
 			scols_oom();
 	}
 }
@@ -188,15 +187,12 @@ static void scols_start(struct out *t)
 /* Headers count even when not shown, as in libsmartcols. */
 static void stream_start(struct out *t)
 {
-	size_t shown, i;
+	size_t shown;
 
 	t->plain = true;
 	t->width = xcalloc(t->nshown ? t->nshown : 1, sizeof(*t->width));
-	for (shown = 0; shown < t->nshown; shown++) {
-		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
-			;
-		t->width[shown] = strlen(t->cols[i].name);
-	}
+	for (shown = 0; shown < t->nshown; shown++)
+		t->width[shown] = strlen(t->cols[t->order[shown]].name);
 }
 
 static void stream_row(struct out *t)
@@ -219,16 +215,6 @@ static void stream_cell(struct out *t, size_t col, const char *s)
 		t->plain = false;
 	if (n > t->width[shown])
 		t->width[shown] = n;
-}
-
-/* The declared column shown at @shown. */
-static size_t shown_column(const struct out *t, size_t shown)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
-		;
-	return i;
 }
 
 /*
@@ -262,9 +248,9 @@ static int stream_print(struct out *t)
 		return scols_print_table(t->tb) ? -1 : 0;
 	}
 	for (shown = 0; shown < t->nshown && !t->o->noheadings; shown++) {
-		const char *name = t->cols[shown_column(t, shown)].name;
+		const char *name = t->cols[t->order[shown]].name;
 
-		right = t->cols[shown_column(t, shown)].flags & SCOLS_FL_RIGHT;
+		right = t->cols[t->order[shown]].flags & SCOLS_FL_RIGHT;
 		stream_put_cell(t->o, name, strlen(name), t->width[shown], right,
 				shown + 1 == t->nshown);
 	}
@@ -272,7 +258,7 @@ static int stream_print(struct out *t)
 		for (shown = 0; shown < t->nshown; shown++) {
 			const char *s = t->cells.s + t->at[r * t->nshown + shown];
 
-			right = t->cols[shown_column(t, shown)].flags & SCOLS_FL_RIGHT;
+			right = t->cols[t->order[shown]].flags & SCOLS_FL_RIGHT;
 			last = shown + 1 == t->nshown;
 			stream_put_cell(t->o, s, stream_plain_len(t->o, s), t->width[shown], right,
 					last);
@@ -285,16 +271,12 @@ static int stream_print(struct out *t)
 /* Each row repeats the same keys: written once, copied per row. */
 static void json_start(struct out *t)
 {
-	size_t shown, i;
+	size_t shown;
 
-	t->order = xmalloc((t->nshown ? t->nshown : 1) * sizeof(*t->order));
 	t->key_end = xmalloc((t->nshown ? t->nshown : 1) * sizeof(*t->key_end));
 	for (shown = 0; shown < t->nshown; shown++) {
-		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
-			;
-		t->order[shown] = i;
 		sb_add(&t->keys, shown ? ",\n         " : "\n         ");
-		json_key(&t->keys, t->cols[i].name);
+		json_key(&t->keys, t->cols[t->order[shown]].name);
 		t->key_end[shown] = t->keys.len;
 	}
 }
@@ -302,6 +284,7 @@ static void json_start(struct out *t)
 static int start(struct out *t)
 {
 	const struct opts *o = t->o;
+	size_t i;
 	/*
 	 * The fd list declares the columns -o chose, --summary has none to
 	 * choose; the other views declare all theirs.
@@ -312,6 +295,12 @@ static int start(struct out *t)
 	t->started = true;
 	if (select_columns(t, choose ? o->outputs : NULL, choose ? o->noutputs : 0))
 		return -1;
+	/* Shown position -> declared column, for every way of writing. */
+	t->order = xmalloc((t->nshown ? t->nshown : 1) * sizeof(*t->order));
+	for (i = 0; i < t->ncols; i++) {
+		if (t->pos[i] >= 0)
+			t->order[t->pos[i]] = i;
+	}
 	t->start = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->start));
 	t->end = xmalloc((t->ncols ? t->ncols : 1) * sizeof(*t->end));
 	if (o->json)
@@ -333,15 +322,13 @@ static void json_end_row(struct out *t)
 	t->in_row = false;
 	if (t->object) {
 		/* The first shown column is the key, the second the value. */
-		size_t key = UNSET, val = UNSET;
+		size_t key, val;
 
-		for (i = 0; i < t->ncols; i++) {
-			if (t->pos[i] == 0 && t->start[i] != UNSET)
-				key = i;
-			else if (t->pos[i] == 1 && t->start[i] != UNSET)
-				val = i;
-		}
-		if (key == UNSET || val == UNSET)
+		if (t->nshown < 2)
+			return;
+		key = t->order[0];
+		val = t->order[1];
+		if (t->start[key] == UNSET || t->start[val] == UNSET)
 			return;
 		sb_add(&t->json, t->nrows++ ? ",\n      " : "\n      ");
 		if (t->row.s[t->start[key]] == '"')
@@ -514,17 +501,14 @@ static void out_free(struct out *t)
  */
 static void print_header(const struct out *t)
 {
-	size_t shown, i;
+	size_t shown;
 
 	if (t->o->noheadings)
 		return;
 	if (t->title && !t->o->raw)
 		printf("%s\n", t->title);
-	for (shown = 0; shown < t->nshown; shown++) {
-		for (i = 0; i < t->ncols && (size_t)t->pos[i] != shown; i++)
-			;
-		printf("%s%s", shown ? " " : "", t->cols[i].name);
-	}
+	for (shown = 0; shown < t->nshown; shown++)
+		printf("%s%s", shown ? " " : "", t->cols[t->order[shown]].name);
 	putchar('\n');
 }
 
