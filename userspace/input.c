@@ -96,6 +96,13 @@ static void pid_filter(struct sbuf *cmd, const struct selection *s)
 	sb_addc(cmd, '\n');
 }
 
+/* The files added after files, sockets and tasks: older modules lack them. */
+static bool newer_file(enum fds_kind kind)
+{
+	return kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS ||
+	       kind == FDS_SOCKSTATS || kind == FDS_DETAILS;
+}
+
 /*
  * Whether a missing @kind leaves its columns "-" rather than failing: any
  * file but `files` in a saved dump, and live the files that a module older
@@ -105,8 +112,7 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 {
 	if (kind == FDS_LOCKS && o->view == VIEW_LOCKS)
 		return false;
-	if (kind == FDS_LOCKS || kind == FDS_EPOLL || kind == FDS_HOLDERS ||
-	    kind == FDS_SOCKSTATS || kind == FDS_DETAILS)
+	if (newer_file(kind))
 		return true;
 	return o->dir && kind != FDS_FILES;
 }
@@ -180,12 +186,8 @@ static int load_kind(struct model *m, const struct opts *o, enum fds_kind kind, 
 
 		/*
 		 * Files newer than the dump's module are no news: silent.
-		 * Dumps and modules older than the holders file lack it.
 		 */
-		if (e == ENOENT && (kind == FDS_LOCKS || kind == FDS_EPOLL ||
-				    kind == FDS_HOLDERS || kind == FDS_SOCKSTATS ||
-				    kind == FDS_DETAILS) &&
-		    optional_file(o, kind)) {
+		if (e == ENOENT && newer_file(kind) && optional_file(o, kind)) {
 			free(path);
 			return 0;
 		}
