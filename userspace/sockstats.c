@@ -12,7 +12,7 @@
 
 static u64 sock_key(const struct fds_sock *s)
 {
-	return (u64)(u32)s->pid << 32 | (u32)s->fd;
+	return model_fd_key(s->pid, s->tid, s->fd);
 }
 
 static int sock_key_of(const void *ctx, size_t i, u64 *k)
