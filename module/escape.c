@@ -5,6 +5,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/kdev_t.h>
+#include <linux/math64.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
@@ -107,8 +108,11 @@ void fdscope_field_str(struct seq_file *m, const char *s)
 /* A name from a fixed table: never empty, "-" or needing escapes. */
 void fdscope_field_word(struct seq_file *m, const char *s)
 {
-	seq_putc(m, ' ');
-	seq_puts(m, s);
+	size_t len = strlen(s);
+	char *buf = fdscope_field_room(m, len);
+
+	if (buf)
+		memcpy(buf, s, len);
 }
 
 /* @name from a fixed table, or the number @fmt prints when it has none. */
@@ -129,30 +133,84 @@ void fdscope_field_name(struct seq_file *m, const char *name, const char *fmt, .
 /* "Does not apply". */
 void fdscope_field_none(struct seq_file *m)
 {
-	seq_puts(m, " -");
+	char *buf = fdscope_field_room(m, 1);
+
+	if (buf)
+		*buf = '-';
+}
+
+/* How many decimal digits @v has. */
+unsigned int fdscope_dec_len(u64 v)
+{
+	unsigned int len = 1;
+
+	for (; v >= 10000; v = div_u64(v, 10000))
+		len += 4;
+	if (v >= 1000)
+		return len + 3;
+	if (v >= 100)
+		return len + 2;
+	return v >= 10 ? len + 1 : len;
+}
+
+/* @v in decimal into the fdscope_dec_len(@v) bytes that end before @end. */
+void fdscope_dec(char *end, u64 v)
+{
+	u32 low;
+
+	while (v > U32_MAX)
+		*--end = '0' + do_div(v, 10);
+	low = v;
+	do {
+		*--end = '0' + low % 10;
+		low /= 10;
+	} while (low);
 }
 
 /* A device as major:minor, then an inode number: two fields. */
 void fdscope_field_dev_ino(struct seq_file *m, dev_t dev, unsigned long ino)
 {
-	seq_put_decimal_ull(m, " ", MAJOR(dev));
-	seq_put_decimal_ull(m, ":", MINOR(dev));
-	fdscope_field_ull(m, ino);
+	unsigned int major = fdscope_dec_len(MAJOR(dev));
+	unsigned int minor = fdscope_dec_len(MINOR(dev));
+	unsigned int inode = fdscope_dec_len(ino);
+	char *buf = fdscope_field_room(m, major + 1 + minor + 1 + inode);
+
+	if (!buf)
+		return;
+	fdscope_dec(buf + major, MAJOR(dev));
+	buf[major] = ':';
+	buf += major + 1 + minor;
+	fdscope_dec(buf, MINOR(dev));
+	*buf = ' ';
+	fdscope_dec(buf + 1 + inode, ino);
 }
 
 void fdscope_field_ull(struct seq_file *m, unsigned long long v)
 {
-	seq_put_decimal_ull(m, " ", v);
+	unsigned int len = fdscope_dec_len(v);
+	char *buf = fdscope_field_room(m, len);
+
+	if (buf)
+		fdscope_dec(buf + len, v);
+}
+
+/* A signed number: only a racy unlocked read makes it negative. */
+void fdscope_field_ll(struct seq_file *m, long long v)
+{
+	if (v >= 0)
+		fdscope_field_ull(m, v);
+	else
+		seq_put_decimal_ll(m, " ", v);
 }
 
 /* Identities: 15 hex digits, zero-padded (seq_put_hex_ll is not exported). */
 void fdscope_field_id(struct seq_file *m, u64 id)
 {
-	char hex[16];
+	char *buf = fdscope_field_room(m, 15);
 	int i;
 
-	hex[0] = ' ';
-	for (i = 15; i > 0; i--, id >>= 4)
-		hex[i] = hex_asc_lo(id);
-	seq_write(m, hex, sizeof(hex));
+	if (!buf)
+		return;
+	for (i = 14; i >= 0; i--, id >>= 4)
+		buf[i] = hex_asc_lo(id);
 }

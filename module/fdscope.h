@@ -180,6 +180,26 @@ bool fdscope_filter_path(const struct fdscope_filter *filter, const struct path 
  * bytes only, for fields built from several parts.
  */
 void fdscope_write_escaped(struct seq_file *m, const char *s, size_t len);
+
+/*
+ * Room for a @len-byte field in @m's buffer: its separator is written and
+ * the bytes after it returned, to be filled in. NULL if it does not fit
+ * (the record then overflows and seq_file retries it in a bigger buffer),
+ * with one byte kept spare as seq_write() keeps it.
+ */
+static inline char *fdscope_field_room(struct seq_file *m, size_t len)
+{
+	char *buf;
+
+	if (seq_get_buf(m, &buf) <= len + 1) {
+		seq_commit(m, -1);
+		return NULL;
+	}
+	seq_commit(m, len + 1);
+	*buf = ' ';
+	return buf + 1;
+}
+
 size_t fdscope_escape(char *dst, const char *s, size_t len);
 void fdscope_field_bytes(struct seq_file *m, const char *s, size_t len);
 void fdscope_field_str(struct seq_file *m, const char *s);
@@ -188,6 +208,9 @@ __printf(3, 4)
 void fdscope_field_name(struct seq_file *m, const char *name, const char *fmt, ...);
 void fdscope_field_none(struct seq_file *m);
 void fdscope_field_ull(struct seq_file *m, unsigned long long v);
+void fdscope_field_ll(struct seq_file *m, long long v);
+unsigned int fdscope_dec_len(u64 v);
+void fdscope_dec(char *end, u64 v);
 void fdscope_field_dev_ino(struct seq_file *m, dev_t dev, unsigned long ino);
 void fdscope_field_id(struct seq_file *m, u64 id);
 

@@ -26,12 +26,21 @@
 static void fdscope_field_ipv4(struct seq_file *m, __be32 addr, u16 port)
 {
 	const u8 *b = (const u8 *)&addr;
+	unsigned int len[5], total = 4, i;
+	char *buf;
 
-	seq_put_decimal_ull(m, " ", b[0]);
-	seq_put_decimal_ull(m, ".", b[1]);
-	seq_put_decimal_ull(m, ".", b[2]);
-	seq_put_decimal_ull(m, ".", b[3]);
-	seq_put_decimal_ull(m, ":", port);
+	for (i = 0; i < 4; i++)
+		total += len[i] = fdscope_dec_len(b[i]);
+	total += len[4] = fdscope_dec_len(port);
+	buf = fdscope_field_room(m, total);
+	if (!buf)
+		return;
+	for (i = 0; i < 5; i++) {
+		buf += len[i];
+		fdscope_dec(buf, i < 4 ? b[i] : port);
+		if (i < 4)
+			*buf++ = i < 3 ? '.' : ':';
+	}
 }
 
 /* a.b.c.d:port or [v6]:port, v4-mapped v6 addresses as [::ffff:a.b.c.d]. */

@@ -128,8 +128,8 @@ static void fdscope_field_queues(struct seq_file *m, struct sock *sk, bool liste
 		rxq = sk_rmem_alloc_get(sk);
 		txq = sk_wmem_alloc_get(sk);
 	}
-	seq_put_decimal_ll(m, " ", rxq);
-	seq_put_decimal_ll(m, " ", txq);
+	fdscope_field_ll(m, rxq);
+	fdscope_field_ll(m, txq);
 }
 
 /*

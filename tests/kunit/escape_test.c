@@ -4,6 +4,7 @@
  * a seq_file with a kmalloc'd buffer.
  */
 #include <kunit/test.h>
+#include <linux/kdev_t.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/seq_file.h>
@@ -174,12 +175,79 @@ static void fdscope_escape_fields_test(struct kunit *test)
 			   " a\\040b \\000 \\055 rw - 0 18446744073709551615 000000000000000 123456789abcdef fffffffffffffff");
 }
 
+/* @v as a field, as printf prints it. */
+static void fdscope_kunit_expect_ull(struct kunit *test, struct seq_file *m, u64 v)
+{
+	char want[32];
+
+	m->count = 0;
+	fdscope_field_ull(m, v);
+	snprintf(want, sizeof(want), " %llu", v);
+	KUNIT_EXPECT_STREQ(test, fdscope_kunit_seq_text(test, m), want);
+}
+
+/* Numbers of every length, at each edge, as printf prints them. */
+static void fdscope_escape_decimal_test(struct kunit *test)
+{
+	struct seq_file *m = fdscope_kunit_seq(test, 64);
+	u64 power = 1;
+	char want[64];
+	int i;
+
+	for (i = 0; i < 20; i++, power *= 10) {
+		fdscope_kunit_expect_ull(test, m, power - 1);
+		fdscope_kunit_expect_ull(test, m, power);
+		fdscope_kunit_expect_ull(test, m, power + 1);
+	}
+	fdscope_kunit_expect_ull(test, m, U32_MAX);
+	fdscope_kunit_expect_ull(test, m, (u64)U32_MAX + 1);
+	fdscope_kunit_expect_ull(test, m, ULLONG_MAX);
+
+	m->count = 0;
+	fdscope_field_dev_ino(m, MKDEV(0, 0), 0);
+	fdscope_field_dev_ino(m, MKDEV(MAJOR(~0U), MINOR(~0U)), ULONG_MAX);
+	fdscope_field_dev_ino(m, MKDEV(8, 17), 1234567);
+	snprintf(want, sizeof(want), " 0:0 0 %u:%u %lu 8:17 1234567",
+		 MAJOR(~0U), MINOR(~0U), ULONG_MAX);
+	KUNIT_EXPECT_STREQ(test, fdscope_kunit_seq_text(test, m), want);
+}
+
+/*
+ * A field that does not fit overflows the record exactly where seq_write()
+ * would, and writes nothing past the buffer.
+ */
+static void fdscope_escape_field_room_test(struct kunit *test)
+{
+	static const char field[] = " 12345";
+	struct seq_file *m = fdscope_kunit_seq(test, 16);
+	struct seq_file *ref = fdscope_kunit_seq(test, 16);
+	size_t size;
+
+	for (size = 1; size <= 10; size++) {
+		memset(m->buf, 'X', 16);
+		m->count = 0;
+		m->size = size;
+		ref->count = 0;
+		ref->size = size;
+		fdscope_field_ull(m, 12345);
+		seq_write(ref, field, sizeof(field) - 1);
+		KUNIT_EXPECT_EQ_MSG(test, seq_has_overflowed(m), seq_has_overflowed(ref),
+				    "buffer of %zu", size);
+		KUNIT_EXPECT_EQ_MSG(test, m->count, ref->count, "buffer of %zu", size);
+		KUNIT_EXPECT_EQ_MSG(test, m->buf[size], 'X', "buffer of %zu", size);
+		if (!seq_has_overflowed(m))
+			KUNIT_EXPECT_EQ(test, memcmp(m->buf, field, sizeof(field) - 1), 0);
+	}
+}
+
 static struct kunit_case fdscope_escape_test_cases[] = {
 	KUNIT_CASE_PARAM(fdscope_escape_table_test, fdscope_escape_gen_params),
 	KUNIT_CASE(fdscope_escape_every_byte_test),
 	KUNIT_CASE(fdscope_escape_round_trip_test),
 	KUNIT_CASE(fdscope_escape_overflow_test),
 	KUNIT_CASE(fdscope_escape_fields_test),
+	KUNIT_CASE(fdscope_escape_decimal_test),
+	KUNIT_CASE(fdscope_escape_field_room_test),
 	{}
 };
 
