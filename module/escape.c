@@ -3,6 +3,7 @@
  * Field output for the debugfs files: one field per column, a single space
  * between fields, and no byte inside a field that could split it.
  */
+#include <linux/bitops.h>
 #include <linux/kernel.h>
 #include <linux/kdev_t.h>
 #include <linux/math64.h>
@@ -203,14 +204,24 @@ void fdscope_field_ll(struct seq_file *m, long long v)
 		seq_put_decimal_ll(m, " ", v);
 }
 
-/* Identities: 15 hex digits, zero-padded (seq_put_hex_ll is not exported). */
-void fdscope_field_id(struct seq_file *m, u64 id)
+/* @v in hex, zero-padded to at least @width digits, as seq_put_hex_ll() (not exported). */
+void fdscope_field_hex(struct seq_file *m, u64 v, unsigned int width)
 {
-	char *buf = fdscope_field_room(m, 15);
-	int i;
+	unsigned int len = v ? (fls64(v) + 3) / 4 : 1;
+	char *buf;
 
+	len = max(len, width);
+	buf = fdscope_field_room(m, len);
 	if (!buf)
 		return;
-	for (i = 14; i >= 0; i--, id >>= 4)
-		buf[i] = hex_asc_lo(id);
+	while (len--) {
+		buf[len] = hex_asc_lo(v);
+		v >>= 4;
+	}
+}
+
+/* Identities: their 60 bits as 15 hex digits. */
+void fdscope_field_id(struct seq_file *m, u64 id)
+{
+	fdscope_field_hex(m, id & GENMASK_ULL(59, 0), 15);
 }

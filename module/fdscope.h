@@ -103,6 +103,20 @@ struct fdscope_record {
 };
 
 /*
+ * The most wanted fds one locked section of a table hands out. The walk
+ * keeps them referenced until shown; stop() drops the rest, so the next
+ * read() looks them up again.
+ */
+#define FDSCOPE_FD_BATCH	16
+
+/* An fd looked up ahead of the record: what the record takes from it. */
+struct fdscope_fd_slot {
+	struct file *file;		/* referenced */
+	unsigned int fd;
+	bool cloexec;
+};
+
+/*
  * Where the walk is between read() calls, and what it lists. The cursor
  * {tid, start_time, fd} names the record start() resumes at: the one
  * shown last, or the first one not yet shown. stop() drops the record's
@@ -123,6 +137,10 @@ struct fdscope_walk {
 	u64 table_id;			/* its identity */
 
 	struct fdscope_record rec;	/* the record at the cursor */
+
+	/* fds of rec's table after rec.fd, from rec's lock section: [ahead_next, ahead_nr) */
+	struct fdscope_fd_slot ahead[FDSCOPE_FD_BATCH];
+	unsigned int ahead_next, ahead_nr;
 };
 
 struct fdscope_lock_info;
@@ -162,6 +180,7 @@ void *fdscope_walk_start(struct fdscope_walk *w, loff_t *pos);
 void *fdscope_walk_next(struct fdscope_walk *w, loff_t *pos);
 void fdscope_walk_stop(struct fdscope_walk *w);
 void fdscope_walk_rewind(struct fdscope_walk *w);
+unsigned int fdscope_walk_refs(const struct fdscope_walk *w, const struct file *file);
 
 /* identity.c */
 void fdscope_identity_init(void);
@@ -212,6 +231,7 @@ void fdscope_field_ll(struct seq_file *m, long long v);
 unsigned int fdscope_dec_len(u64 v);
 void fdscope_dec(char *end, u64 v);
 void fdscope_field_dev_ino(struct seq_file *m, dev_t dev, unsigned long ino);
+void fdscope_field_hex(struct seq_file *m, u64 v, unsigned int width);
 void fdscope_field_id(struct seq_file *m, u64 id);
 
 /* owner.c */

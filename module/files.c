@@ -97,8 +97,8 @@ void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct fil
 		fdscope_field_type(m, inode);
 	fdscope_field_dev_ino(m, inode->i_sb->s_dev, inode->i_ino);
 	fdscope_field_id(m, fdscope_file_identity(file));
-	/* Less the reference this walk holds. */
-	fdscope_field_ull(m, file_count(file) - 1);
+	/* Less the references this walk holds. */
+	fdscope_field_ull(m, file_count(file) - fdscope_walk_refs(&r->walk, file));
 	fdscope_field_ull(m, path && fdscope_path_deleted(upath, path, len));
 	if (pseudo) {
 		seq_puts(m, pseudo);

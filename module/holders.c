@@ -215,8 +215,9 @@ static void fdscope_field_mapping(struct seq_file *m, const struct fdscope_recor
 		flags & VM_MAYSHARE ? 's' : 'p',
 	};
 
-	seq_printf(m, " %08lx %08lx %08llx", rec->start, rec->end,
-		   (unsigned long long)rec->pgoff << PAGE_SHIFT);
+	fdscope_field_hex(m, rec->start, 8);
+	fdscope_field_hex(m, rec->end, 8);
+	fdscope_field_hex(m, (u64)rec->pgoff << PAGE_SHIFT, 8);
 	seq_write(m, prot, sizeof(prot));
 }
 

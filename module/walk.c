@@ -10,7 +10,8 @@
  *
  * Each record is read in one section under task_lock() and the table's
  * file_lock, as fs/proc/fd.c's seq_show() reads fdinfo: the file, its fd
- * and its close-on-exec bit are from one instant.
+ * and its close-on-exec bit are from one instant. One section reads up to
+ * FDSCOPE_FD_BATCH records of a table; they wait, referenced, until shown.
  *
  * The holders walk visits the same owners, and under each lists its cwd
  * and root, executable, mapped files, then the unix sockets and io_uring
@@ -253,39 +254,76 @@ static bool fdscope_wanted(struct fdscope_walk *w, struct file *file)
 }
 
 /*
- * The first wanted file at or after w->fd in @files, referenced, with its
- * close-on-exec bit. Called with the table's file_lock held: the slot
- * holds a reference that close() can only drop under this lock.
+ * The wanted files at or after w->fd in @files, up to FDSCOPE_FD_BATCH,
+ * referenced, with their close-on-exec bits, into w->ahead. Called with
+ * the table's file_lock held: a slot holds a reference that close() can
+ * only drop under this lock, so each fd, file and bit agree.
  */
-static enum fdscope_lookup fdscope_lookup_fd(struct fdscope_walk *w,
-					     struct files_struct *files)
+static enum fdscope_lookup fdscope_lookup_fds(struct fdscope_walk *w,
+					      struct files_struct *files)
 {
-	struct fdscope_record *rec = &w->rec;
 	struct fdtable *fdt = files_fdtable(files);
-	unsigned int fd = w->fd, passed = 0;
+	unsigned int fd = w->fd, passed = 0, n = 0;
+	/* A holders record holds more files: one reference each, none ahead. */
+	unsigned int most = w->kind == FDSCOPE_HOLDERS ? 1 : FDSCOPE_FD_BATCH;
 	struct file *file;
 
 	for (;; fd++) {
 		fd = find_next_bit(fdt->open_fds, fdt->max_fds, fd);
-		if (fd >= fdt->max_fds) {
-			w->fd = fd;
-			return FDSCOPE_END;
-		}
+		if (fd >= fdt->max_fds)
+			break;
 		file = rcu_dereference_protected(fdt->fd[fd],
 						 lockdep_is_held(&files->file_lock));
-		if (fdscope_wanted(w, file))
-			break;
-		if (++passed == FDSCOPE_SCAN_BATCH) {
-			w->fd = fd + 1;
-			return FDSCOPE_AGAIN;
+		if (fdscope_wanted(w, file)) {
+			w->ahead[n].file = get_file(file);
+			w->ahead[n].fd = fd;
+			w->ahead[n].cloexec = test_bit(fd, fdt->close_on_exec);
+			if (++n == most)
+				break;
 		}
+		if (++passed == FDSCOPE_SCAN_BATCH)
+			break;
 	}
-	get_file(file);
-	rec->file = file;
-	rec->fd = fd;
-	rec->cloexec = test_bit(fd, fdt->close_on_exec);
-	w->fd = fd;
-	return FDSCOPE_FOUND;
+	w->ahead_next = 0;
+	w->ahead_nr = n;
+	if (n)
+		return FDSCOPE_FOUND;
+	w->fd = fd >= fdt->max_fds ? fd : fd + 1;
+	return fd >= fdt->max_fds ? FDSCOPE_END : FDSCOPE_AGAIN;
+}
+
+/* The record takes the next fd looked up ahead; false if there is none. */
+static bool fdscope_take_ahead(struct fdscope_walk *w)
+{
+	struct fdscope_fd_slot *slot = &w->ahead[w->ahead_next];
+
+	if (w->ahead_next == w->ahead_nr)
+		return false;
+	w->ahead_next++;
+	w->rec.file = slot->file;
+	w->rec.fd = slot->fd;
+	w->rec.cloexec = slot->cloexec;
+	w->fd = slot->fd;
+	return true;
+}
+
+/* The references the walk holds on @file: the record's, and any ahead. */
+unsigned int fdscope_walk_refs(const struct fdscope_walk *w, const struct file *file)
+{
+	unsigned int refs = 1, i;
+
+	for (i = w->ahead_next; i < w->ahead_nr; i++)
+		refs += w->ahead[i].file == file;
+	return refs;
+}
+
+/* Drop the fds looked up ahead and not shown: the cursor finds them again. */
+static void fdscope_drop_ahead(struct fdscope_walk *w)
+{
+	while (w->ahead_next < w->ahead_nr)
+		fput(w->ahead[w->ahead_next++].file);
+	w->ahead_next = 0;
+	w->ahead_nr = 0;
 }
 
 /* Fill the record from the owner's table: one section of its locks. */
@@ -296,6 +334,8 @@ static enum fdscope_lookup fdscope_read_table(struct fdscope_walk *w)
 	struct files_struct *files;
 	struct fdtable *fdt;
 
+	if (w->kind != FDSCOPE_TASKS && fdscope_take_ahead(w))
+		return FDSCOPE_FOUND;
 	task_lock(rec->task);
 	files = rec->task->files;
 	if (!files) {
@@ -310,7 +350,7 @@ static enum fdscope_lookup fdscope_read_table(struct fdscope_walk *w)
 		rec->maxfds = fdt->max_fds;
 		rec->nfds = bitmap_weight(fdt->open_fds, fdt->max_fds);
 	} else {
-		found = fdscope_lookup_fd(w, files);
+		found = fdscope_lookup_fds(w, files);
 	}
 	spin_unlock(&files->file_lock);
 	task_unlock(rec->task);
@@ -321,6 +361,8 @@ static enum fdscope_lookup fdscope_read_table(struct fdscope_walk *w)
 		w->table_id = fdscope_identity(files);
 	}
 	rec->table_id = w->table_id;
+	if (found == FDSCOPE_FOUND && w->kind != FDSCOPE_TASKS)
+		fdscope_take_ahead(w);
 	return found;
 }
 
@@ -548,6 +590,7 @@ void *fdscope_walk_next(struct fdscope_walk *w, loff_t *pos)
 void fdscope_walk_stop(struct fdscope_walk *w)
 {
 	fdscope_put_record(w);
+	fdscope_drop_ahead(w);
 	if (w->rec.task)
 		fdscope_put_task(w);
 }

@@ -212,6 +212,25 @@ static void fdscope_escape_decimal_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, fdscope_kunit_seq_text(test, m), want);
 }
 
+/* Hex fields as printf's %0*llx: padded to the width, never cut to it. */
+static void fdscope_escape_hex_test(struct kunit *test)
+{
+	static const u64 values[] = { 0, 1, 0xf, 0x10, 0xffffffff, 0x7ffd12345000,
+				      0xffffffffff600000, ULLONG_MAX };
+	struct seq_file *m = fdscope_kunit_seq(test, 64);
+	unsigned int i, width;
+	char want[32];
+
+	for (i = 0; i < ARRAY_SIZE(values); i++) {
+		for (width = 0; width <= 17; width += 8) {
+			m->count = 0;
+			fdscope_field_hex(m, values[i], width);
+			snprintf(want, sizeof(want), " %0*llx", width, values[i]);
+			KUNIT_EXPECT_STREQ(test, fdscope_kunit_seq_text(test, m), want);
+		}
+	}
+}
+
 /*
  * A field that does not fit overflows the record exactly where seq_write()
  * would, and writes nothing past the buffer.
@@ -247,6 +266,7 @@ static struct kunit_case fdscope_escape_test_cases[] = {
 	KUNIT_CASE(fdscope_escape_overflow_test),
 	KUNIT_CASE(fdscope_escape_fields_test),
 	KUNIT_CASE(fdscope_escape_decimal_test),
+	KUNIT_CASE(fdscope_escape_hex_test),
 	KUNIT_CASE(fdscope_escape_field_room_test),
 	{}
 };

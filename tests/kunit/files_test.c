@@ -316,6 +316,48 @@ static void fdscope_files_high_fds_test(struct kunit *test)
 }
 
 /*
+ * More fds than one locked section hands out, read in chunks that end
+ * inside a batch and in one go: every fd once, in order, and refs counts
+ * only the table's references, never the ones the walk holds ahead.
+ */
+static void fdscope_files_batches_test(struct kunit *test)
+{
+	static const size_t chunks[] = { 150, 4096 };
+	const unsigned int nfds = 2 * FDSCOPE_FD_BATCH + 3;
+	struct fdscope_kunit_out out;
+	struct file *file, *other;
+	unsigned int c, i;
+	long count;
+	int row;
+
+	file = fdscope_kunit_create(test, "/fdscope-kunit-batches", O_RDWR);
+	other = filp_open("/", O_RDONLY | O_DIRECTORY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	KUNIT_ASSERT_EQ(test, fdscope_kunit_install(test, file, false), 0);
+	KUNIT_ASSERT_EQ(test, fdscope_kunit_install(test, other, false), 1);
+	for (i = 1; i < nfds; i++)
+		KUNIT_ASSERT_EQ(test, replace_fd(10 + i, i % 7 ? file : other, 0), 0);
+	count = file_count(file);
+
+	for (c = 0; c < ARRAY_SIZE(chunks); c++) {
+		fdscope_kunit_walk(test, FDSCOPE_FILES, fdscope_kunit_own_filter(test),
+				   chunks[c], &out);
+		KUNIT_ASSERT_EQ(test, out.nrows, nfds + 1);
+		fdscope_kunit_check_order(test, &out);
+		for (i = 1; i < nfds; i++) {
+			struct file *at = i % 7 ? file : other;
+
+			row = fdscope_kunit_find_fd(test, &out, 10 + i);
+			KUNIT_ASSERT_GE(test, row, 0);
+			fdscope_kunit_expect(test, &out, row, "refs",
+					     fdscope_kunit_sprintf(test, "%ld", file_count(at)));
+		}
+		KUNIT_EXPECT_EQ(test, file_count(file), count);
+	}
+	fdscope_kunit_unlink(test, "/fdscope-kunit-batches");
+}
+
+/*
  * A record longer than the seq_file's first buffers (a path of spaces,
  * each escaped to four bytes) between two short ones: shown exactly once
  * and whole, whatever size the reads are.
@@ -421,6 +463,7 @@ static struct kunit_case fdscope_files_test_cases[] = {
 	KUNIT_CASE(fdscope_files_special_test),
 	KUNIT_CASE(fdscope_files_socket_test),
 	KUNIT_CASE(fdscope_files_high_fds_test),
+	KUNIT_CASE(fdscope_files_batches_test),
 	KUNIT_CASE(fdscope_files_long_record_test),
 	KUNIT_CASE(fdscope_files_partial_reads_test),
 	{}
