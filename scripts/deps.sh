@@ -18,7 +18,7 @@ base_pkgs="build-essential bc bison flex kmod cpio busybox-static
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	sparse libsmartcols-dev libncurses-dev pkg-config lsof psmisc iproute2 util-linux procps
 	python3 xz-utils clang llvm jq strace dkms libelf-dev libssl-dev linux-perf graphviz
-	dpkg-dev debhelper dh-dkms lintian bash-completion tmux"
+	dpkg-dev debhelper dh-dkms lintian bash-completion tmux bpftool"
 
 want=""
 missing() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' || want="$want $1"; }
