@@ -169,11 +169,12 @@ bool fdscope_filter_on_files(const struct fdscope_filter *filter)
 static bool fdscope_filter_inode(const struct fdscope_filter *filter,
 				 const struct inode *inode)
 {
-	dev_t dev = inode->i_sb->s_dev;
 	unsigned int i;
+	dev_t dev;
 
 	if (!fdscope_filter_on_files(filter))
 		return true;
+	dev = inode->i_sb->s_dev;
 	for (i = 0; i < filter->ndevs; i++)
 		if (filter->devs[i] == dev)
 			return true;
