@@ -231,7 +231,9 @@ static bool fdscope_details_read_under_rtnl(struct kunit *test, const char *filt
 	}
 	done = wait_for_completion_timeout(&rd->done, msecs_to_jiffies(ms));
 	rtnl_unlock();
-	wait_for_completion(&rd->done);
+	/* complete() wakes one wait: the timed one took it if it finished. */
+	if (!done)
+		wait_for_completion(&rd->done);
 	rd->buf[rd->len > 0 ? rd->len : 0] = '\0';
 	return done;
 }
