@@ -14,7 +14,8 @@
  *
  * Each open file walks on its own cursor and may carry its own filter, set
  * by writing "pid N[,N...]", "dev MAJ:MIN[,...]", "ino MAJ:MIN:INO[,...]"
- * lines (filter.c, docs/format.md).
+ * lines (filter.c, docs/format.md). details also takes "opt tun": a
+ * tun/tap file's interface name, which costs rtnl_lock per such file.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -39,9 +40,10 @@
 /*
  * Longest write accepted: a full line of each key, "pid " and ten-digit
  * pids, "dev " and MAJ:MIN (4 + 7 digits), "ino " and MAJ:MIN:INO (4 + 7
- * + 20 digits), each item with its comma or newline.
+ * + 20 digits), each item with its comma or newline, and "opt tun\n".
  */
-#define FDSCOPE_WRITE_MAX	(3 * 4 + FDSCOPE_FILTER_MAX * ((10 + 1) + (13 + 1) + (33 + 1)))
+#define FDSCOPE_WRITE_MAX	(3 * 4 + FDSCOPE_FILTER_MAX * ((10 + 1) + (13 + 1) + (33 + 1)) + \
+				 sizeof("opt tun\n") - 1)
 
 static struct dentry *fdscope_dir;
 
@@ -152,7 +154,8 @@ static int fdscope_release(struct inode *inode, struct file *file)
  * old stream (the bytes buffered, the record index, the position they
  * start at) goes, so a read at any offset, pread() included, sees the new
  * filtered stream. A write that does not parse changes nothing; nor does a
- * file filter on tasks or epoll, whose records are no file's.
+ * file filter on tasks or epoll, whose records are no file's, nor an
+ * "opt" line to any file but details, the only one with optional parts.
  */
 static ssize_t fdscope_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -179,6 +182,8 @@ static ssize_t fdscope_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	err = -EINVAL;
 	if (fdscope_filter_on_files(filter) &&
 	    (r->walk.kind == FDSCOPE_TASKS || r->walk.kind == FDSCOPE_EPOLL))
+		goto out;
+	if (filter->opts && r->walk.kind != FDSCOPE_DETAILS)
 		goto out;
 
 	mutex_lock(&m->lock);

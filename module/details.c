@@ -5,7 +5,7 @@
  * target of a pidfd, a BPF object's type, id and name, a perf event's
  * attributes, a memfd's seals, an eventfd's counter, what an inotify or
  * fanotify watches, a timerfd's expiry, a signalfd's mask, a namespace
- * file's type, a pty's index.
+ * file's type, a pty's index, a tun/tap file's interface.
  *
  * Most are read directly, from fields that never change while the file
  * is open or are single words read once. eventfd, timerfd, signalfd,
@@ -15,17 +15,28 @@
  * memory); eventfd and timerfd take their wait queue's spinlock. Nothing
  * here takes a lock a task can hold while it copies to user memory.
  *
+ * A tun/tap file's interface is the exception: tun keeps it private, and
+ * its show_fdinfo() reads it under rtnl_lock(), a global mutex that other
+ * tasks hold across whole netlink requests. So a tun file's record names
+ * its interface only for an open file that asked for it (FDSCOPE_OPT_TUN,
+ * "opt tun" written to it); without that, no record takes rtnl_lock.
+ *
  * The walk picks the files (fdscope_has_details(), under the owner's
  * table lock: it only compares words and a dentry name that cannot
  * change); show() holds only the walk's reference on the file.
  */
 #include <linux/bpf.h>
+#include <linux/err.h>
 #include <linux/eventfd.h>
 #include <linux/fs.h>
 #include <linux/hugetlb.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 #include <linux/kdev_t.h>
 #include <linux/magic.h>
 #include <linux/major.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
 #include <linux/perf_event.h>
 #include <linux/pid.h>
 #include <linux/proc_ns.h>
@@ -61,6 +72,7 @@ enum fdscope_class {
 	FDSCOPE_NSFS,
 	FDSCOPE_PTMX,
 	FDSCOPE_PTS,
+	FDSCOPE_TUN,
 };
 
 static const char *const fdscope_class_names[] = {
@@ -78,6 +90,7 @@ static const char *const fdscope_class_names[] = {
 	[FDSCOPE_NSFS] = "nsfs",
 	[FDSCOPE_PTMX] = "ptmx",
 	[FDSCOPE_PTS] = "pts",
+	[FDSCOPE_TUN] = "tun",
 };
 
 /* The names the kernel gives anon_inode_get*() (the same on 6.1 and 6.12). */
@@ -113,8 +126,12 @@ static bool fdscope_is_memfd(struct file *file, unsigned long magic)
 			sizeof(FDSCOPE_MEMFD_PREFIX) - 1);
 }
 
-/* A pty's master (/dev/ptmx, or a devpts instance's ptmx) or slave. */
-static enum fdscope_class fdscope_tty_class(const struct inode *inode)
+/*
+ * A pty's master (/dev/ptmx, or a devpts instance's ptmx) or slave, or a
+ * tun/tap file (/dev/net/tun: misc_open() gives every open of it tun's
+ * file operations).
+ */
+static enum fdscope_class fdscope_chrdev_class(const struct inode *inode)
 {
 	unsigned int major = imajor(inode);
 
@@ -122,6 +139,8 @@ static enum fdscope_class fdscope_tty_class(const struct inode *inode)
 		return FDSCOPE_NO_CLASS;
 	if (major == TTYAUX_MAJOR && iminor(inode) == 2)
 		return FDSCOPE_PTMX;
+	if (major == MISC_MAJOR && iminor(inode) == TUN_MINOR)
+		return FDSCOPE_TUN;
 	if (major >= UNIX98_PTY_SLAVE_MAJOR &&
 	    major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT)
 		return FDSCOPE_PTS;
@@ -160,7 +179,7 @@ static enum fdscope_class fdscope_detail_class(struct file *file)
 			return FDSCOPE_MEMFD;
 		break;
 	}
-	return fdscope_tty_class(inode);
+	return fdscope_chrdev_class(inode);
 }
 
 bool fdscope_has_details(struct file *file)
@@ -438,6 +457,72 @@ static void fdscope_tty_details(struct seq_file *m, enum fdscope_class class,
 		       (imajor(inode) - UNIX98_PTY_SLAVE_MAJOR) * 256 + iminor(inode));
 }
 
+/*
+ * Whether @file has tun's own file operations: the exact check before its
+ * show_fdinfo() is called (the device number says which driver opened it,
+ * not which one it is now). tun_get_socket() only compares f_op; it lives
+ * in tun.ko, which a tun file pins, so the module is not made to depend
+ * on tun.
+ */
+static bool fdscope_is_tun(struct file *file)
+{
+#if IS_ENABLED(CONFIG_TUN)
+	struct socket *(*get_socket)(struct file *file);
+	bool tun;
+
+	get_socket = symbol_get(tun_get_socket);
+	if (!get_socket)
+		return false;
+	tun = PTR_ERR_OR_ZERO(get_socket(file)) != -EINVAL;
+	symbol_put(tun_get_socket);
+	return tun;
+#else
+	return false;
+#endif
+}
+
+/*
+ * An interface name as a details value: it may hold any byte but '/', ':'
+ * and white space (dev_valid_name()), so ',', '=' and '\' are written as
+ * \ooo inside the value, before the field itself is escaped.
+ */
+static void fdscope_kv_ifname(struct seq_file *m, bool *first, const char *key,
+			      const char *name)
+{
+	char buf[IFNAMSIZ * 4 + 1];
+	size_t i, n = 0;
+
+	for (i = 0; i < IFNAMSIZ && name[i]; i++) {
+		if (name[i] == ',' || name[i] == '=' || name[i] == '\\')
+			n += sprintf(buf + n, "\\%03o", (unsigned char)name[i]);
+		else
+			buf[n++] = name[i];
+	}
+	if (!n)
+		return;
+	fdscope_kv(m, first, key);
+	fdscope_write_escaped(m, buf, n);
+}
+
+/*
+ * tun/tap: the interface the file is attached to, from tun's fdinfo
+ * ("iff:\tNAME", empty when detached). Only when this open file asked for
+ * it: tun's show_fdinfo() takes rtnl_lock().
+ */
+static void fdscope_tun_details(struct seq_file *m, struct fdscope_reader *r,
+				struct file *file, bool *first)
+{
+	struct seq_file s;
+	char *line;
+
+	if (!(r->walk.filter.opts & FDSCOPE_OPT_TUN) || !fdscope_is_tun(file))
+		return;
+	fdscope_fdinfo_text(r, file, &s);
+	for (line = NULL; (line = fdscope_fdinfo_line(&s, line));)
+		if (str_has_prefix(line, "iff:\t"))
+			fdscope_kv_ifname(m, first, "iface", line + strlen("iff:\t"));
+}
+
 int fdscope_details_show(struct seq_file *m, void *v)
 {
 	struct fdscope_reader *r = m->private;
@@ -487,6 +572,9 @@ int fdscope_details_show(struct seq_file *m, void *v)
 	case FDSCOPE_PTMX:
 	case FDSCOPE_PTS:
 		fdscope_tty_details(m, class, file, &first);
+		break;
+	case FDSCOPE_TUN:
+		fdscope_tun_details(m, r, file, &first);
 		break;
 	}
 	if (first)

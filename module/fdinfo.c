@@ -5,8 +5,9 @@
  * interest list, an eventfd's counter, a timerfd's expiry). Only for the
  * classes whose show_fdinfo() touches nothing but the seq_file's buffer
  * (no procfs state, no m->file): eventpoll, eventfd, timerfd, signalfd,
- * inotify and fanotify. Never call it for any other file: pidfd's reads
- * the procfs superblock of m->file, others are drivers' own code.
+ * inotify, fanotify, and tun (which takes rtnl_lock(): only for an open
+ * file that asked for it). Never call it for any other file: pidfd's
+ * reads the procfs superblock of m->file, others are drivers' own code.
  *
  * The buffer belongs to one open debugfs file (struct fdscope_text): it
  * starts at a page and doubles up to 1 MiB, and is freed at release.

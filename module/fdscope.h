@@ -61,7 +61,16 @@ struct fdscope_inode_key {
 	unsigned long ino;
 };
 
-/* What one open file lists (filter.c); lists as written: a repeat is harmless. */
+/*
+ * Details one open file asks for beyond the default ("opt" in a filter
+ * write): each costs a lock that the default walk never takes.
+ */
+#define FDSCOPE_OPT_TUN		BIT(0)	/* details: a tun/tap file's interface (rtnl_lock) */
+
+/*
+ * What one open file lists, and which optional details it shows
+ * (filter.c); lists as written: a repeat is harmless.
+ */
 struct fdscope_filter {
 	unsigned int nr;			/* 0: every process */
 	pid_t tgids[FDSCOPE_FILTER_MAX];
@@ -69,6 +78,7 @@ struct fdscope_filter {
 	dev_t devs[FDSCOPE_FILTER_MAX];
 	unsigned int ninos;
 	struct fdscope_inode_key inos[FDSCOPE_FILTER_MAX];
+	unsigned int opts;			/* FDSCOPE_OPT_* */
 };
 
 /*

@@ -5,16 +5,20 @@
  *	pid N[,N...]			these thread groups
  *	dev MAJ:MIN[,MAJ:MIN...]	files on these superblock devices
  *	ino MAJ:MIN:INO[,...]		these inodes
+ *	opt WORD[,WORD...]		and these details, off by default:
+ *					"tun" (a tun/tap file's interface)
  *
  * each key at most once; the write replaces the whole filter. A key alone
- * puts no limit of its kind ("pid" alone clears the filter). pid is ANDed
- * with the file keys; dev and ino together select the union of their files.
+ * puts no limit of its kind ("pid" alone clears the filter) and "opt"
+ * alone asks for nothing. pid is ANDed with the file keys; dev and ino
+ * together select the union of their files.
  */
 #include <linux/ctype.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/path.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -63,6 +67,25 @@ static int fdscope_parse_dev(const char *s, size_t n, dev_t *dev)
 	return b;
 }
 
+/* The words an "opt" line takes, by the FDSCOPE_OPT_* bit they set. */
+static const char *const fdscope_opt_names[] = {
+	[ilog2(FDSCOPE_OPT_TUN)] = "tun",
+};
+
+/* One word of an "opt" line into @f; a repeat is harmless. */
+static int fdscope_parse_opt(struct fdscope_filter *f, const char *s, size_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fdscope_opt_names); i++) {
+		if (strlen(fdscope_opt_names[i]) == n && !memcmp(s, fdscope_opt_names[i], n)) {
+			f->opts |= BIT(i);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 /* One list item of @key into @f. */
 static int fdscope_parse_item(struct fdscope_filter *f, char key, const char *s, size_t n)
 {
@@ -71,6 +94,8 @@ static int fdscope_parse_item(struct fdscope_filter *f, char key, const char *s,
 	int used;
 
 	switch (key) {
+	case 'o':
+		return fdscope_parse_opt(f, s, n);
 	case 'p':
 		if (fdscope_parse_num(s, n, INT_MAX, &v) || !v)
 			return -EINVAL;
@@ -103,7 +128,7 @@ static int fdscope_parse_item(struct fdscope_filter *f, char key, const char *s,
 static int fdscope_parse_line(struct fdscope_filter *f, const char *s, size_t len,
 			      unsigned int *seen)
 {
-	static const char *const keys[] = { "pid", "dev", "ino" };
+	static const char *const keys[] = { "pid", "dev", "ino", "opt" };
 	size_t i, n;
 	unsigned int k;
 	int err;

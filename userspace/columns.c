@@ -192,6 +192,8 @@ const struct column columns[NCOLUMNS] = {
 		"namespace file: the namespace's type: net, mnt, pid, ..." },
 	[COL_PTMX_TTY_INDEX] = { "PTMX.TTY-INDEX", NUM, R, 3, D,
 		"pty master: the index of its pty (N of /dev/pts/N)" },
+	[COL_TUN_IFACE] = { "TUN.IFACE", STR, 0, 0.1, D | NEED_TUN,
+		"tun/tap: its network interface (the module takes rtnl_lock to read it)" },
 };
 
 /* -o NAME for a group of columns. */
@@ -480,7 +482,7 @@ const char *column_value(struct model *m, size_t row, int col, struct sbuf *b)
 		return locks_column(m, row, b);
 	case COL_EVENTPOLL_TFDS:
 		return epoll_tfds(m, row, b);
-	case COL_DETAILS ... COL_PTMX_TTY_INDEX:
+	case COL_DETAILS ... COL_TUN_IFACE:
 		return details_column(m, row, col, b);
 	case COL_ENDPOINTS:
 	case COL_WATCHED_BY:

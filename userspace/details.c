@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fdscope: what each pidfd, BPF object, perf event, memfd, eventfd,
- * inotify, timerfd, signalfd, namespace file or pty is (the module's
+ * inotify, timerfd, signalfd, namespace file, pty or tun/tap is (the module's
  * `details` file): lsfd's per-class columns, the NAME text that describes
  * it, and the other ends it has (a pidfd's process, a pty's other side).
  *
  * A record's details are "key=value" pairs separated by commas; "inode"
  * may repeat (docs/format.md). The file is read only when a column or a
- * view needs it.
+ * view needs it; a tun/tap file's interface only when TUN.IFACE is asked
+ * for (the module then takes rtnl_lock).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,33 @@ static const char *detail_get(const struct fds_detail *d, const char *key, struc
 			p++;
 	}
 	return NULL;
+}
+
+/*
+ * A value that may hold ',', '=' or '\' (a tun/tap interface name), as
+ * the module writes them: \ooo inside the value. Decoded in place in @b.
+ */
+static const char *detail_decode(struct sbuf *b)
+{
+	size_t i, w = 0;
+
+	if (!b->s)
+		return NULL;
+	for (i = 0; i < b->len; i++) {
+		if (b->s[i] == '\\' && i + 3 < b->len &&
+		    b->s[i + 1] >= '0' && b->s[i + 1] <= '3' &&
+		    b->s[i + 2] >= '0' && b->s[i + 2] <= '7' &&
+		    b->s[i + 3] >= '0' && b->s[i + 3] <= '7') {
+			b->s[w++] = (char)((b->s[i + 1] - '0') * 64 + (b->s[i + 2] - '0') * 8 +
+					   (b->s[i + 3] - '0'));
+			i += 3;
+		} else {
+			b->s[w++] = b->s[i];
+		}
+	}
+	b->s[w] = '\0';
+	b->len = w;
+	return b->s;
 }
 
 static long long detail_num(const struct fds_detail *d, const char *key, long long none)
@@ -348,6 +376,10 @@ const char *details_column(struct model *m, size_t row, int col, struct sbuf *b)
 		return is_class(d, "nsfs") ? detail_get(d, "ns_type", b) : NULL;
 	case COL_PTMX_TTY_INDEX:
 		return is_class(d, "ptmx") ? detail_get(d, "tty_index", b) : NULL;
+	case COL_TUN_IFACE:
+		if (!is_class(d, "tun") || !detail_get(d, "iface", b))
+			return NULL;
+		return detail_decode(b);
 	}
 	return NULL;
 }
@@ -412,6 +444,11 @@ const char *details_name(struct model *m, size_t row, struct sbuf *b)
 		name_part(m, row, b, "inodes", COL_INOTIFY_INODES);
 	} else if (is_class(d, "ptmx")) {
 		name_part(m, row, b, "tty-index", COL_PTMX_TTY_INDEX);
+	} else if (is_class(d, "tun")) {
+		/* lsfd's "iface=tap0"; the path when the interface was not asked for. */
+		name_part(m, row, b, "iface", COL_TUN_IFACE);
+		if (!b->len)
+			return NULL;
 	} else {
 		/* perf_event, memfd, nsfs, pts: the path says it; the details add to it. */
 		sb_add(b, m->files[row].path ? m->files[row].path : d->class);

@@ -441,7 +441,7 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 {
 	const char *dir = o->dir ? o->dir : FDSCOPE_DIR;
 	struct loader l[FDS_NKINDS];
-	struct sbuf cmd = { 0 };
+	struct sbuf cmd = { 0 }, dcmd = { 0 };
 	size_t n = 0;
 	bool kfilter;
 	int kind, rc;
@@ -469,8 +469,19 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 		l[n++] = (struct loader){ .kind = FDS_TASKS, .cmd = cmd.s };
 	if (need & NEED_SOCKSTATS)
 		l[n++] = (struct loader){ .kind = FDS_SOCKSTATS, .cmd = cmd.s };
-	if (need & NEED_DETAILS)
-		l[n++] = (struct loader){ .kind = FDS_DETAILS, .cmd = cmd.s };
+	if (need & NEED_DETAILS) {
+		/*
+		 * tun/tap interfaces only when asked for: the module takes
+		 * rtnl_lock for them. A module that predates "opt" refuses
+		 * the write, and details are read without them.
+		 */
+		if ((need & NEED_TUN) && input_on_debugfs(dir)) {
+			if (cmd.s)
+				sb_add(&dcmd, cmd.s);
+			sb_add(&dcmd, "opt tun\n");
+		}
+		l[n++] = (struct loader){ .kind = FDS_DETAILS, .cmd = dcmd.s ? dcmd.s : cmd.s };
+	}
 	/* The module takes no pid filter on the others: rows are selected here. */
 	if (need & NEED_HOLDERS)
 		l[n++] = (struct loader){ .kind = FDS_HOLDERS };
@@ -480,6 +491,7 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 		l[n++] = (struct loader){ .kind = FDS_EPOLL };
 	rc = load_parallel(m, o, l, n);
 	sb_free(&cmd);
+	sb_free(&dcmd);
 done:
 	if (rc)
 		return -1;

@@ -3,9 +3,14 @@
  * fdscope_details: "details" records of files the test makes in its own
  * table: a pidfd of a process that runs, then of the same one gone; an
  * eventfd with a count; a sealed memfd beside a shmem file that is no
- * memfd; a timerfd; a regular file, which has no details. Read with KASAN
- * and lockdep watching (eventfd and timerfd details take their wait
- * queue's irq-safe spinlock).
+ * memfd; a timerfd; a tun file (on a device node the test makes); a
+ * regular file, which has no details. Read with KASAN and lockdep watching
+ * (eventfd and timerfd details take their wait queue's irq-safe spinlock).
+ *
+ * The tun file stays detached (TUNSETIFF needs user memory): what its case
+ * checks is rtnl_lock. While the test holds it, another thread reads the
+ * details file: a default read finishes, one that wrote "opt tun" waits
+ * for the test to let go.
  *
  * eventfd and timerfd are made through their system calls (x64_sys_call,
  * with plain integer arguments: the test thread has no user memory), so
@@ -18,9 +23,14 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/iopoll.h>
+#include <linux/kthread.h>
+#include <linux/major.h>
 #include <linux/memfd.h>
+#include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/namei.h>
 #include <linux/pid.h>
+#include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/shmem_fs.h>
@@ -181,6 +191,110 @@ static void fdscope_details_timerfd_test(struct kunit *test)
 			   "clockid=7,ticks=0,settime_flags=0,remaining=0.000000000,interval=0.000000000");
 }
 
+/* One read of a details file, in a thread of its own. */
+struct fdscope_details_reading {
+	struct fdscope_kunit_reader *r;
+	char buf[512];
+	ssize_t len;
+	struct completion done;
+};
+
+static int fdscope_details_read_fn(void *arg)
+{
+	struct fdscope_details_reading *rd = arg;
+
+	rd->len = fdscope_kunit_read(rd->r, rd->buf, sizeof(rd->buf) - 1);
+	complete(&rd->done);
+	return 0;
+}
+
+/*
+ * Read @filter's details file in another thread while this one holds
+ * rtnl_lock(): whether the read finished within @ms. It is let finish
+ * before returning; @rd->buf holds what it read.
+ */
+static bool fdscope_details_read_under_rtnl(struct kunit *test, const char *filter,
+					    unsigned int ms,
+					    struct fdscope_details_reading *rd)
+{
+	struct task_struct *t;
+	bool done;
+
+	rd->r = fdscope_kunit_open(test, FDSCOPE_DETAILS, filter);
+	init_completion(&rd->done);
+	rtnl_lock();
+	t = kthread_run(fdscope_details_read_fn, rd, "fdscope-rtnl");
+	if (IS_ERR(t)) {
+		rtnl_unlock();
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		return false;
+	}
+	done = wait_for_completion_timeout(&rd->done, msecs_to_jiffies(ms));
+	rtnl_unlock();
+	/* complete() wakes one wait: the timed one took it if it finished. */
+	if (!done)
+		wait_for_completion(&rd->done);
+	rd->buf[rd->len > 0 ? rd->len : 0] = '\0';
+	return done;
+}
+
+/* A tun file, opened through a device node 10:200 the test makes. */
+static struct file *fdscope_details_tun_open(struct kunit *test)
+{
+	static const char node[] = "/fdscope-kunit-tun";
+	struct dentry *dentry;
+	struct path parent;
+	struct file *file;
+	int err;
+
+	dentry = kern_path_create(AT_FDCWD, node, &parent, 0);
+	if (!IS_ERR(dentry)) {
+		err = vfs_mknod(FDSCOPE_NOP_IDMAP, d_inode(parent.dentry), dentry,
+				S_IFCHR | 0600, MKDEV(MISC_MAJOR, TUN_MINOR));
+		done_path_create(&parent, dentry);
+		KUNIT_ASSERT_EQ(test, err, 0);
+	} else {
+		KUNIT_ASSERT_EQ(test, PTR_ERR(dentry), (long)-EEXIST);
+	}
+	file = filp_open(node, O_RDWR, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open %s: %ld", node, PTR_ERR(file));
+	return file;
+}
+
+/*
+ * A tun file: a record of class tun, with no interface (it has none); a
+ * default read never takes rtnl_lock, one with "opt tun" does.
+ */
+static void fdscope_details_tun_test(struct kunit *test)
+{
+	struct fdscope_details_reading *rd = kunit_kzalloc(test, sizeof(*rd), GFP_KERNEL);
+	const char *own = fdscope_kunit_own_filter(test);
+	const char *opt = fdscope_kunit_sprintf(test, "%s\nopt tun\n", own);
+	struct fdscope_kunit_out out;
+	int fd;
+
+	if (!IS_ENABLED(CONFIG_TUN))
+		kunit_skip(test, "no CONFIG_TUN");
+	KUNIT_ASSERT_NOT_NULL(test, rd);
+	fd = fdscope_kunit_install(test, fdscope_details_tun_open(test), false);
+
+	KUNIT_EXPECT_STREQ(test, fdscope_details_of(test, fd, "tun"), "-");
+	fdscope_kunit_walk(test, FDSCOPE_DETAILS, opt, 4096, &out);
+	fdscope_kunit_expect(test, &out, fdscope_kunit_find_fd(test, &out, fd), "details", "-");
+
+	KUNIT_EXPECT_TRUE_MSG(test, fdscope_details_read_under_rtnl(test, own, 20000, rd),
+			      "a default read waited for rtnl_lock");
+	KUNIT_EXPECT_TRUE_MSG(test, fdscope_kunit_parse(test, FDSCOPE_DETAILS, rd->buf, &out),
+			      "%s", rd->buf);
+	KUNIT_EXPECT_EQ(test, out.nrows, 1U);
+
+	KUNIT_EXPECT_FALSE_MSG(test, fdscope_details_read_under_rtnl(test, opt, 1000, rd),
+			       "a read with \"opt tun\" did not wait for rtnl_lock");
+	KUNIT_EXPECT_TRUE_MSG(test, fdscope_kunit_parse(test, FDSCOPE_DETAILS, rd->buf, &out),
+			      "%s", rd->buf);
+	KUNIT_EXPECT_EQ(test, out.nrows, 1U);
+}
+
 /* Files without details are not listed; a table of only those lists none. */
 static void fdscope_details_none_test(struct kunit *test)
 {
@@ -197,6 +311,7 @@ static struct kunit_case fdscope_details_test_cases[] = {
 	KUNIT_CASE(fdscope_details_eventfd_test),
 	KUNIT_CASE(fdscope_details_memfd_test),
 	KUNIT_CASE(fdscope_details_timerfd_test),
+	KUNIT_CASE(fdscope_details_tun_test),
 	KUNIT_CASE(fdscope_details_none_test),
 	{}
 };

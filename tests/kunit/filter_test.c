@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fdscope_filter: parsing of filter writes, "pid N[,N...]", "dev MAJ:MIN[,...]"
- * and "ino MAJ:MIN:INO[,...]" lines (filter.c), against docs/format.md.
+ * fdscope_filter: parsing of filter writes, "pid N[,N...]", "dev MAJ:MIN[,...]",
+ * "ino MAJ:MIN:INO[,...]" and "opt WORD[,...]" lines (filter.c), against
+ * docs/format.md.
  */
 #include <kunit/test.h>
 #include <linux/errno.h>
@@ -23,6 +24,7 @@ struct fdscope_filter_case {
 	dev_t devs[2];
 	unsigned int ninos;
 	struct fdscope_inode_key inos[1];
+	unsigned int opts;
 };
 
 #define FDSCOPE_OK(d, s, n, ...) { d, s, sizeof(s) - 1, 0, n, { __VA_ARGS__ } }
@@ -30,6 +32,9 @@ struct fdscope_filter_case {
 /* Up to one pid, two devices and one inode: their counts, then them. */
 #define FDSCOPE_OK_FILES(d, s, np, p, nd, d0, d1, ni, i0, n0) {			\
 	d, s, sizeof(s) - 1, 0, np, { p }, nd, { d0, d1 }, ni, { { i0, n0 } } }
+/* Up to one pid, and the FDSCOPE_OPT_* bits. */
+#define FDSCOPE_OK_OPTS(d, s, np, p, o) {					\
+	d, s, sizeof(s) - 1, 0, np, { p }, 0, { 0 }, 0, { { 0 } }, o }
 
 static const struct fdscope_filter_case fdscope_filter_cases[] = {
 	FDSCOPE_OK("one pid", "pid 1", 1, 1),
@@ -100,6 +105,23 @@ static const struct fdscope_filter_case fdscope_filter_cases[] = {
 	FDSCOPE_BAD("empty first line", "\npid 1", -EINVAL),
 	FDSCOPE_BAD("unknown second line", "dev 0:45\nfoo 1", -EINVAL),
 	FDSCOPE_BAD("bad second line", "pid 1\ndev x", -EINVAL),
+	FDSCOPE_OK_OPTS("opt tun", "opt tun", 0, 0, FDSCOPE_OPT_TUN),
+	FDSCOPE_OK_OPTS("opt tun, newline", "opt tun\n", 0, 0, FDSCOPE_OPT_TUN),
+	FDSCOPE_OK_OPTS("opt repeated word", "opt tun,tun", 0, 0, FDSCOPE_OPT_TUN),
+	FDSCOPE_OK_OPTS("pid and opt", "pid 5\nopt tun\n", 1, 5, FDSCOPE_OPT_TUN),
+	FDSCOPE_OK_OPTS("opt then pid", "opt tun\npid 5", 1, 5, FDSCOPE_OPT_TUN),
+	FDSCOPE_OK_OPTS("opt alone", "opt", 0, 0, 0),
+	FDSCOPE_OK_OPTS("pid alone drops opt", "pid 5", 1, 5, 0),
+	FDSCOPE_BAD("opt unknown word", "opt tcp", -EINVAL),
+	FDSCOPE_BAD("opt word prefix", "opt tu", -EINVAL),
+	FDSCOPE_BAD("opt longer word", "opt tuns", -EINVAL),
+	FDSCOPE_BAD("opt upper case", "opt TUN", -EINVAL),
+	FDSCOPE_BAD("opt no space", "opttun", -EINVAL),
+	FDSCOPE_BAD("opt space only", "opt ", -EINVAL),
+	FDSCOPE_BAD("opt trailing comma", "opt tun,", -EINVAL),
+	FDSCOPE_BAD("opt twice", "opt tun\nopt tun", -EINVAL),
+	FDSCOPE_BAD("opt NUL inside", "opt t\000un", -EINVAL),
+	FDSCOPE_BAD("opt bad second line", "opt tun\npid x", -EINVAL),
 };
 
 static void fdscope_filter_desc(const struct fdscope_filter_case *c, char *desc)
@@ -118,6 +140,7 @@ static void fdscope_filter_poison(struct fdscope_filter *f)
 	f->ndevs = 1;
 	f->devs[0] = MKDEV(9, 9);
 	f->ninos = 0;
+	f->opts = ~0U;
 }
 
 static void fdscope_filter_parse_test(struct kunit *test)
@@ -140,8 +163,11 @@ static void fdscope_filter_parse_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, f->tgids[1], 22);
 		KUNIT_EXPECT_EQ(test, f->ndevs, 1U);
 		KUNIT_EXPECT_EQ(test, f->devs[0], MKDEV(9, 9));
+		KUNIT_EXPECT_EQ(test, f->opts, ~0U);
 		return;
 	}
+	/* Options are part of the filter: a write without "opt" turns them off. */
+	KUNIT_EXPECT_EQ(test, f->opts, c->opts);
 	KUNIT_ASSERT_EQ(test, f->nr, c->nr);
 	for (i = 0; i < c->nr; i++)
 		KUNIT_EXPECT_EQ_MSG(test, f->tgids[i], c->pids[i], "pid %u", i);

@@ -2683,6 +2683,39 @@ def t_details_save():
     eq(js('-o', 'PID,FD,PIDFD.PID', d=d)[1]['pidfd.pid'], 200, 'PIDFD.PID from the copy')
 
 
+def tun_dump(name):
+    """The details dump plus holder's tun/tap fds: 20 attached to tap0, 21 to
+    "a,b=c" (',' and '=' escaped inside the value, then the field's '\\'),
+    22 with no interface (the module was not asked, or it is detached)."""
+    d = details_copy(name)
+    tuns = ((20, 'iface=tap0'), (21, 'iface=a\\134054b\\134075c'), (22, '-'))
+    with open(os.path.join(d, 'files'), 'a') as f:
+        for fd, _ in tuns:
+            f.write('100 - holder %d f69912d6ae170c1 0 rw - 0 CHR 0:5 200 %015x 1 0 '
+                    '/dev/net/tun 5000 0 - -\n' % (fd, fd))
+    with open(os.path.join(d, 'details'), 'a') as f:
+        for fd, det in tuns:
+            f.write('100 - holder %d %015x tun %s 5000\n' % (fd, fd, det))
+    return d
+
+
+@test
+def t_details_tun():
+    """TUN.IFACE and NAME of tun/tap fds: the interface, decoded; none when
+    the record has none (NAME is then the path)."""
+    d = tun_dump('details-tun')
+    rows = {r['fd']: r for r in js('-p', '100', '-o', 'FD,TUN.IFACE,NAME', d=d)}
+    eq(rows[20]['tun.iface'], 'tap0', 'fd 20 TUN.IFACE')
+    eq(rows[20]['name'], 'iface=tap0', 'fd 20 NAME')
+    eq(rows[21]['tun.iface'], 'a,b=c', 'fd 21 TUN.IFACE (escaped in the value)')
+    eq(rows[21]['name'], 'iface=a,b=c', 'fd 21 NAME')
+    eq(rows[22]['tun.iface'], None, 'fd 22 TUN.IFACE without an interface')
+    eq(rows[22]['name'], '/dev/net/tun', 'fd 22 NAME without an interface')
+    eq(rows[3]['tun.iface'], None, 'a pidfd has no TUN.IFACE')
+    out = ok('-Q', 'TUN.IFACE == "a,b=c"', '-n', '-o', 'FD', d=d)
+    eq(out.split(), ['21'], '-Q on TUN.IFACE')
+
+
 def main():
     if not os.access(FDSCOPE, os.X_OK):
         print('FAIL: reader-build: %s is not built (make -C userspace)' % FDSCOPE)

@@ -3,10 +3,17 @@
 """The "details" file against ground truth: class_fixture holds one fd of
 every class (pidfds of an exited and of a running child, a BPF array map
 and a socket-filter program, a software perf event, a sealed memfd, two
-eventfds, an inotify with three watches, a timerfd, a signalfd, a netns fd
-and a pty pair). Each details record is compared with what the fixture set
-up (its manifest) and, field by field, with /proc/PID/fdinfo/FD."""
+eventfds, an inotify with three watches, a timerfd, a signalfd, a netns fd,
+a pty pair, and three tun/tap files: on a tap, on a tun whose name holds
+',' and '=', on no interface). Each details record is compared with what
+the fixture set up (its manifest) and, field by field, with
+/proc/PID/fdinfo/FD.
 
+A tun file's interface costs rtnl_lock: it is listed only through an open
+file that wrote "opt tun". A kprobe on rtnl_lock() counts this process's
+calls: none in a default read, one per tun fd with the opt-in."""
+
+import errno
 import json
 import os
 import re
@@ -18,6 +25,8 @@ from fdscope_lib import Reporter, Table, read_file, require_root
 
 HEADER = ['pid', 'tid', 'comm', 'fd', 'fileid', 'class', 'details', 'start']
 READER = os.path.join(L.REPO, 'userspace', 'fdscope')
+TRACING = '/sys/kernel/tracing'
+PROBE = 'fdscope_rtnl'
 
 
 def fdinfo(pid, fd):
@@ -182,7 +191,149 @@ def check_record(cls, want, got, info, pid, fd, pidfs):
         link = os.readlink(f'/proc/{pid}/fd/{fd}')
         if link != f'/dev/pts/{got.get("tty_index")}':
             p.append(f'tty_index {got.get("tty_index")}, the fd is {link}')
+    elif cls == 'tun':
+        # Not asked for: no interface, whatever the file is attached to.
+        if got:
+            p.append(f'details {got} without "opt tun"')
     return p
+
+
+def value(s):
+    """A details value as the module escapes it inside the field: \\ooo."""
+    return re.sub(r'\\([0-3][0-7][0-7])', lambda m: chr(int(m.group(1), 8)), s)
+
+
+def put(path, text, append=False):
+    """One write(2) of @text, as echo does (Python's append mode seeks,
+    which tracefs refuses)."""
+    fd = os.open(path, os.O_WRONLY | (os.O_APPEND if append else os.O_TRUNC))
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def have_kprobes():
+    events = os.path.join(TRACING, 'kprobe_events')
+    if not os.path.exists(events):
+        subprocess.run(['mount', '-t', 'tracefs', 'nodev', TRACING], capture_output=True)
+    return os.path.exists(events)
+
+
+class RtnlProbe:
+    """A kprobe on rtnl_lock() that counts this process's calls."""
+
+    def __init__(self):
+        self.ev = os.path.join(TRACING, 'events', 'kprobes', PROBE)
+        put(os.path.join(TRACING, 'kprobe_events'), f'p:{PROBE} rtnl_lock\n', append=True)
+        try:
+            put(os.path.join(self.ev, 'filter'), f'common_pid == {os.getpid()}\n')
+            put(os.path.join(self.ev, 'enable'), '1\n')
+        except OSError:
+            self.close()
+            raise
+
+    def count(self, fn):
+        """fn()'s result and how many times it called rtnl_lock()."""
+        put(os.path.join(TRACING, 'trace'), '')
+        out = fn()
+        with open(os.path.join(TRACING, 'trace')) as f:
+            return out, sum(f'{PROBE}:' in line for line in f)
+
+    def close(self):
+        try:
+            put(os.path.join(self.ev, 'enable'), '0\n')
+        finally:
+            put(os.path.join(TRACING, 'kprobe_events'), f'-:{PROBE}\n', append=True)
+
+
+def tun_rows(raw, pid):
+    """fd -> details dict of the tun records of @pid in a details read."""
+    out = {}
+    for r in Table('details', raw).rows:
+        if r['pid'] == str(pid) and r['class'] == 'tun':
+            out[int(r['fd'])] = parse_details(L.unescape(r['details']).decode('latin-1'))
+    return out
+
+
+def write_errno(fd, text):
+    """0, or the errno of writing @text to @fd."""
+    try:
+        os.write(fd, text)
+        return 0
+    except OSError as e:
+        return e.errno
+
+
+def tun_check(rep, pid, want):
+    """The interfaces of the fixture's tun files with "opt tun", against the
+    fixture and /proc/PID/fdinfo; the opt-in per open file; rtnl_lock taken
+    only with it."""
+    tuns = {fd: w for fd, w in want.items() if w['class'] == 'tun'}
+    spec = f'pid {pid}\nopt tun\n'.encode()
+    got = tun_rows(read_file('details', spec), pid)
+    p = []
+    for fd, w in sorted(tuns.items()):
+        iff = fdinfo(pid, fd).get('iff') or None
+        mine = value(got[fd]['iface']) if 'iface' in got.get(fd, {}) else None
+        if fd not in got:
+            p.append(f'fd {fd}: no record')
+        elif mine != w.get('iface') or mine != iff:
+            p.append(f'fd {fd}: iface {mine!r}, the fixture set {w.get("iface")!r}, '
+                     f'fdinfo iff {iff!r}')
+        elif set(got[fd]) - {'iface'}:
+            p.append(f'fd {fd}: details {got[fd]}')
+    rep.result('classes-tun-iface', p, note=str({fd: d.get('iface') for fd, d in got.items()}))
+
+    # Per open file: garbage changes nothing, a new write replaces the opt-in.
+    p = []
+    fd = os.open(os.path.join(L.DEBUGFS, 'details'), os.O_RDWR)
+    try:
+        os.write(fd, spec)
+        for bad in (b'opt bogus\n', b'opt tun,\n', b'opt\x00tun', b'opt TUN', b'opt tun\nopt tun'):
+            e = write_errno(fd, bad)
+            if e != errno.EINVAL:
+                p.append(f'write {bad!r}: errno {e}, expected EINVAL')
+        after = tun_rows(L.read_fd_all(fd), pid)
+        if after != got:
+            p.append(f'after refused writes: {after}, before {got}')
+        os.write(fd, f'pid {pid}\n'.encode())
+        plain = tun_rows(L.read_fd_all(fd), pid)
+        if set(plain) != set(tuns) or any(plain.values()):
+            p.append(f'after "pid {pid}" alone: {plain}, expected no interface')
+    finally:
+        os.close(fd)
+    for name in ('files', 'sockets', 'tasks', 'holders', 'locks', 'epoll', 'sockstats'):
+        fd = os.open(os.path.join(L.DEBUGFS, name), os.O_RDWR)
+        try:
+            e = write_errno(fd, b'opt tun\n')
+        finally:
+            os.close(fd)
+        if e != errno.EINVAL:
+            p.append(f'"opt tun" to {name}: errno {e}, expected EINVAL')
+    rep.result('classes-tun-opt-in', p)
+
+    if not have_kprobes():
+        rep.skip('classes-tun-rtnl', f'no {TRACING}/kprobe_events')
+        return
+    try:
+        probe = RtnlProbe()
+    except OSError as e:
+        rep.fail('classes-tun-rtnl', f'a kprobe on rtnl_lock: {e}')
+        return
+    try:
+        _, plain = probe.count(lambda: read_file('details', f'pid {pid}'.encode()))
+        _, every = probe.count(lambda: read_file('details'))
+        _, opted = probe.count(lambda: read_file('details', spec))
+    finally:
+        probe.close()
+    p = []
+    if plain or every:
+        p.append(f'default reads took rtnl_lock: {plain} times (pid filter), {every} (all)')
+    if opted < len(tuns):
+        p.append(f'"opt tun" took rtnl_lock {opted} times for {len(tuns)} tun fds: '
+                 'the probe does not see it')
+    rep.result('classes-tun-rtnl', p, note=f'{plain}/{every}/{opted} rtnl_lock calls')
 
 
 def reader_check(rep, pid, want, rows):
@@ -232,7 +383,29 @@ def reader_check(rep, pid, want, rows):
         eps = got.get(a, {}).get('endpoints') or []
         if not any(e.get('pid') == pid and e.get('assoc') == b for e in eps):
             p.append(f'pty fd {a}: endpoints {eps}, expected fd {b} of the fixture')
+    # Without TUN.IFACE, the module is not asked: NAME is the path.
+    for fd in by_class.get('tun', []):
+        expect(fd, 'name', '/dev/net/tun')
     rep.result('classes-reader', p, note=f'{len(got)} rows')
+    if not by_class.get('tun'):
+        return
+    r = subprocess.run([READER, '-p', str(pid), '-J', '-o', 'FD,TUN.IFACE,NAME'],
+                       capture_output=True, text=True)
+    if r.returncode or r.stderr:
+        rep.fail('classes-reader-tun', f'exit {r.returncode}: {r.stderr.strip()[:300]}')
+        return
+    got = {x['fd']: x for x in json.loads(r.stdout)['fdscope'] if x['fd'] is not None}
+    p = []
+    for fd in by_class['tun']:
+        name = want[fd].get('iface')
+        expect(fd, 'tun.iface', name)
+        expect(fd, 'name', f'iface={name}' if name else '/dev/net/tun')
+    r = subprocess.run([READER, '-p', str(pid), '-n', '-o', 'FD', '-Q', 'TUN.IFACE == "fds,t=1"'],
+                       capture_output=True, text=True)
+    fds = [fd for fd in by_class['tun'] if want[fd].get('iface') == 'fds,t=1']
+    if r.stdout.split() != [str(fd) for fd in fds]:
+        p.append(f'-Q TUN.IFACE: {r.stdout.split()} {r.stderr.strip()[:200]}, expected {fds}')
+    rep.result('classes-reader-tun', p)
 
 
 def main():
@@ -242,6 +415,8 @@ def main():
     if not os.path.exists(os.path.join(L.DEBUGFS, 'details')):
         rep.fail('classes-file', 'no details file')
         return 1
+    # /dev/net/tun: Debian builds tun as a module.
+    subprocess.run(['modprobe', '-q', 'tun'], capture_output=True)
     work = L.Workdir('classes')
     fix = None
     try:
@@ -295,6 +470,8 @@ def main():
             info = fdinfo(pid, fd)
             rep.result(name, check_record(cls, w, got, info, pid, fd, pidfs),
                        note=r['details'][:100])
+        if any(w['class'] == 'tun' for w in want.values()):
+            tun_check(rep, pid, want)
         reader_check(rep, pid, want, rows)
         for s in skips:
             rep.skip(f'classes-{s["class"]}', f'the kernel refused: errno {s["errno"]}')
