@@ -17,6 +17,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -408,6 +409,52 @@ def reader_check(rep, pid, want, rows):
     rep.result('classes-reader-tun', p)
 
 
+# bpftool's JSON keys for the details keys, per class.
+BPFTOOL_KEYS = {
+    'bpf-map': ('map', 'map_id', [('map_id', 'id'), ('name', 'name'), ('key_size', 'bytes_key'),
+                                  ('value_size', 'bytes_value'),
+                                  ('max_entries', 'max_entries'), ('map_flags', 'flags')]),
+    'bpf-prog': ('prog', 'prog_id', [('prog_id', 'id'), ('name', 'name'), ('prog_tag', 'tag')]),
+}
+
+
+def bpftool_check(rep, pid, want, rows):
+    """Each bpf map and program against bpftool's view of the same id."""
+    tool = shutil.which('bpftool')
+    if not tool:
+        rep.skip('classes-bpftool', 'no bpftool (make deps installs it)')
+        return
+    fds = [fd for fd, w in want.items() if w['class'] in BPFTOOL_KEYS]
+    if not fds:
+        rep.skip('classes-bpftool', 'the kernel made no bpf objects')
+        return
+    r = subprocess.run([READER, '-p', str(pid), '-J', '-o', 'FD,BPF-MAP.TYPE,BPF-PROG.TYPE'],
+                       capture_output=True, text=True)
+    types = {x['fd']: x for x in json.loads(r.stdout)['fdscope']} if not r.returncode else {}
+    p = []
+    for fd in fds:
+        cls = want[fd]['class']
+        kind, idkey, keys = BPFTOOL_KEYS[cls]
+        got = parse_details(L.unescape(rows[fd]['details']).decode('latin-1'))
+        b = subprocess.run([tool, '-j', kind, 'show', 'id', str(got.get(idkey))],
+                           capture_output=True, text=True)
+        if b.returncode:
+            p.append(f'fd {fd}: bpftool {kind} show id {got.get(idkey)}: {b.stderr.strip()}')
+            continue
+        theirs = json.loads(b.stdout)
+        for k, bk in keys:
+            mine, other = got.get(k), theirs.get(bk)
+            if isinstance(other, int) and mine is not None:
+                mine = num(mine)
+            if mine != other:
+                p.append(f'fd {fd} {k}={got.get(k)}, bpftool {bk}={other}')
+        col = 'bpf-map.type' if cls == 'bpf-map' else 'bpf-prog.type'
+        if types.get(fd, {}).get(col) != theirs.get('type'):
+            p.append(f'fd {fd} {col.upper()} {types.get(fd, {}).get(col)!r}, '
+                     f'bpftool type {theirs.get("type")!r}')
+    rep.result('classes-bpftool', p, note=f'{len(fds)} objects')
+
+
 def main():
     rep = Reporter()
     if not require_root(rep, 'classes'):
@@ -473,6 +520,7 @@ def main():
         if any(w['class'] == 'tun' for w in want.values()):
             tun_check(rep, pid, want)
         reader_check(rep, pid, want, rows)
+        bpftool_check(rep, pid, want, rows)
         for s in skips:
             rep.skip(f'classes-{s["class"]}', f'the kernel refused: errno {s["errno"]}')
         for line in t.lines:
