@@ -195,10 +195,16 @@ struct opts {
 	struct filter *filter;
 };
 
+/* The buffers a file was read into: its records point into them. */
+struct read_blocks {
+	char **v;
+	size_t n;
+};
+
 /* model.c: the three files, joined */
 struct model {
 	struct fds_table tab[FDS_NKINDS];
-	char *buf[FDS_NKINDS];
+	struct read_blocks bufs[FDS_NKINDS];
 	bool unterminated[FDS_NKINDS];	/* read without a final newline */
 	const struct fds_file *files;
 	size_t nfiles;		/* fd rows; the holders rows follow them */
@@ -249,6 +255,10 @@ void sockstats_merge(struct fds_table *socks, struct fds_table *stats);
 int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter);
 bool input_on_debugfs(const char *path);
 int read_all(int fd, char **bufp, size_t *lenp);
+
+/* readparse.c */
+int read_parse(int fd, enum fds_kind kind, struct fds_table *t, struct read_blocks *b,
+	       char *err, size_t errlen, size_t *last_line);
 
 void model_init(struct model *m, const struct opts *o);
 void model_free(struct model *m);

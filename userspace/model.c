@@ -225,8 +225,12 @@ void model_free(struct model *m)
 	int k;
 
 	for (k = 0; k < FDS_NKINDS; k++) {
+		size_t i;
+
 		fds_table_free(&m->tab[k]);
-		free(m->buf[k]);
+		for (i = 0; i < m->bufs[k].n; i++)
+			free(m->bufs[k].v[i]);
+		free(m->bufs[k].v);
 	}
 	for (k = 0; k < (int)m->nextra; k++)
 		free(m->extra[k]);
