@@ -50,6 +50,10 @@ struct out {
 	size_t *at;		/* stream: per row and shown column, its cell; UNSET */
 	size_t *width;		/* stream: per shown column, as libsmartcols measures it */
 	bool plain;		/* stream: every cell printable ASCII, as stream.c writes */
+	bool follows;		/* JSON: the rows follow another process's */
+	int (*more)(void *);	/* JSON: writes rows after these, in the same array */
+	void *more_arg;
+	bool more_failed;
 };
 
 static __noreturn void scols_oom(void)
@@ -339,7 +343,7 @@ static void json_end_row(struct out *t)
 		sb_addn(&t->json, t->row.s + t->start[val], t->end[val] - t->start[val]);
 		return;
 	}
-	sb_add(&t->json, t->nrows++ ? "},{" : "\n      {");
+	sb_add(&t->json, t->nrows++ || t->follows ? "},{" : "\n      {");
 	for (shown = 0; shown < t->nshown; shown++) {
 		size_t from = shown ? t->key_end[shown - 1] : 0;
 
@@ -464,6 +468,8 @@ static void json_member(struct out *t, const char *sep)
 	fwrite(b.s, 1, b.len, stdout);
 	if (t->json.len)
 		fwrite(t->json.s, 1, t->json.len, stdout);
+	if (t->more && t->more(t->more_arg))
+		t->more_failed = true;
 	sb_reset(&b);
 	if (t->object)
 		sb_add(&b, t->nrows ? "\n   }" : "}");
@@ -530,8 +536,11 @@ int out_print_group(struct out **tbs, size_t n)
 		goto out;
 	if (o && o->json) {
 		fputs("{\n", stdout);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			json_member(tbs[i], i + 1 < n ? ",\n" : "\n");
+			if (tbs[i]->more_failed)
+				rc = -1;
+		}
 		fputs("}\n", stdout);
 	}
 	for (i = 0; o && !o->json && i < n; i++) {
@@ -553,6 +562,26 @@ out:
 int out_print(struct out *t)
 {
 	return out_print_group(&t, 1);
+}
+
+/* JSON: the rows of @t follow those of another process in the same array. */
+void out_rows_follow(struct out *t)
+{
+	t->follows = true;
+}
+
+/* JSON: @more writes rows after those of @t, in the same array. */
+void out_more_rows(struct out *t, int (*more)(void *), void *arg)
+{
+	t->more = more;
+	t->more_arg = arg;
+}
+
+/* JSON, in the child: its rows written when the parent says so; exits. */
+void out_rows_done(struct out *t, struct halves *h)
+{
+	json_end_row(t);
+	halves_child_done(h, t->json.s, t->json.len);
 }
 
 /* How many rows were started. */
