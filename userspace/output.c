@@ -51,7 +51,7 @@ struct out {
 	size_t *width;		/* stream: per shown column, as libsmartcols measures it */
 	bool plain;		/* stream: every cell printable ASCII, as stream.c writes */
 	bool follows;		/* JSON: the rows follow another process's */
-	int (*more)(void *);	/* JSON: writes rows after these, in the same array */
+	int (*more)(void *arg);	/* JSON: writes rows after these, in the same array */
 	void *more_arg;
 	bool more_failed;
 };
