@@ -447,6 +447,7 @@ void out_cell_u(struct out *t, size_t col, u64 v);
 void out_cell_list(struct out *t, size_t col, const struct holders *h);
 size_t out_list_max(const struct opts *o);
 int out_print(struct out *t);
+void out_alone(struct out *t);
 void out_rows_follow(struct out *t);
 void out_more_rows(struct out *t, int (*more)(void *), void *arg);
 __noreturn void out_rows_done(struct out *t, struct halves *h);

@@ -9,10 +9,11 @@
 
 /*
  * The fd list's rows @rows[0..@n) as a table, not yet printed; in JSON
- * after another process's rows if @follows.
+ * after another process's rows if @follows, written as they are made if
+ * it is the whole document (@alone).
  */
 static struct out *rows_table(const struct opts *o, struct model *m, const u32 *rows, size_t n,
-			      bool follows)
+			      bool follows, bool alone)
 {
 	struct out *t = out_new(o, "fdscope", NULL);
 	struct holders h = { 0 };
@@ -26,6 +27,8 @@ static struct out *rows_table(const struct opts *o, struct model *m, const u32 *
 	}
 	if (follows)
 		out_rows_follow(t);
+	else if (alone)
+		out_alone(t);
 	for (k = 0; k < n; k++) {
 		out_row(t);
 		for (i = 0; i < o->ncols; i++) {
@@ -66,7 +69,7 @@ struct out *list_table(const struct opts *o, struct model *m)
 {
 	size_t n;
 	u32 *rows = list_rows(o, m, &n);
-	struct out *t = rows_table(o, m, rows, n, false);
+	struct out *t = rows_table(o, m, rows, n, false, false);
 
 	free(rows);
 	return t;
@@ -90,12 +93,12 @@ static int json_list(const struct opts *o, struct model *m)
 	struct out *t;
 
 	if (halves_split(&h, n, &mid)) {
-		t = rows_table(o, m, rows, n, false);
+		t = rows_table(o, m, rows, n, false, true);
 	} else if (!h.child) {
-		t = rows_table(o, m, rows + mid, n - mid, true);
+		t = rows_table(o, m, rows + mid, n - mid, true, false);
 		out_rows_done(t, &h);
 	} else {
-		t = rows_table(o, m, rows, mid, false);
+		t = rows_table(o, m, rows, mid, false, true);
 		out_more_rows(t, child_rows, &h);
 	}
 	free(rows);
