@@ -635,13 +635,22 @@ static int fast_number(char **sp, int kind, u64 *v)
 	return 1;
 }
 
+/* Give back the separators parse_line_fast() cut before field @upto. */
+static void uncut(char **fields, size_t upto)
+{
+	size_t i;
+
+	for (i = 1; i <= upto; i++)
+		fields[i][-1] = ' ';
+}
+
 /*
- * The same line read in one pass for the common case, without changing
- * the buffer until the line is known to be good but for its escapes:
- * anything unusual is -1, and the line is then read by parse_line_slow()
- * as if this had not run, for the same error. An escape that does not
- * decode is the first error of its line here too (every field before it
- * was read), so it is reported as store() reports it.
+ * The same line read in one pass for the common case: anything unusual is
+ * -1 with the line as it was, and it is then read by parse_line_slow(),
+ * for the same error. A field with escapes is decoded once the line is
+ * known to be good but for them; one that does not decode is then the
+ * first error of its line (every field before it was read), so it is
+ * reported as store() reports it.
  */
 static int parse_line_fast(struct fds_parser *ps, char *p, const char *end, void *rec)
 {
@@ -651,7 +660,7 @@ static int parse_line_fast(struct fds_parser *ps, char *p, const char *end, void
 	const struct fds_hcol *hc = ps->hcols;
 	char **fields = ps->fields;
 	size_t ncols = ps->ncols, i;
-	u64 plain = 0;		/* string fields with nothing to decode */
+	u64 escaped = 0;	/* string fields to decode */
 	u64 *have = rec;
 	char *s = p;
 
@@ -663,14 +672,15 @@ static int parse_line_fast(struct fds_parser *ps, char *p, const char *end, void
 		char *f = s;
 		u64 v;
 
+		fields[i] = f;
 		if (k >= 0 && (kind == K_INT || kind == K_U64 || kind == K_HEX)) {
 			got = fast_number(&s, kind, &v);
 			if (got < 0) {
 				s = field_end(s, end, &clean);
 				if (store(&quiet, 0, &cols[k], k, f, s - f, rec))
-					return -1;
+					goto slow;
 			} else if (!got && cols[k].required) {
-				return -1;
+				goto slow;
 			} else if (got && kind == K_INT) {
 				*(int *)((char *)rec + cols[k].off) = (int)v;
 				*have |= 1ull << k;
@@ -680,35 +690,39 @@ static int parse_line_fast(struct fds_parser *ps, char *p, const char *end, void
 			}
 		} else {
 			s = field_end(s, end, &clean);
-			if (k >= 0 && kind != K_STR &&
-			    store(&quiet, 0, &cols[k], k, f, s - f, rec))
-				return -1;
-			if (k >= 0 && kind == K_STR && s - f == 1 && *f == '-' && cols[k].required)
-				return -1;
-			if (clean)
-				plain |= 1ull << i;
+			if (k >= 0 && kind != K_STR) {
+				if (store(&quiet, 0, &cols[k], k, f, s - f, rec))
+					goto slow;
+			} else if (k >= 0 && s - f == 1 && *f == '-') {
+				if (cols[k].required)
+					goto slow;
+			} else if (k >= 0 && clean) {
+				*(const char **)((char *)rec + cols[k].off) = f;
+				*have |= 1ull << k;
+			} else if (k >= 0) {
+				escaped |= 1ull << i;
+			}
 		}
-		if (s == f || (*s == '\n') != (i + 1 == ncols))
-			return -1;
-		fields[i] = f;
-		s++;
+		if (s == f || *s != (i + 1 == ncols ? '\n' : ' '))
+			goto slow;
+		*s++ = '\0';
 	}
 	fields[ncols] = s;
-	for (i = 0; i < ncols; i++) {
-		char *f = fields[i], *fe = fields[i + 1] - 1;
-		int k = hc[i].idx;
+	while (escaped) {
+		char *f;
+		int k;
 
-		*fe = '\0';
-		if (k < 0 || hc[i].kind != K_STR || (fe - f == 1 && *f == '-'))
-			continue;
-		if ((plain >> i) & 1) {
-			*(const char **)((char *)rec + cols[k].off) = f;
-			*have |= 1ull << k;
-		} else if (store(&e, ps->line, &cols[k], k, f, fe - f, rec)) {
+		i = __builtin_ctzll(escaped);
+		escaped &= escaped - 1;
+		f = fields[i];
+		k = hc[i].idx;
+		if (store(&e, ps->line, &cols[k], k, f, fields[i + 1] - 1 - f, rec))
 			return -1;
-		}
 	}
 	return 0;
+slow:
+	uncut(fields, i);
+	return -1;
 }
 
 /* Room for one more record; -1 when out of memory. */
