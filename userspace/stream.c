@@ -156,24 +156,38 @@ static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
 			i + 1 == o->ncols);
 }
 
+/* The cells of the rows this process writes, made once for both passes. */
+struct cells {
+	struct sbuf text;	/* each cell, NUL-terminated */
+	u32 *at;		/* per row and column: where its cell starts */
+	u32 *len;		/* its width as written */
+};
+
 /*
- * Widen @width to the cells of @n rows; false when some cell needs
- * libsmartcols.
+ * Make the cells of @n rows into @c and widen @width to them; false when
+ * some cell needs libsmartcols.
  */
 static bool measure(const struct opts *o, struct model *m, const u32 *rows, size_t n,
-		    size_t *width, struct sbuf *b)
+		    size_t *width, struct sbuf *b, struct cells *c)
 {
-	size_t r, i;
+	size_t r, i, k = 0;
 
+	c->at = xmalloc((n * o->ncols + 1) * sizeof(*c->at));
+	c->len = xmalloc((n * o->ncols + 1) * sizeof(*c->len));
 	for (r = 0; r < n; r++) {
-		for (i = 0; i < o->ncols; i++) {
+		for (i = 0; i < o->ncols; i++, k++) {
 			const char *v = column_value(m, rows[r], o->cols[i], b);
-			size_t len = stream_plain_len(o, v ? v : "-");
+			size_t len;
 
+			v = v ? v : "-";
+			len = stream_plain_len(o, v);
 			if (!len)
 				return false;
 			if (len > width[i])
 				width[i] = len;
+			c->at[k] = (u32)c->text.len;
+			c->len[k] = (u32)len;
+			sb_addn(&c->text, v, strlen(v) + 1);
 		}
 	}
 	return true;
@@ -218,6 +232,7 @@ int stream_list(const struct opts *o, struct model *m)
 	struct sbuf b = { 0 };
 	size_t nrows = 0, from = 0, to, mid, k, r, i;
 	struct halves h = { .child = -1 };
+	struct cells c = { 0 };
 	bool plain, split;
 	int rc = 1;
 
@@ -235,7 +250,7 @@ int stream_list(const struct opts *o, struct model *m)
 		to = mid;
 	else if (split)
 		from = mid;
-	plain = measure(o, m, rows + from, to - from, width, &b);
+	plain = measure(o, m, rows + from, to - from, width, &b, &c);
 	if (split && merge_widths(&h, o, width, &plain))
 		plain = false;
 	if (split && !h.child && !plain)
@@ -252,14 +267,9 @@ int stream_list(const struct opts *o, struct model *m)
 	}
 	/* The child keeps its half until the parent has written its own. */
 	keep_output = split && !h.child;
-	for (r = from; r < to; r++) {
-		/* Values may share @b, so each is written before the next is made. */
-		for (i = 0; i < o->ncols; i++) {
-			const char *v = column_value(m, rows[r], o->cols[i], &b);
-
-			v = v ? v : "-";
-			put_cell(o, i, v, stream_plain_len(o, v), width);
-		}
+	for (r = from, k = 0; r < to; r++) {
+		for (i = 0; i < o->ncols; i++, k++)
+			put_cell(o, i, c.text.s + c.at[k], c.len[k], width);
 	}
 	if (keep_output)
 		halves_child_done(&h, outbuf.s, outbuf.len);
@@ -271,6 +281,9 @@ int stream_list(const struct opts *o, struct model *m)
 		rc = fds_err("write error");
 out:
 	sb_free(&outbuf);
+	sb_free(&c.text);
+	free(c.at);
+	free(c.len);
 	free(b.s);
 	free(rows);
 	free(width);
