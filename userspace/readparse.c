@@ -22,7 +22,7 @@
 /* A block with less room than this is left for a new one. */
 #define READ_MIN	(64u << 10)
 /* A live file's reads: the lines of the last one are parsed after it. */
-#define READ_LIVE	(1u << 20)
+#define READ_LIVE	(1024u << 10)
 
 /* Whole lines handed to the parsing thread, in the file's order. */
 struct feed {
