@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <sys/types.h>
 
 #include "hash.h"
 #include "parse.h"
@@ -196,10 +197,16 @@ struct opts {
 	struct filter *filter;
 };
 
+/* The buffers a file was read into: its records point into them. */
+struct read_blocks {
+	char **v;
+	size_t n;
+};
+
 /* model.c: the three files, joined */
 struct model {
 	struct fds_table tab[FDS_NKINDS];
-	char *buf[FDS_NKINDS];
+	struct read_blocks bufs[FDS_NKINDS];
 	bool unterminated[FDS_NKINDS];	/* read without a final newline */
 	const struct fds_file *files;
 	size_t nfiles;		/* fd rows; the holders rows follow them */
@@ -250,6 +257,23 @@ void sockstats_merge(struct fds_table *socks, struct fds_table *stats);
 int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, bool kfilter);
 bool input_on_debugfs(const char *path);
 int read_all(int fd, char **bufp, size_t *lenp);
+
+/* halves.c: a long list made by two processes */
+struct halves {
+	pid_t child;		/* 0 in the child */
+	int to;			/* pipe to the other process */
+	int from;
+};
+
+int halves_split(struct halves *h, size_t nrows, size_t *mid);
+int halves_send(struct halves *h, const void *p, size_t n);
+int halves_recv(struct halves *h, void *p, size_t n);
+__noreturn void halves_child_done(struct halves *h, const char *s, size_t n);
+int halves_parent_done(struct halves *h, bool go);
+
+/* readparse.c */
+int read_parse(int fd, enum fds_kind kind, struct fds_table *t, struct read_blocks *b,
+	       char *err, size_t errlen, size_t *last_line);
 
 void model_init(struct model *m, const struct opts *o);
 void model_free(struct model *m);
@@ -424,6 +448,10 @@ void out_cell_u(struct out *t, size_t col, u64 v);
 void out_cell_list(struct out *t, size_t col, const struct holders *h);
 size_t out_list_max(const struct opts *o);
 int out_print(struct out *t);
+void out_alone(struct out *t);
+void out_rows_follow(struct out *t);
+void out_more_rows(struct out *t, int (*more)(void *), void *arg);
+__noreturn void out_rows_done(struct out *t, struct halves *h);
 size_t out_row_count(const struct out *t);
 int out_print_group(struct out **tbs, size_t n);
 void out_discard(struct out *t);

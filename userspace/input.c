@@ -24,15 +24,6 @@ bool input_on_debugfs(const char *path)
 	return !statfs(path, &sfs) && sfs.f_type == DEBUGFS_MAGIC;
 }
 
-static size_t count_lines(const char *buf, size_t len)
-{
-	size_t n = 0;
-
-	while (len--)
-		n += *buf++ == '\n';
-	return n;
-}
-
 /* The one-line reason why the live file @path cannot be opened. */
 static int live_open_error(const char *path, int err)
 {
@@ -117,34 +108,25 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 	return o->dir && kind != FDS_FILES;
 }
 
-/* Parse the @len bytes in m->buf[kind], read from @path, into m->tab[kind]. */
-static int parse_kind(struct model *m, enum fds_kind kind, const char *path, size_t len)
+/* Read and parse @fd, opened from @path, into m->tab[kind]. */
+static int read_kind(struct model *m, enum fds_kind kind, const char *path, int fd)
 {
 	struct fds_table *t = &m->tab[kind];
-	size_t last = 0;	/* the line that had no newline */
-	bool unterminated;
+	size_t last;
 	char err[256];
+	int rc;
 
-	/*
-	 * A saved file that lost its final newline (an editor, a transfer)
-	 * is read whole; if its last line is cut short, that is the error.
-	 */
-	unterminated = len && m->buf[kind][len - 1] != '\n' && memchr(m->buf[kind], '\n', len);
-	if (unterminated) {
-		m->buf[kind][len++] = '\n';
-		last = count_lines(m->buf[kind], len);
-	}
-	if (fds_parse(t, kind, m->buf[kind], len, err, sizeof(err))) {
-		if (unterminated && t->errline == last)
-			fds_err("%s:%zu: truncated line (no newline at end of file)", path,
-				t->errline);
-		else if (t->errline)
-			fds_err("%s:%zu: %s", path, t->errline, err);
-		else
-			fds_err("%s: %s", path, err);
-		return -1;
-	}
-	m->unterminated[kind] = unterminated;
+	rc = read_parse(fd, kind, t, &m->bufs[kind], err, sizeof(err), &last);
+	if (rc == -1)
+		return fds_err("%s: read error: %s", path, strerror(errno));
+	if (rc && last && t->errline == last)
+		return fds_err("%s:%zu: truncated line (no newline at end of file)", path,
+			       t->errline);
+	if (rc && t->errline)
+		return fds_err("%s:%zu: %s", path, t->errline, err);
+	if (rc)
+		return fds_err("%s: %s", path, err);
+	m->unterminated[kind] = last != 0;
 	return 0;
 }
 
@@ -168,7 +150,6 @@ static char *kind_path(const struct opts *o, enum fds_kind kind)
 static int load_kind(struct model *m, const struct opts *o, enum fds_kind kind, const char *cmd)
 {
 	char *path = kind_path(o, kind);
-	size_t len;
 	int fd = -1;
 
 	if (cmd) {
@@ -202,14 +183,11 @@ static int load_kind(struct model *m, const struct opts *o, enum fds_kind kind, 
 			live_open_error(path, e);
 		goto fail;
 	}
-	if (read_all(fd, &m->buf[kind], &len)) {
-		fds_err("%s: read error: %s", path, strerror(errno));
+	if (read_kind(m, kind, path, fd)) {
 		close(fd);
 		goto fail;
 	}
 	close(fd);
-	if (parse_kind(m, kind, path, len))
-		goto fail;
 	free(path);
 	return 0;
 fail:

@@ -10,6 +10,11 @@
 
 static const char hex[] = "0123456789abcdef";
 
+/* The bytes a JSON string escapes, and its end (NUL). */
+static const unsigned char json_escaped[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
 /* @s as a JSON string, or null. */
 void json_str(struct sbuf *b, const char *s)
 {
@@ -20,12 +25,15 @@ void json_str(struct sbuf *b, const char *s)
 		return;
 	}
 	sb_addc(b, '"');
-	for (run = s; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (run = s;; s++) {
+		unsigned char c;
 		char esc[6] = { '\\', 'u', '0', '0' };
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-			continue;
+		while (!json_escaped[(unsigned char)*s])
+			s++;
+		c = (unsigned char)*s;
+		if (!c)
+			break;
 		sb_addn(b, run, s - run);
 		run = s + 1;
 		if (c == '"' || c == '\\') {

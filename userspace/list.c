@@ -7,33 +7,39 @@
 
 #include "fdscope.h"
 
-/* The fd list as a table, not yet printed. */
-struct out *list_table(const struct opts *o, struct model *m)
+/*
+ * The fd list's rows @rows[0..@n) as a table, not yet printed; in JSON
+ * after another process's rows if @follows, written as they are made if
+ * it is the whole document (@alone).
+ */
+static struct out *rows_table(const struct opts *o, struct model *m, const u32 *rows, size_t n,
+			      bool follows, bool alone)
 {
 	struct out *t = out_new(o, "fdscope", NULL);
 	struct holders h = { 0 };
 	struct sbuf b = { 0 };
-	size_t k, row, i;
+	size_t k, i;
 
 	for (i = 0; i < o->ncols; i++) {
 		const struct column *c = &columns[o->cols[i]];
 
 		out_column(t, c->name, c->json, c->flags);
 	}
-	for (k = 0; k < m->nrows; k++) {
-		row = model_row(m, k);
-		if (!select_row(o, m, row, &b))
-			continue;
+	if (follows)
+		out_rows_follow(t);
+	else if (alone)
+		out_alone(t);
+	for (k = 0; k < n; k++) {
 		out_row(t);
 		for (i = 0; i < o->ncols; i++) {
 			/* JSON lists are whole: the table's text is capped. */
 			if (o->json && columns[o->cols[i]].json == J_LIST) {
 				holders_reset(&h, (size_t)-1);
-				column_list(m, row, o->cols[i], &h);
+				column_list(m, rows[k], o->cols[i], &h);
 				out_cell_list(t, i, &h);
 				continue;
 			}
-			out_cell(t, i, column_value(m, row, o->cols[i], &b));
+			out_cell(t, i, column_value(m, rows[k], o->cols[i], &b));
 		}
 	}
 	sb_free(&b);
@@ -41,10 +47,70 @@ struct out *list_table(const struct opts *o, struct model *m)
 	return t;
 }
 
+/* The rows the list shows, in its order; their number in *@n. */
+static u32 *list_rows(const struct opts *o, struct model *m, size_t *n)
+{
+	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
+	struct sbuf b = { 0 };
+	size_t k, row;
+
+	*n = 0;
+	for (k = 0; k < m->nrows; k++) {
+		row = model_row(m, k);
+		if (select_row(o, m, row, &b))
+			rows[(*n)++] = (u32)row;
+	}
+	sb_free(&b);
+	return rows;
+}
+
+/* The fd list as a table, not yet printed. */
+struct out *list_table(const struct opts *o, struct model *m)
+{
+	size_t n;
+	u32 *rows = list_rows(o, m, &n);
+	struct out *t = rows_table(o, m, rows, n, false, false);
+
+	free(rows);
+	return t;
+}
+
+/* After the parent's half of the JSON rows: the child writes its own. */
+static int child_rows(void *arg)
+{
+	return halves_parent_done(arg, true);
+}
+
+/*
+ * The list in JSON. A long one is made by two processes (halves.c): the
+ * child's rows follow the parent's in the same array.
+ */
+static int json_list(const struct opts *o, struct model *m)
+{
+	struct halves h = { .child = -1 };
+	size_t n, mid;
+	u32 *rows = list_rows(o, m, &n);
+	struct out *t;
+
+	if (halves_split(&h, n, &mid)) {
+		t = rows_table(o, m, rows, n, false, true);
+	} else if (!h.child) {
+		t = rows_table(o, m, rows + mid, n - mid, true, false);
+		out_rows_done(t, &h);
+	} else {
+		t = rows_table(o, m, rows, mid, false, true);
+		out_more_rows(t, child_rows, &h);
+	}
+	free(rows);
+	return out_print(t);
+}
+
 int view_list(const struct opts *o, struct model *m)
 {
 	int rc;
 
+	if (o->json)
+		return json_list(o, m);
 	if (stream_usable(o)) {
 		rc = stream_list(o, m);
 		if (rc <= 0)

@@ -119,14 +119,16 @@ static int by_order_key(const void *a, const void *b)
  * The list's order: each owner's cwd, root, exe and mappings before its
  * fds, as lsof and lsfd show them, its files in flight and in rings after.
  * An owner with no fd row goes to the end, in the holders file's order.
+ * The fd rows keep theirs (fd row i has key 3i+1), so only the holders
+ * rows are sorted, then merged into them.
  */
 static void order_rows(struct model *m)
 {
+	size_t nheld = m->nrows - m->nfiles, i, k, h;
 	struct order_key *keys;
 	struct idx first, last;
-	size_t i;
 
-	if (m->nrows == m->nfiles)
+	if (!nheld)
 		return;
 	idx_init(&first, m->nfiles);
 	idx_init(&last, m->nfiles);
@@ -138,24 +140,23 @@ static void order_rows(struct model *m)
 			*f = (u32)i;
 		*idx_slot(&last, owner) = (u32)i;
 	}
-	keys = xmalloc(m->nrows * sizeof(*keys));
-	for (i = 0; i < m->nrows; i++) {
-		const struct fds_file *f = &m->files[i];
+	keys = xmalloc(nheld * sizeof(*keys));
+	for (h = 0; h < nheld; h++) {
+		const struct fds_file *f = &m->files[m->nfiles + h];
 		bool before = f->assoc && strcmp(f->assoc, "inflight") && strcmp(f->assoc, "uring");
-		u32 at;
+		u32 at = idx_get(before ? &first : &last, task_key(f->pid, f->tid));
 
-		keys[i].row = (u32)i;
-		if (!f->assoc) {
-			keys[i].key = (u64)i * 3 + 1;
-			continue;
-		}
-		at = idx_get(before ? &first : &last, task_key(f->pid, f->tid));
-		keys[i].key = at == IDX_NONE ? (u64)m->nrows * 3 : (u64)at * 3 + (before ? 0 : 2);
+		keys[h].row = (u32)(m->nfiles + h);
+		keys[h].key = at == IDX_NONE ? (u64)m->nrows * 3 : (u64)at * 3 + (before ? 0 : 2);
 	}
-	qsort(keys, m->nrows, sizeof(*keys), by_order_key);
+	qsort(keys, nheld, sizeof(*keys), by_order_key);
 	m->order = xmalloc(m->nrows * sizeof(*m->order));
-	for (i = 0; i < m->nrows; i++)
-		m->order[i] = keys[i].row;
+	for (k = 0, i = 0, h = 0; k < m->nrows; k++) {
+		if (h < nheld && (i == m->nfiles || keys[h].key < (u64)i * 3 + 1))
+			m->order[k] = keys[h++].row;
+		else
+			m->order[k] = (u32)i++;
+	}
 	free(keys);
 	idx_free(&first);
 	idx_free(&last);
@@ -225,8 +226,12 @@ void model_free(struct model *m)
 	int k;
 
 	for (k = 0; k < FDS_NKINDS; k++) {
+		size_t i;
+
 		fds_table_free(&m->tab[k]);
-		free(m->buf[k]);
+		for (i = 0; i < m->bufs[k].n; i++)
+			free(m->bufs[k].v[i]);
+		free(m->bufs[k].v);
 	}
 	for (k = 0; k < (int)m->nextra; k++)
 		free(m->extra[k]);

@@ -50,6 +50,12 @@ struct out {
 	size_t *at;		/* stream: per row and shown column, its cell; UNSET */
 	size_t *width;		/* stream: per shown column, as libsmartcols measures it */
 	bool plain;		/* stream: every cell printable ASCII, as stream.c writes */
+	bool follows;		/* JSON: the rows follow another process's */
+	int (*more)(void *arg);	/* JSON: writes rows after these, in the same array */
+	void *more_arg;
+	bool more_failed;
+	bool alone;		/* JSON: the only table, its rows written as they come */
+	bool written;		/* JSON: the document's start and some rows were */
 };
 
 static __noreturn void scols_oom(void)
@@ -312,6 +318,18 @@ static int start(struct out *t)
 	return 0;
 }
 
+/* The start of the table's member of the JSON document: "name": [ or {. */
+static void json_member_start(const struct out *t)
+{
+	struct sbuf b = { 0 };
+
+	sb_add(&b, "   ");
+	json_str(&b, t->name);
+	sb_add(&b, t->object ? ": {" : ": [");
+	fwrite(b.s, 1, b.len, stdout);
+	sb_free(&b);
+}
+
 /* Write the row made so far, its cells in the shown order. */
 static void json_end_row(struct out *t)
 {
@@ -339,7 +357,7 @@ static void json_end_row(struct out *t)
 		sb_addn(&t->json, t->row.s + t->start[val], t->end[val] - t->start[val]);
 		return;
 	}
-	sb_add(&t->json, t->nrows++ ? "},{" : "\n      {");
+	sb_add(&t->json, t->nrows++ || t->follows ? "},{" : "\n      {");
 	for (shown = 0; shown < t->nshown; shown++) {
 		size_t from = shown ? t->key_end[shown - 1] : 0;
 
@@ -351,6 +369,16 @@ static void json_end_row(struct out *t)
 			sb_addn(&t->json, t->row.s + t->start[i], t->end[i] - t->start[i]);
 	}
 	sb_addn(&t->json, "\n      ", 7);
+	if (t->alone && t->json.len >= 1 << 16) {
+		/* The document's start once, then the rows so far. */
+		if (!t->written) {
+			fputs("{\n", stdout);
+			json_member_start(t);
+		}
+		t->written = true;
+		fwrite(t->json.s, 1, t->json.len, stdout);
+		sb_reset(&t->json);
+	}
 }
 
 /* Start a new row; -1 (after a message) when -o names no such column. */
@@ -458,13 +486,12 @@ static void json_member(struct out *t, const char *sep)
 	struct sbuf b = { 0 };
 
 	json_end_row(t);
-	sb_add(&b, "   ");
-	json_str(&b, t->name);
-	sb_add(&b, t->object ? ": {" : ": [");
-	fwrite(b.s, 1, b.len, stdout);
+	if (!t->written)
+		json_member_start(t);
 	if (t->json.len)
 		fwrite(t->json.s, 1, t->json.len, stdout);
-	sb_reset(&b);
+	if (t->more && t->more(t->more_arg))
+		t->more_failed = true;
 	if (t->object)
 		sb_add(&b, t->nrows ? "\n   }" : "}");
 	else
@@ -529,9 +556,13 @@ int out_print_group(struct out **tbs, size_t n)
 	if (rc)
 		goto out;
 	if (o && o->json) {
-		fputs("{\n", stdout);
-		for (i = 0; i < n; i++)
+		if (!(n == 1 && tbs[0]->written))
+			fputs("{\n", stdout);
+		for (i = 0; i < n; i++) {
 			json_member(tbs[i], i + 1 < n ? ",\n" : "\n");
+			if (tbs[i]->more_failed)
+				rc = -1;
+		}
 		fputs("}\n", stdout);
 	}
 	for (i = 0; o && !o->json && i < n; i++) {
@@ -553,6 +584,35 @@ out:
 int out_print(struct out *t)
 {
 	return out_print_group(&t, 1);
+}
+
+/*
+ * JSON: @t is the whole document, printed with out_print(): its rows are
+ * written as they are made, not kept until then.
+ */
+void out_alone(struct out *t)
+{
+	t->alone = true;
+}
+
+/* JSON: the rows of @t follow those of another process in the same array. */
+void out_rows_follow(struct out *t)
+{
+	t->follows = true;
+}
+
+/* JSON: @more writes rows after those of @t, in the same array. */
+void out_more_rows(struct out *t, int (*more)(void *), void *arg)
+{
+	t->more = more;
+	t->more_arg = arg;
+}
+
+/* JSON, in the child: its rows written when the parent says so; exits. */
+void out_rows_done(struct out *t, struct halves *h)
+{
+	json_end_row(t);
+	halves_child_done(h, t->json.s, t->json.len);
 }
 
 /* How many rows were started. */

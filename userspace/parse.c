@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -513,101 +514,355 @@ static int parse_header(struct perr *e, struct fds_table *t, char *s, size_t n,
 	return 0;
 }
 
-int fds_parse(struct fds_table *t, enum fds_kind kind, char *buf, size_t len,
-	      char *err, size_t errlen)
-{
-	const struct coldesc *cols = kinds[kind].cols;
-	size_t recsize = kinds[kind].recsize;
-	struct perr e = { err, errlen, &t->errline };
-	char *p, *end = buf + len, *nl;
-	size_t ncols = 0, nlines = 0, line = 1;
-	int *map = NULL;
-	char **fields = NULL;
+/* A header column as the fast path reads it. */
+struct fds_hcol {
+	signed char idx;	/* known column index, or -1 */
+	unsigned char kind;
+};
 
-	memset(t, 0, sizeof(*t));
-	t->kind = kind;
-	if (errlen)
-		err[0] = '\0';
-	if (!len)
-		return fail(&e, 0, "empty file (no header line)");
-	nl = memchr(buf, '\n', len);
-	if (!nl)
-		return fail(&e, 1, "truncated header (no newline)");
+/*
+ * Line @line from @p to its newline @nl, as the format says it is read:
+ * the fields are cut first, so that a wrong count is reported as such,
+ * then each is checked and stored in order; the first error is reported.
+ */
+static int parse_line_slow(struct fds_parser *ps, char *p, char *nl, void *rec)
+{
+	const struct coldesc *cols = kinds[ps->t->kind].cols;
+	struct perr e = { ps->err, ps->errlen, &ps->t->errline };
+	char **fields = ps->fields;
+	size_t ncols = ps->ncols, line = ps->line;
+	size_t nf = 0, i;
+	char *f;
+
+	if (nl == p)
+		return fail(&e, line, "empty line");
+	for (f = p; f <= nl; f++) {
+		if (nf <= ncols)
+			fields[nf] = f;
+		nf++;
+		f = memchr(f, ' ', nl - f);
+		if (!f)
+			break;
+	}
+	if (nf != ncols)
+		return fail(&e, line, "expected %zu fields, found %zu", ncols, nf);
+	fields[ncols] = nl + 1;
+	for (i = 0; i < ncols; i++) {
+		char *fe = fields[i + 1] - 1;
+		int k = ps->hcols[i].idx;
+
+		if (fe == fields[i])
+			return fail(&e, line, "empty field %zu", i + 1);
+		*fe = '\0';
+		if (k >= 0 && store(&e, line, &cols[k], k, fields[i], fe - fields[i], rec))
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether a byte of @x is a special one (< 0x21, 0x7f or a backslash). */
+static inline bool special8(u64 x)
+{
+	const u64 ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	u64 bs = x ^ ones * '\\', del = x ^ ones * 0x7f;
+
+	return ((x - ones * 0x21) | (bs - ones) | (del - ones)) & ~x & high;
+}
+
+/*
+ * The end of the field at @s (its separator or newline), eight bytes at a
+ * time while they are inside the buffer; *@clean false when it has
+ * something to decode.
+ */
+static char *field_end(char *s, const char *end, bool *clean)
+{
+	for (;;) {
+		u64 x;
+
+		while (end - s >= 8) {
+			memcpy(&x, s, 8);
+			if (special8(x))
+				break;
+			s += 8;
+		}
+		while (!special[(unsigned char)*s])
+			s++;
+		if (*s == ' ' || *s == '\n')
+			return s;
+		*clean = false;
+		s++;
+	}
+}
+
+/* Hexadecimal digits' values plus one; 0 for any other byte. */
+static const unsigned char hex_value[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13,
+	['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/*
+ * A number field of @kind at *@sp read as the digits go by: 1 with the
+ * value in *@v, 0 for "-", -1 for anything else (store() reads it then).
+ * *@sp is moved to the field's end unless it is -1.
+ */
+static int fast_number(char **sp, int kind, u64 *v)
+{
+	char *s = *sp, *f = s;
+	unsigned int d;
+	u64 x = 0;
+
+	if (*s == '-' && (s[1] == ' ' || s[1] == '\n')) {
+		*sp = s + 1;
+		return 0;
+	}
+	if (kind == K_HEX) {
+		while ((d = hex_value[(unsigned char)*s]))
+			x = x << 4 | (d - 1), s++;
+		if (s == f || s - f > 16)
+			return -1;
+	} else {
+		while ((d = (unsigned char)*s - '0') <= 9)
+			x = x * 10 + d, s++;
+		/* Nineteen digits cannot overflow; twenty are store()'s. */
+		if (s == f || s - f > 19 || (kind == K_INT && x > INT_MAX))
+			return -1;
+	}
+	if (*s != ' ' && *s != '\n')
+		return -1;
+	*sp = s;
+	*v = x;
+	return 1;
+}
+
+/* Give back the separators parse_line_fast() cut before field @upto. */
+static void uncut(char **fields, size_t upto)
+{
+	size_t i;
+
+	for (i = 1; i <= upto; i++)
+		fields[i][-1] = ' ';
+}
+
+/*
+ * The same line read in one pass for the common case: anything unusual is
+ * -1 with the line as it was, and it is then read by parse_line_slow(),
+ * for the same error. A field with escapes is decoded once the line is
+ * known to be good but for them; one that does not decode is then the
+ * first error of its line (every field before it was read), so it is
+ * reported as store() reports it.
+ */
+static int parse_line_fast(struct fds_parser *ps, char *p, const char *end, void *rec)
+{
+	const struct coldesc *cols = kinds[ps->t->kind].cols;
+	struct perr e = { ps->err, ps->errlen, &ps->t->errline };
+	struct perr quiet = { NULL, 0, &ps->quiet_line };
+	const struct fds_hcol *hc = ps->hcols;
+	char **fields = ps->fields;
+	size_t ncols = ps->ncols, i;
+	u64 escaped = 0;	/* string fields to decode */
+	u64 *have = rec;
+	char *s = p;
+
+	if (!ncols || ncols > 64)
+		return -1;
+	for (i = 0; i < ncols; i++) {
+		int k = hc[i].idx, kind = hc[i].kind, got;
+		bool clean = true;
+		char *f = s;
+		u64 v;
+
+		fields[i] = f;
+		if (k >= 0 && (kind == K_INT || kind == K_U64 || kind == K_HEX)) {
+			got = fast_number(&s, kind, &v);
+			if (got < 0) {
+				s = field_end(s, end, &clean);
+				if (store(&quiet, 0, &cols[k], k, f, s - f, rec))
+					goto slow;
+			} else if (!got && cols[k].required) {
+				goto slow;
+			} else if (got && kind == K_INT) {
+				*(int *)((char *)rec + cols[k].off) = (int)v;
+				*have |= 1ull << k;
+			} else if (got) {
+				*(u64 *)((char *)rec + cols[k].off) = v;
+				*have |= 1ull << k;
+			}
+		} else {
+			s = field_end(s, end, &clean);
+			if (k >= 0 && kind != K_STR) {
+				if (store(&quiet, 0, &cols[k], k, f, s - f, rec))
+					goto slow;
+			} else if (k >= 0 && s - f == 1 && *f == '-') {
+				if (cols[k].required)
+					goto slow;
+			} else if (k >= 0 && clean) {
+				*(const char **)((char *)rec + cols[k].off) = f;
+				*have |= 1ull << k;
+			} else if (k >= 0) {
+				escaped |= 1ull << i;
+			}
+		}
+		if (s == f || *s != (i + 1 == ncols ? '\n' : ' '))
+			goto slow;
+		*s++ = '\0';
+	}
+	fields[ncols] = s;
+	while (escaped) {
+		char *f;
+		int k;
+
+		i = __builtin_ctzll(escaped);
+		escaped &= escaped - 1;
+		f = fields[i];
+		k = hc[i].idx;
+		if (store(&e, ps->line, &cols[k], k, f, fields[i + 1] - 1 - f, rec))
+			return -1;
+	}
+	return 0;
+slow:
+	uncut(fields, i);
+	return -1;
+}
+
+/* Room for one more record; -1 when out of memory. */
+static int grow(struct fds_parser *ps)
+{
+	size_t recsize = kinds[ps->t->kind].recsize;
+	size_t cap = ps->cap ? ps->cap * 2 : 1024;
+	void *recs;
+
+	recs = realloc(ps->t->recs, cap * recsize);
+	if (!recs)
+		return -1;
+	ps->t->recs = recs;
+	ps->cap = cap;
+	return 0;
+}
+
+/* The header line, without its newline, from @buf to @nl. */
+static int parse_first_line(struct fds_parser *ps, char *buf, char *nl)
+{
+	struct perr e = { ps->err, ps->errlen, &ps->t->errline };
+	int *map = NULL;
+	size_t i;
+
 	/* A header column named "path\r" would silently read as no path. */
 	if (nl > buf && nl[-1] == '\r')
 		return fail(&e, 1, "CRLF line ends (the file was converted; dos2unix restores it)");
-	if (parse_header(&e, t, buf, nl - buf, &map, &ncols))
+	if (parse_header(&e, ps->t, buf, nl - buf, &map, &ps->ncols))
 		return -1;
-
-	for (p = nl + 1; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', end - p);
-		if (!nl)
-			break;
-		nlines++;
-	}
-	t->recs = calloc(nlines ? nlines : 1, recsize);
-	if (!t->recs) {
+	ps->hcols = malloc((ps->ncols ? ps->ncols : 1) * sizeof(*ps->hcols));
+	ps->fields = malloc((ps->ncols + 1) * sizeof(*ps->fields));
+	if (!ps->hcols || !ps->fields) {
 		free(map);
 		return fail(&e, 0, "out of memory");
 	}
-
-	fields = malloc((ncols + 1) * sizeof(*fields));
-	if (!fields) {
-		fail(&e, 0, "out of memory");
-		goto bad;
+	for (i = 0; i < ps->ncols; i++) {
+		ps->hcols[i].idx = (signed char)map[i];
+		ps->hcols[i].kind = map[i] >= 0 ? kinds[ps->t->kind].cols[map[i]].kind : K_STR;
 	}
-	for (p = memchr(buf, '\n', len) + 1; p < end; p = nl + 1) {
-		void *rec = (char *)t->recs + t->nrecs * recsize;
-		size_t nf = 0, i;
-		char *f;
+	free(map);
+	ps->line = 1;
+	return 0;
+}
 
-		line++;
-		nl = memchr(p, '\n', end - p);
-		if (!nl) {
-			fail(&e, line, "truncated line (no newline at end of file)");
-			goto bad;
-		}
-		if (nl == p) {
-			fail(&e, line, "empty line");
-			goto bad;
-		}
-		/* Cut the fields first, so that a wrong count is reported as such. */
-		for (f = p; f <= nl; f++) {
-			if (nf <= ncols)
-				fields[nf] = f;
-			nf++;
-			f = memchr(f, ' ', nl - f);
-			if (!f)
-				break;
-		}
-		if (nf != ncols) {
-			fail(&e, line, "expected %zu fields, found %zu", ncols, nf);
-			goto bad;
-		}
-		fields[ncols] = nl + 1;
-		for (i = 0; i < ncols; i++) {
-			char *fe = fields[i + 1] - 1;
+void fds_parse_start(struct fds_parser *ps, struct fds_table *t, enum fds_kind kind,
+		     char *err, size_t errlen)
+{
+	memset(ps, 0, sizeof(*ps));
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	ps->t = t;
+	ps->err = err;
+	ps->errlen = errlen;
+	if (errlen)
+		err[0] = '\0';
+}
 
-			if (fe == fields[i]) {
-				fail(&e, line, "empty field %zu", i + 1);
-				goto bad;
-			}
-			*fe = '\0';
-			if (map[i] >= 0 &&
-			    store(&e, line, &cols[map[i]], map[i], fields[i], fe - fields[i], rec))
-				goto bad;
+int fds_parse_lines(struct fds_parser *ps, char *buf, size_t len)
+{
+	struct perr e = { ps->err, ps->errlen, &ps->t->errline };
+	size_t recsize = kinds[ps->t->kind].recsize;
+	char *p = buf, *end = buf + len, *nl;
+
+	if (!len)
+		return 0;
+	ps->seen = true;
+	if (!ps->line) {
+		nl = memchr(p, '\n', len);
+		if (parse_first_line(ps, p, nl))
+			return -1;
+		p = nl + 1;
+	}
+	while (p < end) {
+		struct fds_table *t = ps->t;
+		void *rec;
+
+		if (t->nrecs == ps->cap && grow(ps))
+			return fail(&e, 0, "out of memory");
+		rec = (char *)t->recs + t->nrecs * recsize;
+		memset(rec, 0, recsize);
+		ps->line++;
+		if (parse_line_fast(ps, p, end, rec)) {
+			if (t->errline)
+				return -1;
+			nl = memchr(p, '\n', end - p);
+			memset(rec, 0, recsize);
+			if (parse_line_slow(ps, p, nl, rec))
+				return -1;
 		}
+		p = ps->fields[ps->ncols];
 		t->nrecs++;
 	}
-	free(map);
-	free(fields);
-	t->present = 1;
 	return 0;
-bad:
-	free(map);
-	free(fields);
-	fds_table_free(t);
-	return -1;
+}
+
+int fds_parse_end(struct fds_parser *ps, size_t rest)
+{
+	struct perr e = { ps->err, ps->errlen, &ps->t->errline };
+	int rc = 0;
+
+	if (!ps->line && !ps->seen && !rest)
+		rc = fail(&e, 0, "empty file (no header line)");
+	else if (!ps->line)
+		rc = fail(&e, 1, "truncated header (no newline)");
+	else if (rest)
+		rc = fail(&e, ps->line + 1, "truncated line (no newline at end of file)");
+	free(ps->hcols);
+	free(ps->fields);
+	ps->hcols = NULL;
+	ps->fields = NULL;
+	if (rc) {
+		fds_table_free(ps->t);
+		return -1;
+	}
+	ps->t->present = 1;
+	return 0;
+}
+
+void fds_parse_abort(struct fds_parser *ps)
+{
+	free(ps->hcols);
+	free(ps->fields);
+	ps->hcols = NULL;
+	ps->fields = NULL;
+	fds_table_free(ps->t);
+}
+
+int fds_parse(struct fds_table *t, enum fds_kind kind, char *buf, size_t len,
+	      char *err, size_t errlen)
+{
+	struct fds_parser ps;
+	char *last = len ? memrchr(buf, '\n', len) : NULL;
+	size_t whole = last ? (size_t)(last + 1 - buf) : 0;
+
+	fds_parse_start(&ps, t, kind, err, errlen);
+	if (fds_parse_lines(&ps, buf, whole)) {
+		fds_parse_abort(&ps);
+		return -1;
+	}
+	return fds_parse_end(&ps, len - whole);
 }
 
 void fds_table_free(struct fds_table *t)

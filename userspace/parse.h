@@ -9,6 +9,7 @@
 #ifndef FDSCOPE_PARSE_H
 #define FDSCOPE_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "compiler.h"
@@ -276,6 +277,35 @@ const char *fds_column_name(enum fds_kind kind, int col);
  */
 int fds_parse(struct fds_table *t, enum fds_kind kind, char *buf, size_t len,
 	      char *err, size_t errlen);
+
+struct fds_hcol;
+
+/*
+ * A parse fed as the file arrives: fds_parse_start(), then
+ * fds_parse_lines() on each run of whole lines (each ends with a newline;
+ * the buffer must stay allocated while the records are used), then
+ * fds_parse_end() with the number of bytes left after the last newline
+ * (non-zero: the file was cut short), or fds_parse_abort() to give up.
+ * fds_parse_lines() and fds_parse_end() fail as fds_parse() does.
+ */
+struct fds_parser {
+	struct fds_table *t;
+	char *err;
+	size_t errlen;
+	size_t line;		/* lines read, the header included */
+	size_t quiet_line;	/* where an unreported error was */
+	size_t cap;		/* records room was made for */
+	size_t ncols;		/* the header's columns */
+	struct fds_hcol *hcols;
+	char **fields;		/* where each field of the line starts */
+	bool seen;		/* some bytes were given */
+};
+
+void fds_parse_start(struct fds_parser *ps, struct fds_table *t, enum fds_kind kind,
+		     char *err, size_t errlen);
+int fds_parse_lines(struct fds_parser *ps, char *buf, size_t len);
+int fds_parse_end(struct fds_parser *ps, size_t rest);
+void fds_parse_abort(struct fds_parser *ps);
 
 void fds_table_free(struct fds_table *t);
 

@@ -73,6 +73,8 @@ bool stream_usable(const struct opts *o)
 
 /* The output, written in large pieces: rows are made of many small ones. */
 static struct sbuf outbuf;
+/* Kept whole, not written as it grows (the second half of a list). */
+static bool keep_output;
 
 static void put(const char *s, size_t n)
 {
@@ -135,7 +137,7 @@ void stream_put_cell(const struct opts *o, const char *s, size_t len, size_t wid
 	if (!o->raw && !right && !last)
 		stream_put_spaces(width - len);
 	sb_addc(&outbuf, last ? '\n' : ' ');
-	if (last && outbuf.len >= 1 << 16)
+	if (last && outbuf.len >= 1 << 16 && !keep_output)
 		flush_out();
 }
 
@@ -154,16 +156,84 @@ static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
 			i + 1 == o->ncols);
 }
 
+/* The cells of the rows this process writes, made once for both passes. */
+struct cells {
+	struct sbuf text;	/* each cell, NUL-terminated */
+	u32 *at;		/* per row and column: where its cell starts */
+	u32 *len;		/* its width as written */
+};
+
+/*
+ * Make the cells of @n rows into @c and widen @width to them; false when
+ * some cell needs libsmartcols.
+ */
+static bool measure(const struct opts *o, struct model *m, const u32 *rows, size_t n,
+		    size_t *width, struct sbuf *b, struct cells *c)
+{
+	size_t r, i, k = 0;
+
+	c->at = xmalloc((n * o->ncols + 1) * sizeof(*c->at));
+	c->len = xmalloc((n * o->ncols + 1) * sizeof(*c->len));
+	for (r = 0; r < n; r++) {
+		for (i = 0; i < o->ncols; i++, k++) {
+			const char *v = column_value(m, rows[r], o->cols[i], b);
+			size_t len;
+
+			v = v ? v : "-";
+			len = stream_plain_len(o, v);
+			if (!len)
+				return false;
+			if (len > width[i])
+				width[i] = len;
+			c->at[k] = (u32)c->text.len;
+			c->len[k] = (u32)len;
+			sb_addn(&c->text, v, strlen(v) + 1);
+		}
+	}
+	return true;
+}
+
+/*
+ * The widths of both halves, the same in both processes: the child sends
+ * its own, the parent sends back the widest of the two. The first
+ * element says whether every cell is plain.
+ */
+static int merge_widths(struct halves *h, const struct opts *o, size_t *width, bool *plain)
+{
+	size_t n = o->ncols + 1, *got = xcalloc(n, sizeof(*got)), i;
+	int rc;
+
+	width[o->ncols] = *plain;
+	if (!h->child) {
+		rc = halves_send(h, width, n * sizeof(*width)) ||
+		     halves_recv(h, width, n * sizeof(*width));
+	} else {
+		rc = halves_recv(h, got, n * sizeof(*got));
+		for (i = 0; !rc && i < o->ncols; i++)
+			width[i] = got[i] > width[i] ? got[i] : width[i];
+		width[o->ncols] = !rc && *plain && got[o->ncols];
+		if (!rc)
+			rc = halves_send(h, width, n * sizeof(*width));
+	}
+	*plain = width[o->ncols];
+	free(got);
+	return rc ? -1 : 0;
+}
+
 /*
  * The list in table or raw form; 1 when some cell needs libsmartcols
- * (nothing has been written then), else 0 or -1 on a write error.
+ * (nothing has been written then), else 0 or -1 on a write error. A long
+ * list is made by two processes (halves.c).
  */
 int stream_list(const struct opts *o, struct model *m)
 {
-	size_t *width = xcalloc(o->ncols, sizeof(*width));
+	size_t *width = xcalloc(o->ncols + 1, sizeof(*width));
 	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
 	struct sbuf b = { 0 };
-	size_t nrows = 0, k, r, i;
+	size_t nrows = 0, from = 0, to, mid, k, r, i;
+	struct halves h = { .child = -1 };
+	struct cells c = { 0 };
+	bool plain, split;
 	int rc = 1;
 
 	/* Headers count even when not shown, as in libsmartcols. */
@@ -171,37 +241,49 @@ int stream_list(const struct opts *o, struct model *m)
 		width[i] = strlen(columns[o->cols[i]].name);
 	for (k = 0; k < m->nrows; k++) {
 		r = model_row(m, k);
-		if (!select_row(o, m, r, &b))
-			continue;
-		for (i = 0; i < o->ncols; i++) {
-			const char *v = column_value(m, r, o->cols[i], &b);
-			size_t n = stream_plain_len(o, v ? v : "-");
-
-			if (!n)
-				goto out;
-			if (n > width[i])
-				width[i] = n;
-		}
-		rows[nrows++] = r;
+		if (select_row(o, m, r, &b))
+			rows[nrows++] = r;
 	}
-	for (i = 0; i < o->ncols && !o->noheadings; i++) {
+	to = nrows;
+	split = !halves_split(&h, nrows, &mid);
+	if (split && h.child)
+		to = mid;
+	else if (split)
+		from = mid;
+	plain = measure(o, m, rows + from, to - from, width, &b, &c);
+	if (split && merge_widths(&h, o, width, &plain))
+		plain = false;
+	if (split && !h.child && !plain)
+		halves_child_done(&h, NULL, 0);
+	if (!plain) {
+		if (split)
+			halves_parent_done(&h, false);
+		goto out;
+	}
+	for (i = 0; i < o->ncols && !o->noheadings && !from; i++) {
 		const char *name = columns[o->cols[i]].name;
 
 		put_cell(o, i, name, strlen(name), width);
 	}
-	for (r = 0; r < nrows; r++) {
-		/* Values may share @b, so each is written before the next is made. */
-		for (i = 0; i < o->ncols; i++) {
-			const char *v = column_value(m, rows[r], o->cols[i], &b);
-
-			v = v ? v : "-";
-			put_cell(o, i, v, stream_plain_len(o, v), width);
-		}
+	/* The child keeps its half until the parent has written its own. */
+	keep_output = split && !h.child;
+	for (r = from, k = 0; r < to; r++) {
+		for (i = 0; i < o->ncols; i++, k++)
+			put_cell(o, i, c.text.s + c.at[k], c.len[k], width);
 	}
+	if (keep_output)
+		halves_child_done(&h, outbuf.s, outbuf.len);
 	flush_out();
-	rc = fflush(stdout) || ferror(stdout) ? fds_err("write error") : 0;
+	rc = fflush(stdout) || ferror(stdout) ? -1 : 0;
+	if (split && halves_parent_done(&h, !rc))
+		rc = -1;
+	if (rc)
+		rc = fds_err("write error");
 out:
 	sb_free(&outbuf);
+	sb_free(&c.text);
+	free(c.at);
+	free(c.len);
 	free(b.s);
 	free(rows);
 	free(width);

@@ -94,13 +94,18 @@ static void check_strings(const struct fds_table *t)
 /* Parse @len bytes at @data as @kind into a heap copy of exactly that size. */
 static int parse(struct model *m, enum fds_kind kind, const u8 *data, size_t len)
 {
+	struct read_blocks *b = &m->bufs[kind];
+	char *buf = malloc(len ? len : 1);
 	char err[256];
 
-	m->buf[kind] = malloc(len ? len : 1);
-	if (!m->buf[kind])
+	b->v = malloc(sizeof(*b->v));
+	if (!buf || !b->v) {
+		free(buf);
 		return -1;
-	memcpy(m->buf[kind], data, len);
-	if (fds_parse(&m->tab[kind], kind, m->buf[kind], len, err, sizeof(err))) {
+	}
+	b->v[b->n++] = buf;
+	memcpy(buf, data, len);
+	if (fds_parse(&m->tab[kind], kind, buf, len, err, sizeof(err))) {
 		if (!err[0])
 			abort();	/* every error says what is wrong */
 		return -1;
