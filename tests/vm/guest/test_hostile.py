@@ -58,8 +58,8 @@ sys.stdin.read()
 
 EINVAL, E2BIG = errno.EINVAL, errno.E2BIG
 # The longest write the module reads (FDSCOPE_WRITE_MAX in module/debugfs.c):
-# a full line of 64 items of each key, pid, dev and ino.
-WRITE_MAX = 3 * 4 + 64 * ((10 + 1) + (13 + 1) + (33 + 1))
+# a full line of 64 items of each key, pid, dev and ino, and "opt tun\n".
+WRITE_MAX = 3 * 4 + 64 * ((10 + 1) + (13 + 1) + (33 + 1)) + len(b'opt tun\n')
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
