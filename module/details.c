@@ -493,10 +493,12 @@ static void fdscope_kv_ifname(struct seq_file *m, bool *first, const char *key,
 	size_t i, n = 0;
 
 	for (i = 0; i < IFNAMSIZ && name[i]; i++) {
-		if (name[i] == ',' || name[i] == '=' || name[i] == '\\')
-			n += sprintf(buf + n, "\\%03o", (unsigned char)name[i]);
-		else
+		if (name[i] == ',' || name[i] == '=' || name[i] == '\\') {
+			fdscope_octal(buf + n, name[i]);
+			n += 4;
+		} else {
 			buf[n++] = name[i];
+		}
 	}
 	if (!n)
 		return;

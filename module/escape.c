@@ -19,7 +19,7 @@ static bool fdscope_needs_escape(unsigned char c)
 }
 
 /* @c as \ooo into @dst, 4 bytes. */
-static void fdscope_octal(char *dst, unsigned char c)
+void fdscope_octal(char *dst, unsigned char c)
 {
 	dst[0] = '\\';
 	dst[1] = '0' + (c >> 6);

@@ -230,6 +230,7 @@ static inline char *fdscope_field_room(struct seq_file *m, size_t len)
 }
 
 size_t fdscope_escape(char *dst, const char *s, size_t len);
+void fdscope_octal(char *dst, unsigned char c);
 void fdscope_field_bytes(struct seq_file *m, const char *s, size_t len);
 void fdscope_field_str(struct seq_file *m, const char *s);
 void fdscope_field_word(struct seq_file *m, const char *s);

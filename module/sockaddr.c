@@ -26,20 +26,21 @@
 static void fdscope_field_ipv4(struct seq_file *m, __be32 addr, u16 port)
 {
 	const u8 *b = (const u8 *)&addr;
-	unsigned int len[5], total = 4, i;
+	const u16 part[] = { b[0], b[1], b[2], b[3], port };
+	static const char sep[] = "...:";
+	unsigned int len[ARRAY_SIZE(part)], total = sizeof(sep) - 1, i;
 	char *buf;
 
-	for (i = 0; i < 4; i++)
-		total += len[i] = fdscope_dec_len(b[i]);
-	total += len[4] = fdscope_dec_len(port);
+	for (i = 0; i < ARRAY_SIZE(part); i++)
+		total += len[i] = fdscope_dec_len(part[i]);
 	buf = fdscope_field_room(m, total);
 	if (!buf)
 		return;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < ARRAY_SIZE(part); i++) {
 		buf += len[i];
-		fdscope_dec(buf, i < 4 ? b[i] : port);
-		if (i < 4)
-			*buf++ = i < 3 ? '.' : ':';
+		fdscope_dec(buf, part[i]);
+		if (sep[i])
+			*buf++ = sep[i];
 	}
 }
 

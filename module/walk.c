@@ -334,7 +334,7 @@ static enum fdscope_lookup fdscope_read_table(struct fdscope_walk *w)
 	struct files_struct *files;
 	struct fdtable *fdt;
 
-	if (w->kind != FDSCOPE_TASKS && fdscope_take_ahead(w))
+	if (fdscope_take_ahead(w))
 		return FDSCOPE_FOUND;
 	task_lock(rec->task);
 	files = rec->task->files;
@@ -361,7 +361,8 @@ static enum fdscope_lookup fdscope_read_table(struct fdscope_walk *w)
 		w->table_id = fdscope_identity(files);
 	}
 	rec->table_id = w->table_id;
-	if (found == FDSCOPE_FOUND && w->kind != FDSCOPE_TASKS)
+	/* A tasks record looks nothing up ahead: there is none to take. */
+	if (found == FDSCOPE_FOUND)
 		fdscope_take_ahead(w);
 	return found;
 }
