@@ -15,7 +15,8 @@
  * Each open file walks on its own cursor and may carry its own filter, set
  * by writing "pid N[,N...]", "dev MAJ:MIN[,...]", "ino MAJ:MIN:INO[,...]"
  * lines (filter.c, docs/format.md). details also takes "opt tun": a
- * tun/tap file's interface name, which costs rtnl_lock per such file.
+ * tun/tap file's interface name, which costs rtnl_lock per such file;
+ * files and sockets take "fields NAME[,...]": only those fields.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -40,10 +41,11 @@
 /*
  * Longest write accepted: a full line of each key, "pid " and ten-digit
  * pids, "dev " and MAJ:MIN (4 + 7 digits), "ino " and MAJ:MIN:INO (4 + 7
- * + 20 digits), each item with its comma or newline, and "opt tun\n".
+ * + 20 digits), each item with its comma or newline, "opt tun\n", and a
+ * "fields" line.
  */
 #define FDSCOPE_WRITE_MAX	(3 * 4 + FDSCOPE_FILTER_MAX * ((10 + 1) + (13 + 1) + (33 + 1)) + \
-				 sizeof("opt tun\n") - 1)
+				 sizeof("opt tun\n") - 1 + FDSCOPE_FIELDS_LINE_MAX)
 
 static struct dentry *fdscope_dir;
 
@@ -176,7 +178,7 @@ static ssize_t fdscope_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	err = -EFAULT;
 	if (copy_from_iter(buf, count, from) != count)
 		goto out;
-	err = fdscope_filter_parse(buf, count, filter);
+	err = fdscope_filter_parse(buf, count, r->walk.kind, filter);
 	if (err)
 		goto out;
 	err = -EINVAL;

@@ -168,6 +168,20 @@ void fdscope_dec(char *end, u64 v)
 	} while (low);
 }
 
+/* A device as major:minor: one field. */
+void fdscope_field_dev(struct seq_file *m, dev_t dev)
+{
+	unsigned int major = fdscope_dec_len(MAJOR(dev));
+	unsigned int minor = fdscope_dec_len(MINOR(dev));
+	char *buf = fdscope_field_room(m, major + 1 + minor);
+
+	if (!buf)
+		return;
+	fdscope_dec(buf + major, MAJOR(dev));
+	buf[major] = ':';
+	fdscope_dec(buf + major + 1 + minor, MINOR(dev));
+}
+
 /* A device as major:minor, then an inode number: two fields. */
 void fdscope_field_dev_ino(struct seq_file *m, dev_t dev, unsigned long ino)
 {

@@ -62,6 +62,35 @@ struct fdscope_inode_key {
 };
 
 /*
+ * The fields of a files record, in their order: bit N of a fields mask
+ * (fields.c). pid tid comm fd are the key: always printed.
+ */
+enum fdscope_files_field {
+	FDSCOPE_FF_PID, FDSCOPE_FF_TID, FDSCOPE_FF_COMM, FDSCOPE_FF_FD,
+	FDSCOPE_FF_TABLE, FDSCOPE_FF_CLOEXEC, FDSCOPE_FF_MODE, FDSCOPE_FF_FLAGS,
+	FDSCOPE_FF_POS, FDSCOPE_FF_TYPE, FDSCOPE_FF_DEV, FDSCOPE_FF_INO,
+	FDSCOPE_FF_FILEID, FDSCOPE_FF_REFS, FDSCOPE_FF_DELETED, FDSCOPE_FF_PATH,
+	FDSCOPE_FF_START, FDSCOPE_FF_EPOLLS, FDSCOPE_FF_SIZE, FDSCOPE_FF_NLINK,
+	FDSCOPE_FF_COUNT
+};
+
+/* The fields of a sockets record, in their order; the same key first. */
+enum fdscope_sockets_field {
+	FDSCOPE_SF_PID, FDSCOPE_SF_TID, FDSCOPE_SF_COMM, FDSCOPE_SF_FD,
+	FDSCOPE_SF_FILEID, FDSCOPE_SF_INO, FDSCOPE_SF_FAMILY, FDSCOPE_SF_TYPE,
+	FDSCOPE_SF_PROTO, FDSCOPE_SF_STATE, FDSCOPE_SF_LOCAL, FDSCOPE_SF_REMOTE,
+	FDSCOPE_SF_RXQ, FDSCOPE_SF_TXQ, FDSCOPE_SF_DROPS, FDSCOPE_SF_UID,
+	FDSCOPE_SF_NETNS, FDSCOPE_SF_PEER, FDSCOPE_SF_INFLIGHT, FDSCOPE_SF_BACKLOG,
+	FDSCOPE_SF_GROUPS, FDSCOPE_SF_START, FDSCOPE_SF_COOKIE, FDSCOPE_SF_SHUTDOWN,
+	FDSCOPE_SF_COUNT
+};
+
+/* Every field: a file that takes no "fields" line prints them all. */
+#define FDSCOPE_FIELDS_ALL	(~0UL)
+/* Longest "fields" line a write may hold, newline included. */
+#define FDSCOPE_FIELDS_LINE_MAX	256
+
+/*
  * Details one open file asks for beyond the default ("opt" in a filter
  * write): each costs a lock that the default walk never takes.
  */
@@ -79,6 +108,7 @@ struct fdscope_filter {
 	unsigned int ninos;
 	struct fdscope_inode_key inos[FDSCOPE_FILTER_MAX];
 	unsigned int opts;			/* FDSCOPE_OPT_* */
+	unsigned long fields;			/* FDSCOPE_FF_* or _SF_* bits; 0: all */
 };
 
 /*
@@ -192,13 +222,32 @@ void fdscope_walk_stop(struct fdscope_walk *w);
 void fdscope_walk_rewind(struct fdscope_walk *w);
 unsigned int fdscope_walk_refs(const struct fdscope_walk *w, const struct file *file);
 
+/* fields.c */
+int fdscope_fields_lookup(enum fdscope_kind kind, const char *name, size_t len);
+unsigned long fdscope_fields_with(enum fdscope_kind kind, unsigned int field);
+unsigned long fdscope_fields_key(enum fdscope_kind kind);
+void fdscope_fields_header(struct seq_file *m, enum fdscope_kind kind, unsigned long fields);
+
+/* The fields @filter's file prints: FDSCOPE_FF_* or _SF_* bits. */
+static inline unsigned long fdscope_fields(const struct fdscope_filter *filter)
+{
+	return filter->fields ?: FDSCOPE_FIELDS_ALL;
+}
+
+/* Does @fields (fdscope_fields()) print field @field? */
+static inline bool fdscope_shows(unsigned long fields, unsigned int field)
+{
+	return fields & BIT(field);
+}
+
 /* identity.c */
 void fdscope_identity_init(void);
 u64 fdscope_identity(const void *object);
 u64 fdscope_file_identity(const struct file *file);
 
 /* filter.c */
-int fdscope_filter_parse(const char *buf, size_t len, struct fdscope_filter *filter);
+int fdscope_filter_parse(const char *buf, size_t len, enum fdscope_kind kind,
+			 struct fdscope_filter *filter);
 bool fdscope_filter_on_files(const struct fdscope_filter *filter);
 bool fdscope_filter_file(const struct fdscope_filter *filter, const struct file *file);
 bool fdscope_filter_path(const struct fdscope_filter *filter, const struct path *path);
@@ -241,6 +290,7 @@ void fdscope_field_ull(struct seq_file *m, unsigned long long v);
 void fdscope_field_ll(struct seq_file *m, long long v);
 unsigned int fdscope_dec_len(u64 v);
 void fdscope_dec(char *end, u64 v);
+void fdscope_field_dev(struct seq_file *m, dev_t dev);
 void fdscope_field_dev_ino(struct seq_file *m, dev_t dev, unsigned long ino);
 void fdscope_field_hex(struct seq_file *m, u64 v, unsigned int width);
 void fdscope_field_id(struct seq_file *m, u64 id);
@@ -263,14 +313,15 @@ const char *fdscope_tcp_state_name(int state);
 const char *fdscope_unix_state_name(int state);
 
 /* files.c, tasks.c, sockets.c, holders.c */
-void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct file *file);
+void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct file *file,
+			unsigned long fields);
 void fdscope_field_path(struct seq_file *m, struct fdscope_reader *r, const struct path *path);
 int fdscope_files_show(struct seq_file *m, void *v);
 int fdscope_tasks_show(struct seq_file *m, void *v);
 int fdscope_sockets_show(struct seq_file *m, void *v);
 int fdscope_sockstats_show(struct seq_file *m, void *v);
 struct sock *fdscope_record_sock(const struct fdscope_record *rec);
-void fdscope_field_sock_id(struct seq_file *m, struct fdscope_reader *r);
+void fdscope_field_sock_id(struct seq_file *m, struct fdscope_reader *r, unsigned long fields);
 int fdscope_holders_show(struct seq_file *m, void *v);
 int fdscope_locks_show(struct seq_file *m, void *v);
 int fdscope_epoll_show(struct seq_file *m, void *v);

@@ -70,15 +70,17 @@ static void fdscope_field_type(struct seq_file *m, const struct inode *inode)
 
 /*
  * The fields every record of a file ends with: type dev ino fileid refs
- * deleted path. The walk holds a reference on @file (refs leaves it out).
- * Mapped files show the path and inode the user sees (on 6.12 the
- * overlayfs ones of a backing file), as /proc/PID/maps does.
+ * deleted path, those of them in @fields (FDSCOPE_FF_* bits). The walk
+ * holds a reference on @file (refs leaves it out). Mapped files show the
+ * path and inode the user sees (on 6.12 the overlayfs ones of a backing
+ * file), as /proc/PID/maps does.
  */
-void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct file *file)
+void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct file *file,
+			unsigned long fields)
 {
 	const struct inode *inode = fdscope_file_user_inode(file);
 	const struct path *upath = fdscope_file_user_path(file);
-	const char *path = NULL, *anon, *pseudo;
+	const char *path = NULL, *anon = NULL, *pseudo;
 	size_t len = 0, n;
 
 	/*
@@ -88,18 +90,31 @@ void fdscope_field_file(struct seq_file *m, struct fdscope_reader *r, struct fil
 	 * and pipes are neither: their names are printed without d_path().
 	 */
 	pseudo = fdscope_pseudo_prefix(file, file_inode(file));
-	if (!pseudo)
+	if (!pseudo && (fields & (BIT(FDSCOPE_FF_TYPE) | BIT(FDSCOPE_FF_DELETED) |
+				  BIT(FDSCOPE_FF_PATH))))
 		path = fdscope_path_text(r, upath, &len);
-	anon = path ? fdscope_anon_class(path, &n) : NULL;
-	if (anon)
-		fdscope_field_bytes(m, anon, n);
-	else
-		fdscope_field_type(m, inode);
-	fdscope_field_dev_ino(m, inode->i_sb->s_dev, inode->i_ino);
-	fdscope_field_id(m, fdscope_file_identity(file));
+	if (fdscope_shows(fields, FDSCOPE_FF_TYPE)) {
+		anon = path ? fdscope_anon_class(path, &n) : NULL;
+		if (anon)
+			fdscope_field_bytes(m, anon, n);
+		else
+			fdscope_field_type(m, inode);
+	}
+	if (fdscope_shows(fields, FDSCOPE_FF_DEV) && fdscope_shows(fields, FDSCOPE_FF_INO))
+		fdscope_field_dev_ino(m, inode->i_sb->s_dev, inode->i_ino);
+	else if (fdscope_shows(fields, FDSCOPE_FF_DEV))
+		fdscope_field_dev(m, inode->i_sb->s_dev);
+	else if (fdscope_shows(fields, FDSCOPE_FF_INO))
+		fdscope_field_ull(m, inode->i_ino);
+	if (fdscope_shows(fields, FDSCOPE_FF_FILEID))
+		fdscope_field_id(m, fdscope_file_identity(file));
 	/* Less the references this walk holds. */
-	fdscope_field_ull(m, file_count(file) - fdscope_walk_refs(&r->walk, file));
-	fdscope_field_ull(m, path && fdscope_path_deleted(upath, path, len));
+	if (fdscope_shows(fields, FDSCOPE_FF_REFS))
+		fdscope_field_ull(m, file_count(file) - fdscope_walk_refs(&r->walk, file));
+	if (fdscope_shows(fields, FDSCOPE_FF_DELETED))
+		fdscope_field_ull(m, path && fdscope_path_deleted(upath, path, len));
+	if (!fdscope_shows(fields, FDSCOPE_FF_PATH))
+		return;
 	if (pseudo) {
 		seq_puts(m, pseudo);
 		seq_put_decimal_ull(m, "", file_inode(file)->i_ino);
@@ -134,51 +149,69 @@ void fdscope_field_path(struct seq_file *m, struct fdscope_reader *r, const stru
 
 /*
  * A regular file's size in bytes and its link count (0: deleted, still
- * open: lsof +L1's question, ranked by size); "-" for other types.
+ * open: lsof +L1's question, ranked by size), those in @fields; "-" for
+ * other types.
  */
-static void fdscope_field_size(struct seq_file *m, const struct inode *inode)
+static void fdscope_field_size(struct seq_file *m, const struct inode *inode,
+			       unsigned long fields)
 {
-	if (!S_ISREG(inode->i_mode)) {
-		seq_puts(m, " - -");
-		return;
+	bool reg = S_ISREG(inode->i_mode);
+
+	if (fdscope_shows(fields, FDSCOPE_FF_SIZE)) {
+		if (reg)
+			fdscope_field_ull(m, i_size_read(inode));
+		else
+			fdscope_field_none(m);
 	}
-	fdscope_field_ull(m, i_size_read(inode));
-	fdscope_field_ull(m, inode->i_nlink);
+	if (fdscope_shows(fields, FDSCOPE_FF_NLINK)) {
+		if (reg)
+			fdscope_field_ull(m, inode->i_nlink);
+		else
+			fdscope_field_none(m);
+	}
 }
 
 int fdscope_files_show(struct seq_file *m, void *v)
 {
 	struct fdscope_reader *r = m->private;
 	const struct fdscope_record *rec = &r->walk.rec;
+	unsigned long fields = fdscope_fields(&r->walk.filter);
 	struct file *file = rec->file;
 	const char *name;
 	char flags[96];
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-files %d pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path start epolls size nlink\n",
-			   FDSCOPE_FORMAT_VERSION);
+		fdscope_fields_header(m, FDSCOPE_FILES, fields);
 		return 0;
 	}
 
 	fdscope_field_owner(m, r);
 	fdscope_field_ull(m, rec->fd);
-	fdscope_field_id(m, rec->table_id);
-	fdscope_field_ull(m, rec->cloexec);
-
-	name = fdscope_mode_name(file->f_mode);
-	if (name)
-		fdscope_field_word(m, name);
-	else
-		fdscope_field_none(m);
-	if (fdscope_flag_names(file->f_flags, flags, sizeof(flags)))
-		fdscope_field_word(m, flags);
-	else
-		fdscope_field_none(m);
-	fdscope_field_ull(m, file->f_pos);
-	fdscope_field_file(m, r, file);
-	fdscope_field_start(m, rec);
-	fdscope_field_ull(m, fdscope_epoll_watchers(file));
-	fdscope_field_size(m, file_inode(file));
+	if (fdscope_shows(fields, FDSCOPE_FF_TABLE))
+		fdscope_field_id(m, rec->table_id);
+	if (fdscope_shows(fields, FDSCOPE_FF_CLOEXEC))
+		fdscope_field_ull(m, rec->cloexec);
+	if (fdscope_shows(fields, FDSCOPE_FF_MODE)) {
+		name = fdscope_mode_name(file->f_mode);
+		if (name)
+			fdscope_field_word(m, name);
+		else
+			fdscope_field_none(m);
+	}
+	if (fdscope_shows(fields, FDSCOPE_FF_FLAGS)) {
+		if (fdscope_flag_names(file->f_flags, flags, sizeof(flags)))
+			fdscope_field_word(m, flags);
+		else
+			fdscope_field_none(m);
+	}
+	if (fdscope_shows(fields, FDSCOPE_FF_POS))
+		fdscope_field_ull(m, file->f_pos);
+	fdscope_field_file(m, r, file, fields);
+	if (fdscope_shows(fields, FDSCOPE_FF_START))
+		fdscope_field_start(m, rec);
+	if (fdscope_shows(fields, FDSCOPE_FF_EPOLLS))
+		fdscope_field_ull(m, fdscope_epoll_watchers(file));
+	fdscope_field_size(m, file_inode(file), fields);
 	seq_putc(m, '\n');
 	return 0;
 }

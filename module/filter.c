@@ -7,11 +7,14 @@
  *	ino MAJ:MIN:INO[,...]		these inodes
  *	opt WORD[,WORD...]		and these details, off by default:
  *					"tun" (a tun/tap file's interface)
+ *	fields NAME[,NAME...]		files and sockets: print only these
+ *					fields (fields.c), and the key
  *
  * each key at most once; the write replaces the whole filter. A key alone
- * puts no limit of its kind ("pid" alone clears the filter) and "opt"
- * alone asks for nothing. pid is ANDed with the file keys; dev and ino
- * together select the union of their files.
+ * puts no limit of its kind ("pid" alone clears the filter, "fields"
+ * alone prints every field) and "opt" alone asks for nothing. pid is
+ * ANDed with the file keys; dev and ino together select the union of
+ * their files.
  */
 #include <linux/ctype.h>
 #include <linux/dcache.h>
@@ -86,14 +89,21 @@ static int fdscope_parse_opt(struct fdscope_filter *f, const char *s, size_t n)
 	return -EINVAL;
 }
 
-/* One list item of @key into @f. */
-static int fdscope_parse_item(struct fdscope_filter *f, char key, const char *s, size_t n)
+/* One list item of @key into @f, a filter of @kind's file. */
+static int fdscope_parse_item(struct fdscope_filter *f, enum fdscope_kind kind, char key,
+			      const char *s, size_t n)
 {
 	unsigned long long v;
 	dev_t dev;
 	int used;
 
 	switch (key) {
+	case 'f':
+		used = fdscope_fields_lookup(kind, s, n);
+		if (used < 0)
+			return used;
+		f->fields |= fdscope_fields_with(kind, used);
+		return 0;
 	case 'o':
 		return fdscope_parse_opt(f, s, n);
 	case 'p':
@@ -124,30 +134,37 @@ static int fdscope_parse_item(struct fdscope_filter *f, char key, const char *s,
 	}
 }
 
-/* One line, "key" or "key item[,item...]", into @f; @seen: the keys so far. */
-static int fdscope_parse_line(struct fdscope_filter *f, const char *s, size_t len,
-			      unsigned int *seen)
+/*
+ * One line, "key" or "key item[,item...]", into @f, a filter of @kind's
+ * file; @seen: the keys so far.
+ */
+static int fdscope_parse_line(struct fdscope_filter *f, enum fdscope_kind kind,
+			      const char *s, size_t len, unsigned int *seen)
 {
-	static const char *const keys[] = { "pid", "dev", "ino", "opt" };
-	size_t i, n;
+	static const char *const keys[] = { "pid", "dev", "ino", "opt", "fields" };
+	size_t i, n, klen = 0;
 	unsigned int k;
 	int err;
 
-	for (k = 0; k < ARRAY_SIZE(keys); k++)
-		if (len >= 3 && !memcmp(s, keys[k], 3))
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		klen = strlen(keys[k]);
+		if (len >= klen && !memcmp(s, keys[k], klen) && (len == klen || s[klen] == ' '))
 			break;
+	}
 	if (k == ARRAY_SIZE(keys) || (*seen & BIT(k)))
 		return -EINVAL;
 	*seen |= BIT(k);
-	if (len == 3)
+	if (len == klen)
 		return 0;
 	/* A space, then at least one item; a comma, then another one. */
-	if (s[3] != ' ' || len == 4)
+	if (len == klen + 1)
 		return -EINVAL;
-	for (i = 4; i <= len; i += n + 1) {
+	if (keys[k][0] == 'f')
+		f->fields = fdscope_fields_key(kind);
+	for (i = klen + 1; i <= len; i += n + 1) {
 		for (n = 0; i + n < len && s[i + n] != ','; n++)
 			;
-		err = fdscope_parse_item(f, keys[k][0], s + i, n);
+		err = fdscope_parse_item(f, kind, keys[k][0], s + i, n);
 		if (err)
 			return err;
 	}
@@ -156,10 +173,12 @@ static int fdscope_parse_line(struct fdscope_filter *f, const char *s, size_t le
 
 /*
  * Parse @buf (not NUL-terminated, @len bytes, lines separated by one
- * newline, one optional trailing newline) into @filter. @filter is only
- * written on success, so a bad write leaves the previous one in force.
+ * newline, one optional trailing newline) into @filter, for a file of
+ * @kind (whose field names a "fields" line uses). @filter is only written
+ * on success, so a bad write leaves the previous one in force.
  */
-int fdscope_filter_parse(const char *buf, size_t len, struct fdscope_filter *filter)
+int fdscope_filter_parse(const char *buf, size_t len, enum fdscope_kind kind,
+			 struct fdscope_filter *filter)
 {
 	struct fdscope_filter *parsed;
 	unsigned int seen = 0;
@@ -176,7 +195,7 @@ int fdscope_filter_parse(const char *buf, size_t len, struct fdscope_filter *fil
 	for (i = 0; i <= len && !err; i += n + 1) {
 		for (n = 0; i + n < len && buf[i + n] != '\n'; n++)
 			;
-		err = fdscope_parse_line(parsed, buf + i, n, &seen);
+		err = fdscope_parse_line(parsed, kind, buf + i, n, &seen);
 	}
 	if (!err)
 		*filter = *parsed;

@@ -239,7 +239,7 @@ static void fdscope_show_task_holder(struct seq_file *m, struct fdscope_reader *
 	if (rec->assoc == FDSCOPE_CWD || rec->assoc == FDSCOPE_ROOT)
 		fdscope_field_path(m, r, &rec->path);
 	else
-		fdscope_field_file(m, r, rec->file);
+		fdscope_field_file(m, r, rec->file, FDSCOPE_FIELDS_ALL);
 	fdscope_field_start(m, rec);
 	seq_putc(m, '\n');
 }
@@ -271,7 +271,7 @@ static void fdscope_show_held(struct seq_file *m, struct fdscope_reader *r, bool
 			fdscope_field_ull(m, h->slot);
 		}
 		seq_puts(m, " - - - - - -");
-		fdscope_field_file(m, r, h->file);
+		fdscope_field_file(m, r, h->file, FDSCOPE_FIELDS_ALL);
 		fdscope_field_start(m, &r->walk.rec);
 		seq_putc(m, '\n');
 	}

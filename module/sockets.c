@@ -94,15 +94,24 @@ static void fdscope_field_state(struct seq_file *m, struct sock *sk, int state)
 		fdscope_field_none(m);
 }
 
-/* Receive and send queues in bytes, as ss computes them per protocol. */
-static void fdscope_field_queues(struct seq_file *m, struct sock *sk, bool listening)
+/*
+ * Receive and send queues in bytes, as ss computes them per protocol;
+ * those of them in @fields.
+ */
+static void fdscope_field_queues(struct seq_file *m, struct sock *sk, bool listening,
+				 unsigned long fields)
 {
 	long rxq, txq;
 
+	if (!(fields & (BIT(FDSCOPE_SF_RXQ) | BIT(FDSCOPE_SF_TXQ))))
+		return;
 	if (sk_is_inet(sk) && (sk->sk_protocol == IPPROTO_MPTCP ||
 			       sk->sk_protocol == IPPROTO_SCTP)) {
 		/* Their queues live in per-subflow/association state. */
-		seq_puts(m, " - -");
+		if (fdscope_shows(fields, FDSCOPE_SF_RXQ))
+			fdscope_field_none(m);
+		if (fdscope_shows(fields, FDSCOPE_SF_TXQ))
+			fdscope_field_none(m);
 		return;
 	}
 	if (listening) {
@@ -128,8 +137,10 @@ static void fdscope_field_queues(struct seq_file *m, struct sock *sk, bool liste
 		rxq = sk_rmem_alloc_get(sk);
 		txq = sk_wmem_alloc_get(sk);
 	}
-	fdscope_field_ll(m, rxq);
-	fdscope_field_ll(m, txq);
+	if (fdscope_shows(fields, FDSCOPE_SF_RXQ))
+		fdscope_field_ll(m, rxq);
+	if (fdscope_shows(fields, FDSCOPE_SF_TXQ))
+		fdscope_field_ll(m, txq);
 }
 
 /*
@@ -178,6 +189,30 @@ static void fdscope_field_netlink_groups(struct seq_file *m, int len,
 }
 
 /*
+ * A unix socket's peer inode (0: the peer's socket is gone, as unix_diag
+ * reports it) and its count of fds in flight, those in @fields; "-" for
+ * other families. @peer: unix_peer_get()'s, or NULL.
+ */
+static void fdscope_field_unix_peer(struct seq_file *m, struct sock *sk, struct sock *peer,
+				    unsigned long fields)
+{
+	bool is_unix = sk->sk_family == AF_UNIX;
+
+	if (fdscope_shows(fields, FDSCOPE_SF_PEER)) {
+		if (is_unix && peer)
+			fdscope_field_ull(m, sock_i_ino(peer));
+		else
+			fdscope_field_none(m);
+	}
+	if (fdscope_shows(fields, FDSCOPE_SF_INFLIGHT)) {
+		if (is_unix)
+			fdscope_field_ull(m, atomic_read(&unix_sk(sk)->scm_stat.nr_fds));
+		else
+			fdscope_field_none(m);
+	}
+}
+
+/*
  * The sock behind the walk's socket fd. Only __sock_release() clears sk,
  * at the last fput: never while the walk holds the file, so NULL is a bug.
  */
@@ -190,30 +225,35 @@ struct sock *fdscope_record_sock(const struct fdscope_record *rec)
 	return sk;
 }
 
-/* The fields every socket record starts with: pid tid comm fd fileid ino. */
-void fdscope_field_sock_id(struct seq_file *m, struct fdscope_reader *r)
+/*
+ * The fields every socket record starts with: pid tid comm fd, then
+ * fileid and ino if @fields has them.
+ */
+void fdscope_field_sock_id(struct seq_file *m, struct fdscope_reader *r, unsigned long fields)
 {
 	const struct fdscope_record *rec = &r->walk.rec;
 
 	fdscope_field_owner(m, r);
 	fdscope_field_ull(m, rec->fd);
-	fdscope_field_id(m, fdscope_file_identity(rec->file));
-	fdscope_field_ull(m, file_inode(rec->file)->i_ino);
+	if (fdscope_shows(fields, FDSCOPE_SF_FILEID))
+		fdscope_field_id(m, fdscope_file_identity(rec->file));
+	if (fdscope_shows(fields, FDSCOPE_SF_INO))
+		fdscope_field_ull(m, file_inode(rec->file)->i_ino);
 }
 
 int fdscope_sockets_show(struct seq_file *m, void *v)
 {
 	struct fdscope_reader *r = m->private;
 	const struct fdscope_record *rec = &r->walk.rec;
+	unsigned long fields = fdscope_fields(&r->walk.filter);
 	struct sock *sk, *peer = NULL;
 	struct sockaddr_storage name;
 	struct socket *sock;
-	int state, len;
+	int state, len = -1;
 	bool listening;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(m, "# fdscope-sockets %d pid tid comm fd fileid ino family type proto state local remote rxq txq drops uid netns peer inflight backlog groups start cookie shutdown\n",
-			   FDSCOPE_FORMAT_VERSION);
+		fdscope_fields_header(m, FDSCOPE_SOCKETS, fields);
 		return 0;
 	}
 
@@ -226,48 +266,58 @@ int fdscope_sockets_show(struct seq_file *m, void *v)
 	/* Only inet, vsock and unix sockets keep their state in TCP_* terms. */
 	listening = state == TCP_LISTEN &&
 		    (fdscope_sk_tcp_states(sk) || sk->sk_family == AF_UNIX);
-	if (sk->sk_family == AF_UNIX)
+	/* The peer names the remote end and is the peer field; it costs a lock. */
+	if (sk->sk_family == AF_UNIX &&
+	    (fields & (BIT(FDSCOPE_SF_REMOTE) | BIT(FDSCOPE_SF_PEER))))
 		peer = unix_peer_get(sk);
 	/* Read once: proto, local and groups all come from this one name. */
-	len = fdscope_sock_name(sock, &name);
+	if (fields & (BIT(FDSCOPE_SF_PROTO) | BIT(FDSCOPE_SF_LOCAL) | BIT(FDSCOPE_SF_GROUPS)))
+		len = fdscope_sock_name(sock, &name);
 
-	fdscope_field_sock_id(m, r);
-	fdscope_field_name(m, fdscope_family_name(sk->sk_family), "af%d", sk->sk_family);
-	fdscope_field_name(m, fdscope_socktype_name(sk->sk_type), "%d", sk->sk_type);
-	fdscope_field_proto(m, sock, len, &name);
-	fdscope_field_state(m, sk, state);
-	fdscope_field_sock_endpoints(m, sock, len, &name, peer);
-	fdscope_field_queues(m, sk, listening);
-	fdscope_field_ull(m, atomic_read(&sk->sk_drops));
+	fdscope_field_sock_id(m, r, fields);
+	if (fdscope_shows(fields, FDSCOPE_SF_FAMILY))
+		fdscope_field_name(m, fdscope_family_name(sk->sk_family), "af%d", sk->sk_family);
+	if (fdscope_shows(fields, FDSCOPE_SF_TYPE))
+		fdscope_field_name(m, fdscope_socktype_name(sk->sk_type), "%d", sk->sk_type);
+	if (fdscope_shows(fields, FDSCOPE_SF_PROTO))
+		fdscope_field_proto(m, sock, len, &name);
+	if (fdscope_shows(fields, FDSCOPE_SF_STATE))
+		fdscope_field_state(m, sk, state);
+	/* Local and remote come together (fdscope_fields_with()). */
+	if (fdscope_shows(fields, FDSCOPE_SF_LOCAL))
+		fdscope_field_sock_endpoints(m, sock, len, &name, peer);
+	fdscope_field_queues(m, sk, listening, fields);
+	if (fdscope_shows(fields, FDSCOPE_SF_DROPS))
+		fdscope_field_ull(m, atomic_read(&sk->sk_drops));
 	/*
 	 * sock_i_uid() without its sk_callback_lock: that lock guards against
 	 * sock_orphan(), which cannot run while the walk holds the file.
 	 */
-	fdscope_field_ull(m, from_kuid_munged(seq_user_ns(m), file_inode(rec->file)->i_uid));
-	fdscope_field_ull(m, sock_net(sk)->ns.inum);
-
-	if (sk->sk_family == AF_UNIX) {
-		/* 0: the peer's socket is gone, as unix_diag reports it. */
-		if (peer)
-			fdscope_field_ull(m, sock_i_ino(peer));
+	if (fdscope_shows(fields, FDSCOPE_SF_UID))
+		fdscope_field_ull(m, from_kuid_munged(seq_user_ns(m),
+						      file_inode(rec->file)->i_uid));
+	if (fdscope_shows(fields, FDSCOPE_SF_NETNS))
+		fdscope_field_ull(m, sock_net(sk)->ns.inum);
+	fdscope_field_unix_peer(m, sk, peer, fields);
+	if (fdscope_shows(fields, FDSCOPE_SF_BACKLOG)) {
+		if (listening)
+			seq_printf(m, " %u/%u", fdscope_accept_queue_len(sk),
+				   READ_ONCE(sk->sk_max_ack_backlog));
 		else
 			fdscope_field_none(m);
-		fdscope_field_ull(m, atomic_read(&unix_sk(sk)->scm_stat.nr_fds));
-	} else {
-		seq_puts(m, " - -");
 	}
-	if (listening)
-		seq_printf(m, " %u/%u", fdscope_accept_queue_len(sk),
-			   READ_ONCE(sk->sk_max_ack_backlog));
-	else
-		fdscope_field_none(m);
-	if (sk->sk_family == AF_NETLINK)
-		fdscope_field_netlink_groups(m, len, &name);
-	else
-		fdscope_field_none(m);
-	fdscope_field_start(m, rec);
-	fdscope_field_cookie(m, sk);
-	fdscope_field_shutdown(m, sk);
+	if (fdscope_shows(fields, FDSCOPE_SF_GROUPS)) {
+		if (sk->sk_family == AF_NETLINK)
+			fdscope_field_netlink_groups(m, len, &name);
+		else
+			fdscope_field_none(m);
+	}
+	if (fdscope_shows(fields, FDSCOPE_SF_START))
+		fdscope_field_start(m, rec);
+	if (fdscope_shows(fields, FDSCOPE_SF_COOKIE))
+		fdscope_field_cookie(m, sk);
+	if (fdscope_shows(fields, FDSCOPE_SF_SHUTDOWN))
+		fdscope_field_shutdown(m, sk);
 	seq_putc(m, '\n');
 
 	if (peer)

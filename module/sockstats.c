@@ -81,7 +81,7 @@ int fdscope_sockstats_show(struct seq_file *m, void *v)
 	if (!sk)
 		return SEQ_SKIP;
 
-	fdscope_field_sock_id(m, r);
+	fdscope_field_sock_id(m, r, FDSCOPE_FIELDS_ALL);
 	fdscope_field_tcp_info(m, sk);
 	fdscope_field_meminfo(m, sk);
 	seq_putc(m, '\n');

@@ -298,6 +298,61 @@ unsigned int columns_need(const int *cols, size_t n)
 	return need;
 }
 
+/*
+ * The list's columns that are made of a few files and sockets fields
+ * only (and tasks, holders, read whole), and those fields: when every
+ * column shown is one of them, the module formats only these.
+ */
+static const int lean_cols[] = {
+	COL_COMMAND, COL_PID, COL_TID, COL_USER, COL_UID, COL_FD, COL_ASSOC,
+	COL_MODE, COL_TYPE, COL_DEV, COL_INODE, COL_NAME, COL_PATH, COL_DELETED,
+};
+
+#define BIT64(n)	(1ull << (n))
+static const u64 lean_files = BIT64(FC_PID) | BIT64(FC_TID) | BIT64(FC_COMM) |
+	BIT64(FC_FD) | BIT64(FC_MODE) | BIT64(FC_TYPE) | BIT64(FC_DEV) | BIT64(FC_INO) |
+	BIT64(FC_FILEID) | BIT64(FC_DELETED) | BIT64(FC_PATH);
+/* NAME: the label, the ends, the state and the unix peer; fileid, ino: the join. */
+static const u64 lean_sockets = BIT64(SC_PID) | BIT64(SC_TID) | BIT64(SC_COMM) |
+	BIT64(SC_FD) | BIT64(SC_FILEID) | BIT64(SC_INO) | BIT64(SC_FAMILY) | BIT64(SC_TYPE) |
+	BIT64(SC_PROTO) | BIT64(SC_STATE) | BIT64(SC_LOCAL) | BIT64(SC_REMOTE) | BIT64(SC_PEER);
+
+static bool lean_col(int col)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lean_cols); i++) {
+		if (lean_cols[i] == col)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The columns of @kind (files or sockets) the view needs, bit per column
+ * index; 0: every one. Only the plain fd list, without -Q or a selection
+ * by what an fd is, needs fewer: its columns name what they read.
+ */
+u64 columns_want(const struct opts *o, enum fds_kind kind)
+{
+	size_t i;
+
+	if (o->view != VIEW_LIST || o->filter || select_has_fd_filters(&o->sel) || o->name_tcp)
+		return 0;
+	for (i = 0; i < o->ncols; i++) {
+		if (!lean_col(o->cols[i]))
+			return 0;
+	}
+	switch (kind) {
+	case FDS_FILES:
+		return lean_files;
+	case FDS_SOCKETS:
+		return lean_sockets;
+	default:
+		return 0;
+	}
+}
+
 static const char *num(struct sbuf *b, u64 v)
 {
 	sb_reset(b);

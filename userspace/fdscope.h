@@ -272,7 +272,7 @@ __noreturn void halves_child_done(struct halves *h, const char *s, size_t n);
 int halves_parent_done(struct halves *h, bool go);
 
 /* readparse.c */
-int read_parse(int fd, enum fds_kind kind, struct fds_table *t, struct read_blocks *b,
+int read_parse(int fd, enum fds_kind kind, u64 want, struct fds_table *t, struct read_blocks *b,
 	       char *err, size_t errlen, size_t *last_line);
 
 void model_init(struct model *m, const struct opts *o);
@@ -382,6 +382,7 @@ int column_by_name(const char *name, size_t len);
 int columns_parse(struct opts *o, const char *list);
 void columns_default(struct opts *o);
 unsigned int columns_need(const int *cols, size_t n);
+u64 columns_want(const struct opts *o, enum fds_kind kind);
 const char *column_value(struct model *m, size_t row, int col, struct sbuf *b);
 bool column_list(struct model *m, size_t row, int col, struct holders *h);
 const char *json_type_name(int type);

@@ -108,15 +108,15 @@ static bool optional_file(const struct opts *o, enum fds_kind kind)
 	return o->dir && kind != FDS_FILES;
 }
 
-/* Read and parse @fd, opened from @path, into m->tab[kind]. */
-static int read_kind(struct model *m, enum fds_kind kind, const char *path, int fd)
+/* Read and parse @fd, opened from @path, into m->tab[kind]: the columns in @want. */
+static int read_kind(struct model *m, enum fds_kind kind, u64 want, const char *path, int fd)
 {
 	struct fds_table *t = &m->tab[kind];
 	size_t last;
 	char err[256];
 	int rc;
 
-	rc = read_parse(fd, kind, t, &m->bufs[kind], err, sizeof(err), &last);
+	rc = read_parse(fd, kind, want, t, &m->bufs[kind], err, sizeof(err), &last);
 	if (rc == -1)
 		return fds_err("%s: read error: %s", path, strerror(errno));
 	if (rc && last && t->errline == last)
@@ -141,18 +141,51 @@ static char *kind_path(const struct opts *o, enum fds_kind kind)
 	return path;
 }
 
+/* @cmd and a "fields" line naming the columns in @want, into @b. */
+static void fields_filter(struct sbuf *b, enum fds_kind kind, u64 want, const char *cmd)
+{
+	int col;
+
+	if (cmd)
+		sb_add(b, cmd);
+	sb_add(b, "fields ");
+	for (col = 0; col < 64; col++) {
+		if (!(want & (1ull << col)))
+			continue;
+		if (b->s[b->len - 1] != ' ')
+			sb_addc(b, ',');
+		sb_add(b, fds_column_name(kind, col));
+	}
+	sb_addc(b, '\n');
+}
+
 /*
  * Read and parse one file into m->tab[kind], through the module's filter
  * @cmd if it is not NULL and the module takes it (m->filtered[kind] says
- * whether it did). A missing optional file in a saved directory is a
- * warning and leaves the table empty.
+ * whether it did). Only the columns in @want are kept (0: all); the
+ * module is asked for only those fields when @live, and a module that
+ * predates "fields" is asked without them. A missing optional file in a
+ * saved directory is a warning and leaves the table empty.
  */
-static int load_kind(struct model *m, const struct opts *o, enum fds_kind kind, const char *cmd)
+static int load_kind(struct model *m, const struct opts *o, enum fds_kind kind, const char *cmd,
+		     u64 want, bool live)
 {
 	char *path = kind_path(o, kind);
 	int fd = -1;
 
-	if (cmd) {
+	if (want && live) {
+		struct sbuf with = { 0 };
+
+		fields_filter(&with, kind, want, cmd);
+		fd = open_filtered(path, with.s);
+		sb_free(&with);
+		if (fd < 0 && !filter_refused(errno)) {
+			fds_err("%s: filter: %s", path, strerror(errno));
+			goto fail;
+		}
+		m->filtered[kind] = fd >= 0 && cmd;
+	}
+	if (fd < 0 && cmd) {
 		fd = open_filtered(path, cmd);
 		if (fd < 0 && !filter_refused(errno)) {
 			fds_err("%s: filter: %s", path, strerror(errno));
@@ -183,7 +216,7 @@ static int load_kind(struct model *m, const struct opts *o, enum fds_kind kind, 
 			live_open_error(path, e);
 		goto fail;
 	}
-	if (read_kind(m, kind, path, fd)) {
+	if (read_kind(m, kind, want, path, fd)) {
 		close(fd);
 		goto fail;
 	}
@@ -203,7 +236,7 @@ int input_load_kind(struct model *m, const struct opts *o, enum fds_kind kind, b
 
 	if (kfilter)
 		pid_filter(&cmd, &o->sel);
-	rc = load_kind(m, o, kind, kfilter ? cmd.s : NULL);
+	rc = load_kind(m, o, kind, kfilter ? cmd.s : NULL, 0, false);
 	sb_free(&cmd);
 	return rc;
 }
@@ -214,6 +247,8 @@ struct loader {
 	const struct opts *o;
 	enum fds_kind kind;
 	const char *cmd;	/* the module's filter, or NULL */
+	u64 want;		/* the columns kept (load_kind()) */
+	bool live;
 	int rc;
 	struct sbuf msgs;
 	pthread_t thread;
@@ -225,7 +260,7 @@ static void *load_one(void *arg)
 	struct loader *l = arg;
 
 	fds_msg_capture(&l->msgs);
-	l->rc = load_kind(l->m, l->o, l->kind, l->cmd);
+	l->rc = load_kind(l->m, l->o, l->kind, l->cmd, l->want, l->live);
 	fds_msg_capture(NULL);
 	return NULL;
 }
@@ -407,7 +442,7 @@ static int load_holders(struct model *m, const struct opts *o, unsigned int need
 		rc = load_chains(m, o, sockdev);
 	else if (!m->filtered[FDS_FILES] && !m->filtered[FDS_HOLDERS])
 		/* Refused (lockdown, an older module): both were read whole. */
-		rc = load_kind(m, o, FDS_SOCKETS, NULL);
+		rc = load_kind(m, o, FDS_SOCKETS, NULL, 0, false);
 	sb_free(&cmd);
 	/* Read one way and another: forget it all, read everything. */
 	if (rc > 0)
@@ -421,7 +456,7 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	struct loader l[FDS_NKINDS];
 	struct sbuf cmd = { 0 }, dcmd = { 0 };
 	size_t n = 0;
-	bool kfilter;
+	bool kfilter, live;
 	int kind, rc;
 
 	/*
@@ -430,19 +465,22 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 	 * need the other processes' fds (the other end, every reference
 	 * counted); --holders asks for its targets' files instead.
 	 */
-	if (o->view == VIEW_HOLDERS && input_on_debugfs(dir)) {
+	live = input_on_debugfs(dir);
+	if (o->view == VIEW_HOLDERS && live) {
 		rc = load_holders(m, o, need);
 		if (rc <= 0)
 			goto done;
 	}
 	kfilter = o->sel.npids && o->sel.npids <= KERNEL_FILTER_MAX &&
 		  o->view != VIEW_ENDPOINTS && o->view != VIEW_GRAPH && o->view != VIEW_LOCKS &&
-		  o->view != VIEW_HOLDERS && input_on_debugfs(dir);
+		  o->view != VIEW_HOLDERS && live;
 	if (kfilter)
 		pid_filter(&cmd, &o->sel);
-	l[n++] = (struct loader){ .kind = FDS_FILES, .cmd = cmd.s };
+	l[n++] = (struct loader){ .kind = FDS_FILES, .cmd = cmd.s,
+				  .want = columns_want(o, FDS_FILES), .live = live };
 	if (need & NEED_SOCKS)
-		l[n++] = (struct loader){ .kind = FDS_SOCKETS, .cmd = cmd.s };
+		l[n++] = (struct loader){ .kind = FDS_SOCKETS, .cmd = cmd.s,
+					  .want = columns_want(o, FDS_SOCKETS), .live = live };
 	if (need & NEED_TASKS)
 		l[n++] = (struct loader){ .kind = FDS_TASKS, .cmd = cmd.s };
 	if (need & NEED_SOCKSTATS)
@@ -453,7 +491,7 @@ int input_load(struct model *m, const struct opts *o, unsigned int need)
 		 * rtnl_lock for them. A module that predates "opt" refuses
 		 * the write, and details are read without them.
 		 */
-		if ((need & NEED_TUN) && input_on_debugfs(dir)) {
+		if ((need & NEED_TUN) && live) {
 			if (cmd.s)
 				sb_add(&dcmd, cmd.s);
 			sb_add(&dcmd, "opt tun\n");

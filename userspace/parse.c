@@ -758,6 +758,9 @@ static int parse_first_line(struct fds_parser *ps, char *buf, char *nl)
 		free(map);
 		return fail(&e, 0, "out of memory");
 	}
+	/* Columns not wanted are checked, then dropped (fds_parse_want()). */
+	ps->drop = ps->want ? ps->t->cols & ~ps->want : 0;
+	ps->t->cols &= ~ps->drop;
 	for (i = 0; i < ps->ncols; i++) {
 		ps->hcols[i].idx = (signed char)map[i];
 		ps->hcols[i].kind = map[i] >= 0 ? kinds[ps->t->kind].cols[map[i]].kind : K_STR;
@@ -778,6 +781,45 @@ void fds_parse_start(struct fds_parser *ps, struct fds_table *t, enum fds_kind k
 	ps->errlen = errlen;
 	if (errlen)
 		err[0] = '\0';
+}
+
+/*
+ * Keep only the columns in @want (bit per column index; 0: every one), as
+ * if the header named no others: a saved file then reads as the module's
+ * file does when asked for those fields only. The others are still
+ * checked, so that a garbled file is an error whatever the view.
+ */
+void fds_parse_want(struct fds_parser *ps, u64 want)
+{
+	ps->want = want;
+}
+
+/* Forget the columns in ps->drop of @rec, as if its file had not had them. */
+static void drop_columns(const struct fds_parser *ps, void *rec)
+{
+	const struct coldesc *cols = kinds[ps->t->kind].cols;
+	u64 drop = ps->drop;
+
+	while (drop) {
+		int k = __builtin_ctzll(drop);
+		char *field = (char *)rec + cols[k].off;
+
+		drop &= drop - 1;
+		switch (cols[k].kind) {
+		case K_STR:
+			*(const char **)field = NULL;
+			break;
+		case K_INT:
+			*(int *)field = 0;
+			break;
+		case K_BOOL:
+			*(signed char *)field = 0;
+			break;
+		default:
+			*(u64 *)field = 0;
+		}
+	}
+	*(u64 *)rec &= ~ps->drop;
 }
 
 int fds_parse_lines(struct fds_parser *ps, char *buf, size_t len)
@@ -812,6 +854,8 @@ int fds_parse_lines(struct fds_parser *ps, char *buf, size_t len)
 			if (parse_line_slow(ps, p, nl, rec))
 				return -1;
 		}
+		if (ps->drop)
+			drop_columns(ps, rec);
 		p = ps->fields[ps->ncols];
 		t->nrecs++;
 	}

@@ -299,10 +299,13 @@ struct fds_parser {
 	struct fds_hcol *hcols;
 	char **fields;		/* where each field of the line starts */
 	bool seen;		/* some bytes were given */
+	u64 want;		/* the columns kept (bit per index); 0: all */
+	u64 drop;		/* the header's columns not kept */
 };
 
 void fds_parse_start(struct fds_parser *ps, struct fds_table *t, enum fds_kind kind,
 		     char *err, size_t errlen);
+void fds_parse_want(struct fds_parser *ps, u64 want);
 int fds_parse_lines(struct fds_parser *ps, char *buf, size_t len);
 int fds_parse_end(struct fds_parser *ps, size_t rest);
 void fds_parse_abort(struct fds_parser *ps);

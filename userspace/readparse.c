@@ -107,14 +107,15 @@ static char *new_block(struct read_blocks *b, size_t size)
 }
 
 /*
- * Read @fd to its end and parse it as @kind into @t, the text kept in @b.
+ * Read @fd to its end and parse it as @kind into @t, the text kept in @b,
+ * only the columns in @want (fds_parse_want()).
  * 0; -1 with errno when read() fails; -2 when the text does not parse
  * (what is wrong in @err, its line in t->errline). *@last_line is the
  * number of the last line when the file lacks its final newline (it is
  * read as if it had one), else 0.
  */
-int read_parse(int fd, enum fds_kind kind, struct fds_table *t, struct read_blocks *b,
-	       char *err, size_t errlen, size_t *last_line)
+int read_parse(int fd, enum fds_kind kind, u64 want, struct fds_table *t,
+	       struct read_blocks *b, char *err, size_t errlen, size_t *last_line)
 {
 	struct feed f = { .lock = PTHREAD_MUTEX_INITIALIZER, .more = PTHREAD_COND_INITIALIZER };
 	size_t cap = BLOCK_SIZE, len = 0, done = 0, chunk = READ_LIVE;
@@ -126,6 +127,7 @@ int read_parse(int fd, enum fds_kind kind, struct fds_table *t, struct read_bloc
 	*last_line = 0;
 	f.ps = &ps;
 	fds_parse_start(&ps, t, kind, err, errlen);
+	fds_parse_want(&ps, want);
 	/* A saved file is read whole, into one block, and parsed after. */
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
 		cap = (size_t)st.st_size + READ_MIN;

@@ -48,6 +48,8 @@ void fdscope_kunit_walk(struct kunit *test, enum fdscope_kind kind,
 void fdscope_kunit_check_order(struct kunit *test,
 			       const struct fdscope_kunit_out *out);
 
+void fdscope_kunit_check_fields(struct kunit *test, enum fdscope_kind kind,
+				const char *fields, const char *header);
 unsigned int fdscope_kunit_col(struct kunit *test,
 			       const struct fdscope_kunit_out *out,
 			       const char *name);

@@ -287,6 +287,46 @@ static void fdscope_files_socket_test(struct kunit *test)
 }
 
 /*
+ * "fields": a pipe, an anonymous inode, a socket, a directory and a
+ * deleted file, read with a few fields each time. Each read names only
+ * the key and the fields asked for, in the file's order, and each field
+ * holds what the whole record holds.
+ */
+static void fdscope_files_fields_test(struct kunit *test)
+{
+	static const char name[] = "/fdscope-kunit-fields";
+	struct file *pipe[2];
+	struct socket *sock;
+
+	KUNIT_ASSERT_EQ(test, create_pipe_files(pipe, 0), 0);
+	fdscope_kunit_install(test, pipe[0], false);
+	fdscope_kunit_install(test, pipe[1], true);
+	fdscope_kunit_install(test, anon_inode_getfile("[fdscope-kunit]",
+						       &fdscope_kunit_anon_fops, NULL, O_RDWR),
+			      false);
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, AF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &sock), 0);
+	fdscope_kunit_install(test, sock_alloc_file(sock, 0, NULL), false);
+	fdscope_kunit_install(test, filp_open("/", O_RDONLY | O_DIRECTORY, 0), false);
+	fdscope_kunit_install(test, fdscope_kunit_create(test, name, O_RDWR), false);
+	fdscope_kunit_unlink(test, name);
+
+	fdscope_kunit_check_fields(test, FDSCOPE_FILES, "path,ino,deleted",
+				   "pid tid comm fd ino deleted path");
+	fdscope_kunit_check_fields(test, FDSCOPE_FILES, "type", "pid tid comm fd type");
+	fdscope_kunit_check_fields(test, FDSCOPE_FILES, "dev", "pid tid comm fd dev");
+	fdscope_kunit_check_fields(test, FDSCOPE_FILES, "ino", "pid tid comm fd ino");
+	fdscope_kunit_check_fields(test, FDSCOPE_FILES, "deleted", "pid tid comm fd deleted");
+	fdscope_kunit_check_fields(test, FDSCOPE_FILES,
+				   "nlink,table,size,epolls,start,refs,pos,flags,cloexec,mode,fileid",
+				   "pid tid comm fd table cloexec mode flags pos fileid refs start epolls size nlink");
+	fdscope_kunit_check_fields(test, FDSCOPE_FILES, "fd,pid,pid", "pid tid comm fd");
+	fdscope_kunit_check_fields(test, FDSCOPE_FILES,
+				   "pid,tid,comm,fd,table,cloexec,mode,flags,pos,type,dev,ino,fileid,refs,deleted,path,start,epolls,size,nlink",
+				   "pid tid comm fd table cloexec mode flags pos type dev ino fileid refs deleted path start epolls size nlink");
+}
+
+/*
  * Sparse, high fds: records in fd order, close-on-exec read from the
  * grown table, one open file description behind all of them.
  */
@@ -462,6 +502,7 @@ static struct kunit_case fdscope_files_test_cases[] = {
 	KUNIT_CASE(fdscope_files_deleted_test),
 	KUNIT_CASE(fdscope_files_special_test),
 	KUNIT_CASE(fdscope_files_socket_test),
+	KUNIT_CASE(fdscope_files_fields_test),
 	KUNIT_CASE(fdscope_files_high_fds_test),
 	KUNIT_CASE(fdscope_files_batches_test),
 	KUNIT_CASE(fdscope_files_long_record_test),

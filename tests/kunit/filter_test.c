@@ -155,7 +155,7 @@ static void fdscope_filter_parse_test(struct kunit *test)
 	/* Exactly @len bytes: KASAN catches a read past the write. */
 	memcpy(buf, c->in, c->len);
 	fdscope_filter_poison(f);
-	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, c->len, f), c->err);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, c->len, FDSCOPE_FILES, f), c->err);
 	if (c->err) {
 		/* A bad write leaves the previous filter in force. */
 		KUNIT_EXPECT_EQ(test, f->nr, 2U);
@@ -206,14 +206,14 @@ static void fdscope_filter_max_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, FDSCOPE_FILTER_MAX, 64);
 
 	buf = fdscope_filter_list(test, FDSCOPE_FILTER_MAX, &len);
-	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, f), 0);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, FDSCOPE_FILES, f), 0);
 	KUNIT_EXPECT_EQ(test, f->nr, (unsigned int)FDSCOPE_FILTER_MAX);
 	KUNIT_EXPECT_EQ(test, f->tgids[FDSCOPE_FILTER_MAX - 1],
 			1000000000 + FDSCOPE_FILTER_MAX);
 
 	buf = fdscope_filter_list(test, FDSCOPE_FILTER_MAX + 1, &len);
 	fdscope_filter_poison(f);
-	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, f), -E2BIG);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, FDSCOPE_FILES, f), -E2BIG);
 	KUNIT_EXPECT_EQ(test, f->nr, 2U);
 }
 
@@ -230,24 +230,85 @@ static void fdscope_filter_max_devs_test(struct kunit *test)
 	len = sprintf(buf, "dev");
 	for (i = 1; i <= FDSCOPE_FILTER_MAX; i++)
 		len += sprintf(buf + len, "%c1048575:%u", i == 1 ? ' ' : ',', i);
-	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, f), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, FDSCOPE_FILES, f), -EINVAL);
 	len = sprintf(buf, "dev");
 	for (i = 1; i <= FDSCOPE_FILTER_MAX; i++)
 		len += sprintf(buf + len, "%c4095:%u", i == 1 ? ' ' : ',', 1048000 + i);
-	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, f), 0);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, FDSCOPE_FILES, f), 0);
 	KUNIT_EXPECT_EQ(test, f->ndevs, (unsigned int)FDSCOPE_FILTER_MAX);
 	KUNIT_EXPECT_EQ(test, f->devs[FDSCOPE_FILTER_MAX - 1],
 			MKDEV(4095, 1048000 + FDSCOPE_FILTER_MAX));
 	len += sprintf(buf + len, ",1:1");
 	fdscope_filter_poison(f);
-	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, f), -E2BIG);
+	KUNIT_EXPECT_EQ(test, fdscope_filter_parse(buf, len, FDSCOPE_FILES, f), -E2BIG);
 	KUNIT_EXPECT_EQ(test, f->ndevs, 1U);
+}
+
+/* A "fields" case: the file, the write, its error, the fields it names. */
+#define FDSCOPE_FC(k, s, e, f)	{ k, s, sizeof(s) - 1, e, f }
+
+/* "fields" lines: the bits they set, per file, or the error. */
+static void fdscope_filter_fields_test(struct kunit *test)
+{
+	const unsigned long key = GENMASK(FDSCOPE_FF_FD, FDSCOPE_FF_PID);
+	static const struct {
+		enum fdscope_kind kind;
+		const char *in;
+		size_t len;
+		int err;
+		unsigned long fields;
+	} cases[] = {
+		FDSCOPE_FC(FDSCOPE_FILES, "pid 5", 0, FDSCOPE_FIELDS_ALL),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields", 0, FDSCOPE_FIELDS_ALL),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields\n", 0, FDSCOPE_FIELDS_ALL),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields path", 0, BIT(FDSCOPE_FF_PATH)),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields nlink,pid,path,path\n", 0,
+			   BIT(FDSCOPE_FF_NLINK) | BIT(FDSCOPE_FF_PATH)),
+		FDSCOPE_FC(FDSCOPE_FILES, "pid 5\nfields ino\ndev 0:1", 0, BIT(FDSCOPE_FF_INO)),
+		FDSCOPE_FC(FDSCOPE_SOCKETS, "fields remote", 0,
+			   BIT(FDSCOPE_SF_LOCAL) | BIT(FDSCOPE_SF_REMOTE)),
+		FDSCOPE_FC(FDSCOPE_SOCKETS, "fields peer,shutdown", 0,
+			   BIT(FDSCOPE_SF_PEER) | BIT(FDSCOPE_SF_SHUTDOWN)),
+		FDSCOPE_FC(FDSCOPE_SOCKETS, "fields path", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields peer", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_TASKS, "fields pid", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_HOLDERS, "fields path", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields ", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields path,", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields ,path", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields PATH", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields pat", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields paths", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fieldspath", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "field path", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields path\nfields ino", -EINVAL, 0),
+		FDSCOPE_FC(FDSCOPE_FILES, "fields pa\000th", -EINVAL, 0),
+	};
+	struct fdscope_filter *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		f->fields = 42;
+		KUNIT_EXPECT_EQ_MSG(test, fdscope_filter_parse(cases[i].in, cases[i].len,
+							       cases[i].kind, f),
+				    cases[i].err, "%s", cases[i].in);
+		if (cases[i].err)
+			KUNIT_EXPECT_EQ_MSG(test, f->fields, 42UL, "%s", cases[i].in);
+		else if (cases[i].fields == FDSCOPE_FIELDS_ALL)
+			KUNIT_EXPECT_EQ_MSG(test, fdscope_fields(f), FDSCOPE_FIELDS_ALL, "%s",
+					    cases[i].in);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, f->fields, key | cases[i].fields, "%s",
+					    cases[i].in);
+	}
 }
 
 static struct kunit_case fdscope_filter_test_cases[] = {
 	KUNIT_CASE_PARAM(fdscope_filter_parse_test, fdscope_filter_gen_params),
 	KUNIT_CASE(fdscope_filter_max_test),
 	KUNIT_CASE(fdscope_filter_max_devs_test),
+	KUNIT_CASE(fdscope_filter_fields_test),
 	{}
 };
 

@@ -300,6 +300,42 @@ void fdscope_kunit_walk(struct kunit *test, enum fdscope_kind kind,
 	KUNIT_ASSERT_TRUE(test, fdscope_kunit_parse(test, kind, text, out));
 }
 
+/*
+ * The test's own records of @kind read whole, then with "fields @fields":
+ * the second names exactly @header's columns (space-separated), and each
+ * of its records holds the same text in them as the whole one, in short
+ * reads as in long ones.
+ */
+void fdscope_kunit_check_fields(struct kunit *test, enum fdscope_kind kind,
+				const char *fields, const char *header)
+{
+	char *filter = fdscope_kunit_sprintf(test, "%s\nfields %s\n",
+					     fdscope_kunit_own_filter(test), fields);
+	char *names = fdscope_kunit_sprintf(test, "%s", header);
+	struct fdscope_kunit_out whole, some;
+	unsigned int ncols = 1, row, i;
+	char **want;
+
+	for (i = 0; names[i]; i++)
+		ncols += names[i] == ' ';
+	want = kunit_kcalloc(test, ncols, sizeof(*want), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	fdscope_kunit_split(names, want, ncols);
+
+	fdscope_kunit_walk(test, kind, fdscope_kunit_own_filter(test), 4096, &whole);
+	fdscope_kunit_walk(test, kind, filter, 100, &some);
+	KUNIT_ASSERT_EQ_MSG(test, some.ncols, ncols, "fields %s", fields);
+	for (i = 0; i < ncols; i++)
+		KUNIT_EXPECT_STREQ_MSG(test, some.cols[i], want[i], "fields %s", fields);
+	KUNIT_ASSERT_EQ_MSG(test, some.nrows, whole.nrows, "fields %s", fields);
+	for (row = 0; row < some.nrows; row++) {
+		for (i = 0; i < ncols; i++)
+			KUNIT_EXPECT_STREQ_MSG(test, some.rows[row][i],
+					       fdscope_kunit_field(test, &whole, row, want[i]),
+					       "fields %s: record %u, %s", fields, row, want[i]);
+	}
+}
+
 unsigned int fdscope_kunit_col(struct kunit *test,
 			       const struct fdscope_kunit_out *out,
 			       const char *name)

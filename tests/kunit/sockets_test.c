@@ -761,6 +761,61 @@ static void fdscope_sockets_shutdown_test(struct kunit *test)
 	fdscope_kunit_expect(test, &out, row, "shutdown", "-");
 }
 
+/*
+ * "fields": a unix pair with an fd in flight, a bound IPv4 UDP socket and
+ * a netlink socket with groups, read with a few fields each time. Asking
+ * for either address prints both.
+ */
+static void fdscope_sockets_fields_test(struct kunit *test)
+{
+	struct sockaddr_nl groups = { .nl_family = AF_NETLINK, .nl_groups = 0x5 };
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	struct fdscope_kunit_sock a, b, udp, nl;
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	int fd;
+
+	fdscope_kunit_loopback_up(test);
+	fdscope_kunit_socket(test, AF_UNIX, SOCK_STREAM, 0, &a);
+	fdscope_kunit_socket(test, AF_UNIX, SOCK_STREAM, 0, &b);
+	KUNIT_ASSERT_EQ(test, a.sock->ops->socketpair(a.sock, b.sock), 0);
+	fdscope_kunit_sock_install(test, &a);
+	fdscope_kunit_sock_install(test, &b);
+	fdscope_kunit_socket(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP, &udp);
+	KUNIT_ASSERT_EQ(test, kernel_bind(udp.sock, (struct sockaddr *)&any, sizeof(any)), 0);
+	fdscope_kunit_sock_install(test, &udp);
+	fdscope_kunit_socket(test, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, &nl);
+	KUNIT_ASSERT_EQ(test, kernel_bind(nl.sock, (struct sockaddr *)&groups,
+					  sizeof(groups)), 0);
+	fdscope_kunit_sock_install(test, &nl);
+	fd = udp.fd;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.hdr.cmsg_len = CMSG_LEN(sizeof(int));
+	ctl.hdr.cmsg_level = SOL_SOCKET;
+	ctl.hdr.cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(&ctl.hdr), &fd, sizeof(int));
+	KUNIT_ASSERT_EQ(test, fdscope_kunit_send(a.sock, "x", 1, &ctl, sizeof(ctl)), 1);
+
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "remote",
+				   "pid tid comm fd local remote");
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "local",
+				   "pid tid comm fd local remote");
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "inflight,peer",
+				   "pid tid comm fd peer inflight");
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "txq", "pid tid comm fd txq");
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "rxq", "pid tid comm fd rxq");
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "groups,proto",
+				   "pid tid comm fd proto groups");
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "state,type,family,ino,fileid",
+				   "pid tid comm fd fileid ino family type state");
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS,
+				   "shutdown,cookie,start,backlog,netns,uid,drops",
+				   "pid tid comm fd drops uid netns backlog start cookie shutdown");
+	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "fd", "pid tid comm fd");
+}
+
 static struct kunit_case fdscope_sockets_test_cases[] = {
 	KUNIT_CASE(fdscope_sockets_only_sockets_test),
 	KUNIT_CASE(fdscope_sockets_tcp_test),
@@ -774,6 +829,7 @@ static struct kunit_case fdscope_sockets_test_cases[] = {
 	KUNIT_CASE(fdscope_sockets_packet_spkt_test),
 	KUNIT_CASE(fdscope_sockets_cookie_test),
 	KUNIT_CASE(fdscope_sockets_shutdown_test),
+	KUNIT_CASE(fdscope_sockets_fields_test),
 	{}
 };
 

@@ -326,6 +326,25 @@ def t_deleted():
         eq(r['deleted'], True, 'DELETED')
 
 
+@test
+def t_lean_fields():
+    """The plain list asks the module for a few fields only (columns_want())
+    and reads a saved dump as if it had only those: each column it does it
+    for shows what it shows when every field is read (with POS, which is
+    not one of them)."""
+    lean = 'COMMAND,PID,TID,USER,UID,FD,ASSOC,MODE,TYPE,DEV,INODE,NAME,PATH,DELETED'
+    for d in (SYSTEM, HOLDERS):
+        for more in ((), ('-l',)):
+            some = ok('-r', '-o', lean, *more, d=d).splitlines()
+            whole = [ln.rsplit(' ', 1)[0]
+                     for ln in ok('-r', '-o', lean + ',POS', *more, d=d).splitlines()]
+            eq(len(some), len(whole), '%s %s: rows' % (os.path.basename(d), ' '.join(more)))
+            for a, b in zip(some, whole):
+                eq(a, b, '%s %s: a row' % (os.path.basename(d), ' '.join(more)))
+            check(any(ln.endswith(' 1') for ln in some[1:]) or d != SYSTEM,
+                  'a deleted file among the rows')
+
+
 LOCKS = load(os.path.join(SYSTEM, 'locks'))[1]
 
 

@@ -58,8 +58,9 @@ sys.stdin.read()
 
 EINVAL, E2BIG = errno.EINVAL, errno.E2BIG
 # The longest write the module reads (FDSCOPE_WRITE_MAX in module/debugfs.c):
-# a full line of 64 items of each key, pid, dev and ino, and "opt tun\n".
-WRITE_MAX = 3 * 4 + 64 * ((10 + 1) + (13 + 1) + (33 + 1)) + len(b'opt tun\n')
+# a full line of 64 items of each key, pid, dev and ino, "opt tun\n" and a
+# "fields" line (FDSCOPE_FIELDS_LINE_MAX).
+WRITE_MAX = 3 * 4 + 64 * ((10 + 1) + (13 + 1) + (33 + 1)) + len(b'opt tun\n') + 256
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -130,6 +131,9 @@ def bad_writes(c):
         ('max+1-bytes', b'pid ' + b'1' * (WRITE_MAX - 3), {E2BIG}),
         ('max+1-bytes-pids', (many(1000)[:WRITE_MAX] + b'\n')[:WRITE_MAX + 1], {E2BIG}),
         ('4096-bytes', b'pid ' + b'1,' * 2046, {E2BIG}),
+        ('fields-unknown', b'fields nope', {EINVAL}),
+        ('fields-trailing-comma', b'fields pid,', {EINVAL}),
+        ('fields-twice', b'fields pid\nfields fd', {EINVAL}),
         ('dev-no-minor', b'dev 8', {EINVAL}),
         ('dev-empty-minor', b'dev 8:', {EINVAL}),
         ('dev-major-4096', b'dev 4096:0', {EINVAL}),
