@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "hash.h"
+#include "bigmem.h"
 #include "parse.h"
 
 #define FDSCOPE_VERSION		"0.1"
@@ -30,6 +31,7 @@ static inline bool streq(const char *a, const char *b)
 
 /* util.c */
 void *xmalloc(size_t size);
+void *xbig_realloc(void *p, size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
@@ -44,6 +46,7 @@ struct sbuf {
 	char *s;
 	size_t len;
 	size_t cap;
+	bool big;	/* in big_alloc() memory: one that may grow to megabytes */
 };
 
 void sb_reset(struct sbuf *b);

@@ -21,8 +21,8 @@ static u64 mix(u64 k)
 
 static void idx_alloc(struct idx *ix, size_t size)
 {
-	ix->keys = xmalloc(size * sizeof(*ix->keys));
-	ix->vals = xmalloc(size * sizeof(*ix->vals));
+	ix->keys = xbig_realloc(NULL, size * sizeof(*ix->keys));
+	ix->vals = xbig_realloc(NULL, size * sizeof(*ix->vals));
 	memset(ix->vals, 0xff, size * sizeof(*ix->vals));
 	ix->mask = size - 1;
 	ix->n = 0;
@@ -39,8 +39,8 @@ void idx_init(struct idx *ix, size_t expect)
 
 void idx_free(struct idx *ix)
 {
-	free(ix->keys);
-	free(ix->vals);
+	big_free(ix->keys);
+	big_free(ix->vals);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -71,8 +71,8 @@ static void idx_grow(struct idx *ix)
 		if (old.vals[i] != IDX_NONE)
 			*idx_slot(ix, old.keys[i]) = old.vals[i];
 	}
-	free(old.keys);
-	free(old.vals);
+	big_free(old.keys);
+	big_free(old.vals);
 }
 
 u32 *idx_slot(struct idx *ix, u64 key)

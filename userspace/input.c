@@ -348,7 +348,7 @@ static int load_more(struct model *m, const struct opts *o, enum fds_kind kind,
 		return 0;
 	}
 	if (keep) {
-		t->recs = xrealloc(t->recs, t->nrecs + keep, recsize);
+		t->recs = xbig_realloc(t->recs, (t->nrecs + keep) * recsize);
 		memcpy((char *)t->recs + t->nrecs * recsize, more.recs, keep * recsize);
 		t->nrecs += keep;
 	}

@@ -95,7 +95,7 @@ static void append_holders(struct model *m)
 	m->nrows = t->nrecs + h->nrecs;
 	if (!h->nrecs)
 		return;
-	rows = xrealloc(t->recs, m->nrows, sizeof(*rows));
+	rows = xbig_realloc(t->recs, m->nrows * sizeof(*rows));
 	for (i = 0; i < h->nrecs; i++)
 		hold_as_file((const struct fds_hold *)h->recs + i, &rows[t->nrecs + i]);
 	t->recs = rows;
@@ -130,15 +130,19 @@ static void order_rows(struct model *m)
 
 	if (!nheld)
 		return;
-	idx_init(&first, m->nfiles);
-	idx_init(&last, m->nfiles);
-	for (i = 0; i < m->nfiles; i++) {
+	/* One entry per owner; an owner's rows come in a run, looked up once. */
+	idx_init(&first, m->ntasks);
+	idx_init(&last, m->ntasks);
+	for (i = 0; i < m->nfiles; i = k) {
 		u64 owner = task_key(m->files[i].pid, m->files[i].tid);
 		u32 *f = idx_slot(&first, owner);
 
 		if (*f == IDX_NONE)
 			*f = (u32)i;
-		*idx_slot(&last, owner) = (u32)i;
+		for (k = i + 1; k < m->nfiles && m->files[k].pid == m->files[i].pid &&
+		     m->files[k].tid == m->files[i].tid; k++)
+			;
+		*idx_slot(&last, owner) = (u32)(k - 1);
 	}
 	keys = xmalloc(nheld * sizeof(*keys));
 	for (h = 0; h < nheld; h++) {
@@ -230,7 +234,7 @@ void model_free(struct model *m)
 
 		fds_table_free(&m->tab[k]);
 		for (i = 0; i < m->bufs[k].n; i++)
-			free(m->bufs[k].v[i]);
+			big_free(m->bufs[k].v[i]);
 		free(m->bufs[k].v);
 	}
 	for (k = 0; k < (int)m->nextra; k++)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "parse.h"
 
 enum { K_STR, K_INT, K_U64, K_S64, K_HEX, K_BOOL, K_END };
@@ -732,7 +733,7 @@ static int grow(struct fds_parser *ps)
 	size_t cap = ps->cap ? ps->cap * 2 : 1024;
 	void *recs;
 
-	recs = realloc(ps->t->recs, cap * recsize);
+	recs = big_realloc(ps->t->recs, cap * recsize);
 	if (!recs)
 		return -1;
 	ps->t->recs = recs;
@@ -911,7 +912,7 @@ int fds_parse(struct fds_table *t, enum fds_kind kind, char *buf, size_t len,
 
 void fds_table_free(struct fds_table *t)
 {
-	free(t->recs);
+	big_free(t->recs);
 	t->recs = NULL;
 	t->nrecs = 0;
 }

@@ -99,7 +99,7 @@ static int drain(struct feed *f)
 
 static char *new_block(struct read_blocks *b, size_t size)
 {
-	char *p = xmalloc(size);
+	char *p = xbig_realloc(NULL, size);
 
 	b->v = xrealloc(b->v, b->n + 1, sizeof(*b->v));
 	b->v[b->n++] = p;

@@ -72,7 +72,7 @@ bool stream_usable(const struct opts *o)
 }
 
 /* The output, written in large pieces: rows are made of many small ones. */
-static struct sbuf outbuf;
+static struct sbuf outbuf = { .big = true };
 /* Kept whole, not written as it grows (the second half of a list). */
 static bool keep_output;
 
@@ -172,8 +172,8 @@ static bool measure(const struct opts *o, struct model *m, const u32 *rows, size
 {
 	size_t r, i, k = 0;
 
-	c->at = xmalloc((n * o->ncols + 1) * sizeof(*c->at));
-	c->len = xmalloc((n * o->ncols + 1) * sizeof(*c->len));
+	c->at = xbig_realloc(NULL, (n * o->ncols + 1) * sizeof(*c->at));
+	c->len = xbig_realloc(NULL, (n * o->ncols + 1) * sizeof(*c->len));
 	for (r = 0; r < n; r++) {
 		for (i = 0; i < o->ncols; i++, k++) {
 			const char *v = column_value(m, rows[r], o->cols[i], b);
@@ -232,7 +232,7 @@ int stream_list(const struct opts *o, struct model *m)
 	struct sbuf b = { 0 };
 	size_t nrows = 0, from = 0, to, mid, k, r, i;
 	struct halves h = { .child = -1 };
-	struct cells c = { 0 };
+	struct cells c = { .text.big = true };
 	bool plain, split;
 	int rc = 1;
 
@@ -282,8 +282,8 @@ int stream_list(const struct opts *o, struct model *m)
 out:
 	sb_free(&outbuf);
 	sb_free(&c.text);
-	free(c.at);
-	free(c.len);
+	big_free(c.at);
+	big_free(c.len);
 	free(b.s);
 	free(rows);
 	free(width);

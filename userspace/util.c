@@ -19,6 +19,15 @@ static __noreturn void oom(void)
 	exit(1);
 }
 
+/* big_realloc() (bigmem.c), or exit. */
+void *xbig_realloc(void *p, size_t size)
+{
+	p = big_realloc(p, size);
+	if (!p)
+		oom();
+	return p;
+}
+
 void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
@@ -137,7 +146,7 @@ void sb_grow(struct sbuf *b, size_t n)
 
 	while (cap < b->len + n + 1)
 		cap *= 2;
-	b->s = xrealloc(b->s, cap, 1);
+	b->s = b->big ? xbig_realloc(b->s, cap) : xrealloc(b->s, cap, 1);
 	b->cap = cap;
 }
 
@@ -155,7 +164,10 @@ void sb_addu(struct sbuf *b, u64 v)
 
 void sb_free(struct sbuf *b)
 {
-	free(b->s);
+	if (b->big)
+		big_free(b->s);
+	else
+		free(b->s);
 	b->s = NULL;
 	b->len = 0;
 	b->cap = 0;

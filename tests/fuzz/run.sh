@@ -24,7 +24,7 @@ clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	"$src"/parse.c "$src"/hash.c "$src"/util.c "$src"/model.c "$src"/columns.c \
 	"$src"/users.c "$src"/output.c "$src"/select.c "$src"/filter.c "$src"/holders.c \
 	"$src"/json.c "$src"/endpoint_kinds.c "$src"/loopback.c "$src"/locks.c "$src"/epoll.c \
-	"$src"/xmode.c "$src"/proclocks.c "$src"/details.c "$src"/stream.c "$src"/readparse.c "$src"/halves.c \
+	"$src"/xmode.c "$src"/proclocks.c "$src"/details.c "$src"/stream.c "$src"/readparse.c "$src"/halves.c "$src"/bigmem.c \
 	$libs \
 	>"$out/build.log" 2>&1 || fail "build failed: $(head -3 "$out/build.log" | tr '\n' ' ')"
 
