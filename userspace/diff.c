@@ -174,8 +174,10 @@ static const char *patterns_cell(const struct opts *o, const char **names, size_
 {
 	struct pattern *p;
 	size_t np = patterns_group(names, n, &p), i;
-	bool utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	bool utf8;
 
+	fds_locale();
+	utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	sb_reset(b);
 	if (o->json)
 		sb_addc(b, '[');

@@ -30,6 +30,7 @@ static inline bool streq(const char *a, const char *b)
 }
 
 /* util.c */
+void fds_locale(void);
 void *xmalloc(size_t size);
 void *xbig_realloc(void *p, size_t size);
 void *xcalloc(size_t n, size_t size);

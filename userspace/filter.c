@@ -316,6 +316,7 @@ static int check_types(struct node *n)
 		if (b->col >= 0 || b->type != V_STR)
 			return fds_err("-Q: %s %s: the right side must be a quoted regex",
 				       op, b->label);
+		fds_locale();
 		rc = regcomp(&n->re, b->text, REG_EXTENDED | REG_NOSUB);
 		if (rc) {
 			char msg[128];

@@ -4,7 +4,6 @@
  * fdscope kernel module's debugfs files or from a saved copy of them.
  */
 #include <getopt.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,13 +444,6 @@ int main(int argc, char **argv)
 	bool list_columns = false;
 	int rc = -1;
 
-	/*
-	 * Character widths and messages follow the user's locale; numbers
-	 * stay in C's, as scripts read them. (Each category is a file to
-	 * load: LC_ALL costs a dozen opens at every start.)
-	 */
-	setlocale(LC_CTYPE, "");
-	setlocale(LC_MESSAGES, "");
 	if (parse_args(&o, argc, argv, &list_columns))
 		goto out;
 	if (list_columns) {

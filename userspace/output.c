@@ -251,6 +251,7 @@ static int stream_print(struct out *t)
 					scols_oom();
 			}
 		}
+		fds_locale();
 		return scols_print_table(t->tb) ? -1 : 0;
 	}
 	for (shown = 0; shown < t->nshown && !t->o->noheadings; shown++) {
@@ -568,9 +569,13 @@ int out_print_group(struct out **tbs, size_t n)
 	for (i = 0; o && !o->json && i < n; i++) {
 		if (i && !o->raw && !o->noheadings)
 			fputc('\n', stdout);
-		if (!tbs[i]->nrows_shown)
+		if (!tbs[i]->nrows_shown) {
 			print_header(tbs[i]);
-		else if (tbs[i]->stream ? stream_print(tbs[i]) : scols_print_table(tbs[i]->tb))
+			continue;
+		}
+		if (!tbs[i]->stream)
+			fds_locale();
+		if (tbs[i]->stream ? stream_print(tbs[i]) : scols_print_table(tbs[i]->tb))
 			rc = -1;
 	}
 	if (rc || fflush(stdout) || ferror(stdout))

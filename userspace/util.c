@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,21 @@ void *xbig_realloc(void *p, size_t size)
 	if (!p)
 		oom();
 	return p;
+}
+
+/*
+ * The user's character set (LC_CTYPE), loaded the first time something
+ * needs it: libsmartcols measuring a cell that is not plain ASCII, a
+ * regular expression, ncurses. Loading a locale reads its files, and most
+ * runs write ASCII that needs none. Messages and numbers stay in C's.
+ */
+void fds_locale(void)
+{
+	static bool loaded;
+
+	if (!loaded)
+		setlocale(LC_CTYPE, "");
+	loaded = true;
 }
 
 void *xmalloc(size_t size)

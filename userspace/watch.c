@@ -301,6 +301,7 @@ static int watch_screen(struct watch *w)
 	long period = (long)(w->o->interval * 1000);
 	int rc = 0;
 
+	fds_locale();
 	initscr();
 	cbreak();
 	noecho();

@@ -1826,6 +1826,25 @@ def with_line(k, n, text):
 
 
 @test
+def t_utf8_names():
+    """A UTF-8 name is text in a UTF-8 locale (the locale is loaded when a
+    cell needs it, not at every start) and escaped bytes in C's, in the
+    table as in a regular expression."""
+    d = bad_dump('utf8', files=sysfile('files').replace('/var/log/nginx/access.log',
+                                                        '/var/log/nginx/acc\u00e8s\u2713.log'))
+    line = [ln for ln in ok('-p', '800', '-o', 'FD,NAME', d=d).splitlines()
+            if ln.split()[0] == '5']
+    eq(line, [' 5 /var/log/nginx/acc\u00e8s\u2713.log'], 'UTF-8 locale: the name as text')
+    rows = js('-Q', 'NAME =~ "acc.s"', '-o', 'PID,FD', d=d)
+    eq(sorted((r['pid'], r['fd']) for r in rows), [(800, 5), (801, 5), (802, 5)],
+       'a regular expression: one character')
+    env = dict(os.environ, LC_ALL='C')
+    line = [ln for ln in ok('-p', '800', '-o', 'FD,NAME', d=d, env=env).splitlines()
+            if ln.split()[0] == '5']
+    eq(line, [' 5 /var/log/nginx/acc\\xc3\\xa8s\\xe2\\x9c\\x93.log'], 'C locale: escaped bytes')
+
+
+@test
 def t_err_version():
     d = bad_dump('v2', files=sysfile('files').replace('# fdscope-files 1 ', '# fdscope-files 2 ', 1))
     err1([], r'^fdscope: .*/bad-v2/files:1: format version 2 is not supported '
