@@ -328,16 +328,26 @@ static bool lean_col(int col)
 	return false;
 }
 
+/* --holders: the fd, its owner, the file, and what counts its references. */
+static const u64 holders_files = BIT64(FC_PID) | BIT64(FC_TID) | BIT64(FC_COMM) |
+	BIT64(FC_FD) | BIT64(FC_TABLE) | BIT64(FC_TYPE) | BIT64(FC_DEV) | BIT64(FC_INO) |
+	BIT64(FC_FILEID) | BIT64(FC_REFS) | BIT64(FC_DELETED) | BIT64(FC_PATH);
+
 /*
  * The columns of @kind (files or sockets) the view needs, bit per column
- * index; 0: every one. Only the plain fd list, without -Q or a selection
- * by what an fd is, needs fewer: its columns name what they read.
+ * index; 0: every one. Only the plain fd list and --holders, without -Q
+ * or a selection by what an fd is, need fewer: their columns name what
+ * they read.
  */
 u64 columns_want(const struct opts *o, enum fds_kind kind)
 {
 	size_t i;
 
-	if (o->view != VIEW_LIST || o->filter || select_has_fd_filters(&o->sel) || o->name_tcp)
+	if (o->filter || select_has_fd_filters(&o->sel))
+		return 0;
+	if (o->view == VIEW_HOLDERS)
+		return kind == FDS_FILES ? holders_files : 0;
+	if (o->view != VIEW_LIST || o->name_tcp)
 		return 0;
 	for (i = 0; i < o->ncols; i++) {
 		if (!lean_col(o->cols[i]))

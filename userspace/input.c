@@ -432,7 +432,8 @@ static int load_holders(struct model *m, const struct opts *o, unsigned int need
 
 	if (holders_filter(o, &cmd, sockdev, sizeof(sockdev)))
 		return 1;
-	l[n++] = (struct loader){ .kind = FDS_FILES, .cmd = cmd.s };
+	l[n++] = (struct loader){ .kind = FDS_FILES, .cmd = cmd.s,
+				  .want = columns_want(o, FDS_FILES), .live = true };
 	l[n++] = (struct loader){ .kind = FDS_HOLDERS, .cmd = cmd.s };
 	if (need & NEED_TASKS)
 		l[n++] = (struct loader){ .kind = FDS_TASKS };
