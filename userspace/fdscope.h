@@ -471,6 +471,18 @@ size_t stream_plain_len(const struct opts *o, const char *s);
 void stream_put_cell(const struct opts *o, const char *s, size_t len, size_t width,
 		     bool right, bool last);
 void stream_flush(void);
+/* The columns of a table stream_rows() writes. */
+struct stream_table {
+	size_t ncols;
+	const char *const *names;	/* the headers */
+	const bool *right;		/* right-aligned, per column */
+	/* Cell @col of row @row, or NULL ("-"): in @b, or lasting till the next call. */
+	const char *(*cell)(void *ctx, u32 row, size_t col, struct sbuf *b);
+	void *ctx;
+};
+
+int stream_rows(const struct opts *o, const struct stream_table *st, const u32 *rows,
+		size_t nrows);
 int stream_list(const struct opts *o, struct model *m);
 int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);

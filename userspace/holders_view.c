@@ -221,33 +221,48 @@ struct seen {
 	u64 holders;
 };
 
-static int by_fileid(const void *a, const void *b, void *arg)
+/* What count_refs() sorts by, copied out of the rows: no pointer followed per compare. */
+struct ref_key {
+	u64 fileid;
+	u64 table;
+	int fd;
+	u32 row;
+};
+
+static int by_fileid(const void *a, const void *b)
 {
-	const struct model *m = arg;
-	const struct fds_file *x = &m->files[*(const u32 *)a], *y = &m->files[*(const u32 *)b];
+	const struct ref_key *x = a, *y = b;
 
 	if (x->fileid != y->fileid)
 		return x->fileid < y->fileid ? -1 : 1;
 	if (x->table != y->table)
 		return x->table < y->table ? -1 : 1;
-	return x->fd < y->fd ? -1 : x->fd > y->fd;
+	if (x->fd != y->fd)
+		return x->fd < y->fd ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
 }
 
 /*
  * Every matching row with a fileid, selected or not, counts: one reference
  * per fd slot (tasks sharing a table share its slots) and per other holder.
  */
-static size_t count_refs(struct model *m, u32 *rows, size_t n, struct seen *out)
+static size_t count_refs(struct model *m, const u32 *rows, size_t n, struct seen *out)
 {
+	struct ref_key *keys = xmalloc((n ? n : 1) * sizeof(*keys));
 	size_t i, nout = 0;
 
-	qsort_r(rows, n, sizeof(*rows), by_fileid, m);
 	for (i = 0; i < n; i++) {
 		const struct fds_file *f = &m->files[rows[i]];
-		const struct fds_file *p = i ? &m->files[rows[i - 1]] : NULL;
+
+		keys[i] = (struct ref_key){ f->fileid, f->table, f->fd, rows[i] };
+	}
+	qsort(keys, n, sizeof(*keys), by_fileid);
+	for (i = 0; i < n; i++) {
+		const struct fds_file *f = &m->files[keys[i].row];
+		const struct fds_file *p = i ? &m->files[keys[i - 1].row] : NULL;
 
 		if (!p || p->fileid != f->fileid) {
-			out[nout++] = (struct seen){ .row = rows[i] };
+			out[nout++] = (struct seen){ .row = keys[i].row };
 		} else if (!f->assoc && !p->assoc && HAVE(f, FC_TABLE) &&
 			   p->table == f->table && p->fd == f->fd) {
 			continue;
@@ -256,6 +271,7 @@ static size_t count_refs(struct model *m, u32 *rows, size_t n, struct seen *out)
 		if (HAVE(f, FC_REFS) && f->refs > out[nout - 1].refs)
 			out[nout - 1].refs = f->refs;
 	}
+	free(keys);
 	return nout;
 }
 
@@ -406,6 +422,59 @@ static struct out *unread_table(const struct opts *o, struct model *m, struct sb
 	return t;
 }
 
+/* The holders table's rows, written by stream_rows(): row k is the k-th shown. */
+struct holder_rows {
+	struct model *m;
+	const u32 *rows;	/* the model's row */
+	const char **args;	/* the target it matched */
+};
+
+/* TARGET PID COMMAND ASSOC NAME HOLDER: holders_table()'s shown columns. */
+static const char *holder_cell(void *ctx, u32 k, size_t col, struct sbuf *b)
+{
+	const struct holder_rows *h = ctx;
+	const struct fds_file *f = &h->m->files[h->rows[k]];
+
+	switch (col) {
+	case 0:
+		return h->args[k];
+	case 1:
+		sb_reset(b);
+		sb_addu(b, (u64)f->pid);
+		return b->s;
+	case 2:
+		return f->comm;
+	case 3:
+		return model_assoc(h->m, h->rows[k], b);
+	case 4:
+		return model_name(h->m, h->rows[k], b);
+	}
+	sb_reset(b);
+	add_chain(h->m, f, b, 0);
+	return b->s;
+}
+
+/* The holders table written straight to stdout; 1 when libsmartcols must. */
+static int stream_holders(const struct opts *o, struct model *m, const u32 *rows,
+			  const char **args, size_t n)
+{
+	static const char *const names[] = {
+		"TARGET", "PID", "COMMAND", "ASSOC", "NAME", "HOLDER",
+	};
+	static const bool right[] = { false, true, false, true, false, false };
+	struct holder_rows h = { m, rows, args };
+	struct stream_table st = { ARRAY_SIZE(names), names, right, holder_cell, &h };
+	u32 *order = xmalloc((n ? n : 1) * sizeof(*order));
+	size_t k;
+	int rc;
+
+	for (k = 0; k < n; k++)
+		order[k] = (u32)k;
+	rc = stream_rows(o, &st, order, n);
+	free(order);
+	return rc;
+}
+
 static void add_holder_row(struct out *t, struct model *m, size_t row, const char *arg,
 			   struct sbuf *b)
 {
@@ -428,11 +497,13 @@ int view_holders(const struct opts *o, struct model *m)
 {
 	struct target *targets = xcalloc(o->ntargets, sizeof(*targets));
 	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
+	u32 *shown_rows = xcalloc(m->nrows + 1, sizeof(*shown_rows));
+	const char **args = xcalloc(m->nrows + 1, sizeof(*args));
 	struct seen *seen = xcalloc(m->nrows + 1, sizeof(*seen));
 	struct out *tbs[3];
 	struct sbuf b = { 0 };
 	size_t nrows = 0, nseen, ntbs = 1, shown = 0, row, i;
-	int rc = -1;
+	int rc = -1, streamed = 1;
 
 	if (resolve_targets(o, m, targets))
 		goto out;
@@ -448,9 +519,18 @@ int view_holders(const struct opts *o, struct model *m)
 			rows[nrows++] = (u32)row;
 		if (!select_row(o, m, row, &b))
 			continue;
-		add_holder_row(tbs[0], m, row, targets[i].arg, &b);
-		shown++;
+		shown_rows[shown] = (u32)row;
+		args[shown++] = targets[i].arg;
 	}
+	/* Written first, straight, unless a cell needs libsmartcols (or JSON). */
+	if (stream_usable(o))
+		streamed = stream_holders(o, m, shown_rows, args, shown);
+	if (streamed < 0) {
+		out_discard(tbs[0]);
+		goto out;
+	}
+	for (i = 0; streamed && i < shown; i++)
+		add_holder_row(tbs[0], m, shown_rows[i], args[i], &b);
 	nseen = count_refs(m, rows, nrows, seen);
 	tbs[ntbs] = kernel_table(o);
 	for (i = 0; i < nseen; i++) {
@@ -477,12 +557,22 @@ int view_holders(const struct opts *o, struct model *m)
 		}
 		ntbs = kept;
 	}
-	rc = out_print_group(tbs, ntbs);
+	if (!streamed) {
+		/* The holders table is out: the others follow, as out_print_group() parts them. */
+		out_discard(tbs[0]);
+		if (ntbs > 1 && !o->raw && !o->noheadings)
+			fputc('\n', stdout);
+		rc = ntbs > 1 ? out_print_group(tbs + 1, ntbs - 1) : 0;
+	} else {
+		rc = out_print_group(tbs, ntbs);
+	}
 	if (!rc)
 		rc = shown ? 0 : 1;
 out:
 	sb_free(&b);
 	free(seen);
+	free(args);
+	free(shown_rows);
 	free(rows);
 	free(targets);
 	return rc;

@@ -149,11 +149,10 @@ void stream_flush(void)
 }
 
 /* Cell @i of a line, @len wide as written, padded in a table. */
-static void put_cell(const struct opts *o, size_t i, const char *s, size_t len,
-		     const size_t *width)
+static void put_cell(const struct opts *o, const struct stream_table *st, size_t i,
+		     const char *s, size_t len, const size_t *width)
 {
-	stream_put_cell(o, s, len, width[i], columns[o->cols[i]].flags & SCOLS_FL_RIGHT,
-			i + 1 == o->ncols);
+	stream_put_cell(o, s, len, width[i], st->right[i], i + 1 == st->ncols);
 }
 
 /* The cells of the rows this process writes, made once for both passes. */
@@ -167,16 +166,16 @@ struct cells {
  * Make the cells of @n rows into @c and widen @width to them; false when
  * some cell needs libsmartcols.
  */
-static bool measure(const struct opts *o, struct model *m, const u32 *rows, size_t n,
-		    size_t *width, struct sbuf *b, struct cells *c)
+static bool measure(const struct opts *o, const struct stream_table *st, const u32 *rows,
+		    size_t n, size_t *width, struct sbuf *b, struct cells *c)
 {
 	size_t r, i, k = 0;
 
-	c->at = xbig_realloc(NULL, (n * o->ncols + 1) * sizeof(*c->at));
-	c->len = xbig_realloc(NULL, (n * o->ncols + 1) * sizeof(*c->len));
+	c->at = xbig_realloc(NULL, (n * st->ncols + 1) * sizeof(*c->at));
+	c->len = xbig_realloc(NULL, (n * st->ncols + 1) * sizeof(*c->len));
 	for (r = 0; r < n; r++) {
-		for (i = 0; i < o->ncols; i++, k++) {
-			const char *v = column_value(m, rows[r], o->cols[i], b);
+		for (i = 0; i < st->ncols; i++, k++) {
+			const char *v = st->cell(st->ctx, rows[r], i, b);
 			size_t len;
 
 			v = v ? v : "-";
@@ -198,60 +197,54 @@ static bool measure(const struct opts *o, struct model *m, const u32 *rows, size
  * its own, the parent sends back the widest of the two. The first
  * element says whether every cell is plain.
  */
-static int merge_widths(struct halves *h, const struct opts *o, size_t *width, bool *plain)
+static int merge_widths(struct halves *h, size_t ncols, size_t *width, bool *plain)
 {
-	size_t n = o->ncols + 1, *got = xcalloc(n, sizeof(*got)), i;
+	size_t n = ncols + 1, *got = xcalloc(n, sizeof(*got)), i;
 	int rc;
 
-	width[o->ncols] = *plain;
+	width[ncols] = *plain;
 	if (!h->child) {
 		rc = halves_send(h, width, n * sizeof(*width)) ||
 		     halves_recv(h, width, n * sizeof(*width));
 	} else {
 		rc = halves_recv(h, got, n * sizeof(*got));
-		for (i = 0; !rc && i < o->ncols; i++)
+		for (i = 0; !rc && i < ncols; i++)
 			width[i] = got[i] > width[i] ? got[i] : width[i];
-		width[o->ncols] = !rc && *plain && got[o->ncols];
+		width[ncols] = !rc && *plain && got[ncols];
 		if (!rc)
 			rc = halves_send(h, width, n * sizeof(*width));
 	}
-	*plain = width[o->ncols];
+	*plain = width[ncols];
 	free(got);
 	return rc ? -1 : 0;
 }
 
 /*
- * The list in table or raw form; 1 when some cell needs libsmartcols
- * (nothing has been written then), else 0 or -1 on a write error. A long
- * list is made by two processes (halves.c).
+ * Rows @rows[0..@nrows) of @st in table or raw form; 1 when some cell
+ * needs libsmartcols (nothing has been written then), else 0 or -1 on a
+ * write error. A long table is made by two processes (halves.c).
  */
-int stream_list(const struct opts *o, struct model *m)
+int stream_rows(const struct opts *o, const struct stream_table *st, const u32 *rows,
+		size_t nrows)
 {
-	size_t *width = xcalloc(o->ncols + 1, sizeof(*width));
-	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
-	struct sbuf b = { 0 };
-	size_t nrows = 0, from = 0, to, mid, k, r, i;
+	size_t *width = xcalloc(st->ncols + 1, sizeof(*width));
+	size_t from = 0, to = nrows, mid, k, r, i;
 	struct halves h = { .child = -1 };
 	struct cells c = { .text.big = true };
+	struct sbuf b = { 0 };
 	bool plain, split;
 	int rc = 1;
 
 	/* Headers count even when not shown, as in libsmartcols. */
-	for (i = 0; i < o->ncols; i++)
-		width[i] = strlen(columns[o->cols[i]].name);
-	for (k = 0; k < m->nrows; k++) {
-		r = model_row(m, k);
-		if (select_row(o, m, r, &b))
-			rows[nrows++] = r;
-	}
-	to = nrows;
+	for (i = 0; i < st->ncols; i++)
+		width[i] = strlen(st->names[i]);
 	split = !halves_split(&h, nrows, &mid);
 	if (split && h.child)
 		to = mid;
 	else if (split)
 		from = mid;
-	plain = measure(o, m, rows + from, to - from, width, &b, &c);
-	if (split && merge_widths(&h, o, width, &plain))
+	plain = measure(o, st, rows + from, to - from, width, &b, &c);
+	if (split && merge_widths(&h, st->ncols, width, &plain))
 		plain = false;
 	if (split && !h.child && !plain)
 		halves_child_done(&h, NULL, 0);
@@ -260,16 +253,13 @@ int stream_list(const struct opts *o, struct model *m)
 			halves_parent_done(&h, false);
 		goto out;
 	}
-	for (i = 0; i < o->ncols && !o->noheadings && !from; i++) {
-		const char *name = columns[o->cols[i]].name;
-
-		put_cell(o, i, name, strlen(name), width);
-	}
+	for (i = 0; i < st->ncols && !o->noheadings && !from; i++)
+		put_cell(o, st, i, st->names[i], strlen(st->names[i]), width);
 	/* The child keeps its half until the parent has written its own. */
 	keep_output = split && !h.child;
 	for (r = from, k = 0; r < to; r++) {
-		for (i = 0; i < o->ncols; i++, k++)
-			put_cell(o, i, c.text.s + c.at[k], c.len[k], width);
+		for (i = 0; i < st->ncols; i++, k++)
+			put_cell(o, st, i, c.text.s + c.at[k], c.len[k], width);
 	}
 	if (keep_output)
 		halves_child_done(&h, outbuf.s, outbuf.len);
@@ -285,7 +275,48 @@ out:
 	big_free(c.at);
 	big_free(c.len);
 	free(b.s);
-	free(rows);
 	free(width);
+	return rc;
+}
+
+/* The fd list's columns. */
+struct list_cells {
+	const struct opts *o;
+	struct model *m;
+};
+
+static const char *list_cell(void *ctx, u32 row, size_t col, struct sbuf *b)
+{
+	const struct list_cells *lc = ctx;
+
+	return column_value(lc->m, row, lc->o->cols[col], b);
+}
+
+/* The list in table or raw form, as stream_rows() writes it. */
+int stream_list(const struct opts *o, struct model *m)
+{
+	const char **names = xcalloc(o->ncols + 1, sizeof(*names));
+	bool *right = xcalloc(o->ncols + 1, sizeof(*right));
+	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
+	struct list_cells lc = { o, m };
+	struct stream_table st = { o->ncols, names, right, list_cell, &lc };
+	struct sbuf b = { 0 };
+	size_t nrows = 0, k, r, i;
+	int rc;
+
+	for (i = 0; i < o->ncols; i++) {
+		names[i] = columns[o->cols[i]].name;
+		right[i] = columns[o->cols[i]].flags & SCOLS_FL_RIGHT;
+	}
+	for (k = 0; k < m->nrows; k++) {
+		r = model_row(m, k);
+		if (select_row(o, m, r, &b))
+			rows[nrows++] = r;
+	}
+	rc = stream_rows(o, &st, rows, nrows);
+	free(b.s);
+	free(rows);
+	free(right);
+	free(names);
 	return rc;
 }

@@ -212,9 +212,14 @@ static void fdscope_holders_more_test(struct kunit *test)
 	fdscope_kunit_expect(test, &out, row, "path", "-");
 }
 
-/* A thread that holds a mutex until told to let go, as a busy reader holds iolock. */
+/*
+ * A thread that holds a unix socket's iolock until told to let go, as a
+ * busy reader holds it. It keeps the sock referenced: the test's table
+ * (and with it the socket) may be gone before KUnit frees the locker.
+ */
 struct fdscope_holders_locker {
-	struct mutex *lock;		/* the lock held, not owned here */
+	struct sock *sk;		/* referenced until the lock is let go */
+	struct mutex *lock;		/* its iolock */
 	struct completion locked;
 	struct completion release;
 	struct task_struct *task;
@@ -231,17 +236,20 @@ static int fdscope_holders_hold(void *arg)
 	return 0;
 }
 
-static int fdscope_holders_locker_init(struct kunit_resource *res, void *lock)
+static int fdscope_holders_locker_init(struct kunit_resource *res, void *sk)
 {
 	struct fdscope_holders_locker *l = kzalloc(sizeof(*l), GFP_KERNEL);
 
 	if (!l)
 		return -ENOMEM;
-	l->lock = lock;
+	l->sk = sk;
+	sock_hold(l->sk);
+	l->lock = &unix_sk(l->sk)->iolock;
 	init_completion(&l->locked);
 	init_completion(&l->release);
 	l->task = kthread_run(fdscope_holders_hold, l, "fdscope-locker");
 	if (IS_ERR(l->task)) {
+		sock_put(l->sk);
 		kfree(l);
 		return -ENOMEM;
 	}
@@ -259,6 +267,7 @@ static void fdscope_holders_locker_free(struct kunit_resource *res)
 	complete(&l->release);
 	kthread_stop(l->task);
 	put_task_struct(l->task);
+	sock_put(l->sk);
 	kfree(l);
 }
 
@@ -279,8 +288,7 @@ static void fdscope_holders_busy_test(struct kunit *test)
 	fdscope_holders_send(test, a.sock, &fd, 1);
 
 	locker = kunit_alloc_resource(test, fdscope_holders_locker_init,
-				      fdscope_holders_locker_free, GFP_KERNEL,
-				      &unix_sk(b.sock->sk)->iolock);
+				      fdscope_holders_locker_free, GFP_KERNEL, b.sock->sk);
 	KUNIT_ASSERT_NOT_NULL(test, locker);
 	fdscope_kunit_walk(test, FDSCOPE_HOLDERS, fdscope_kunit_own_filter(test), 4096, &out);
 	KUNIT_EXPECT_EQ(test, fdscope_kunit_count(test, &out, "assoc", "inflight"), 1U);
