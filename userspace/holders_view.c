@@ -221,7 +221,7 @@ struct seen {
 	u64 holders;
 };
 
-/* What count_refs() sorts by, copied out of the rows: no pointer followed per compare. */
+/* A row of count_refs()'s that shares its file with others, copied out to sort. */
 struct ref_key {
 	u64 fileid;
 	u64 table;
@@ -242,26 +242,60 @@ static int by_fileid(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
+static int by_seen_fileid(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+	u64 x = m->files[((const struct seen *)a)->row].fileid;
+	u64 y = m->files[((const struct seen *)b)->row].fileid;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * Every matching row with a fileid, selected or not, counts: one reference
- * per fd slot (tasks sharing a table share its slots) and per other holder.
+ * The files whose reference count exceeds the holders seen, into @out in
+ * fileid order; their number. Every matching row with a fileid, selected
+ * or not, counts: one reference per fd slot (tasks sharing a table share
+ * its slots) and per other holder. Most files have one holder: only the
+ * rows of files with several are sorted, to find the slots seen twice.
  */
 static size_t count_refs(struct model *m, const u32 *rows, size_t n, struct seen *out)
 {
 	struct ref_key *keys = xmalloc((n ? n : 1) * sizeof(*keys));
-	size_t i, nout = 0;
+	u32 *count = xcalloc(n + 1, sizeof(*count));
+	size_t i, nkeys = 0, nout = 0, nsingle;
+	struct idx ix;
 
+	/* How many rows each file has: its first row's slot counts them. */
+	idx_init(&ix, n);
+	for (i = 0; i < n; i++) {
+		u32 *slot = idx_slot(&ix, m->files[rows[i]].fileid);
+
+		if (*slot == IDX_NONE)
+			*slot = (u32)i;
+		count[*slot]++;
+	}
 	for (i = 0; i < n; i++) {
 		const struct fds_file *f = &m->files[rows[i]];
+		u32 first = idx_get(&ix, f->fileid);
 
-		keys[i] = (struct ref_key){ f->fileid, f->table, f->fd, rows[i] };
+		if (count[first] == 1) {
+			if (HAVE(f, FC_REFS) && f->refs > 1)
+				out[nout++] = (struct seen){ .row = rows[i], .holders = 1,
+							     .refs = f->refs };
+			continue;
+		}
+		keys[nkeys++] = (struct ref_key){ f->fileid, f->table, f->fd, rows[i] };
 	}
-	qsort(keys, n, sizeof(*keys), by_fileid);
-	for (i = 0; i < n; i++) {
+	nsingle = nout;
+	qsort(keys, nkeys, sizeof(*keys), by_fileid);
+	for (i = 0; i < nkeys; i++) {
 		const struct fds_file *f = &m->files[keys[i].row];
 		const struct fds_file *p = i ? &m->files[keys[i - 1].row] : NULL;
 
 		if (!p || p->fileid != f->fileid) {
+			/* The file before: kept if its references exceed its holders. */
+			if (nout > nsingle && out[nout - 1].refs <= out[nout - 1].holders)
+				nout--;
 			out[nout++] = (struct seen){ .row = keys[i].row };
 		} else if (!f->assoc && !p->assoc && HAVE(f, FC_TABLE) &&
 			   p->table == f->table && p->fd == f->fd) {
@@ -271,6 +305,11 @@ static size_t count_refs(struct model *m, const u32 *rows, size_t n, struct seen
 		if (HAVE(f, FC_REFS) && f->refs > out[nout - 1].refs)
 			out[nout - 1].refs = f->refs;
 	}
+	if (nout > nsingle && out[nout - 1].refs <= out[nout - 1].holders)
+		nout--;
+	qsort_r(out, nout, sizeof(*out), by_seen_fileid, m);
+	idx_free(&ix);
+	free(count);
 	free(keys);
 	return nout;
 }
