@@ -311,10 +311,13 @@ static const int lean_cols[] = {
 #define BIT64(n)	(1ull << (n))
 static const u64 lean_files = BIT64(FC_PID) | BIT64(FC_TID) | BIT64(FC_COMM) |
 	BIT64(FC_FD) | BIT64(FC_MODE) | BIT64(FC_TYPE) | BIT64(FC_DEV) | BIT64(FC_INO) |
-	BIT64(FC_FILEID) | BIT64(FC_DELETED) | BIT64(FC_PATH);
-/* NAME: the label, the ends, the state and the unix peer; fileid, ino: the join. */
+	BIT64(FC_DELETED) | BIT64(FC_PATH);
+/*
+ * NAME: the label, the ends, the state and the unix peer; the fd and ino
+ * join it to its files row (model.c, join_sockets()).
+ */
 static const u64 lean_sockets = BIT64(SC_PID) | BIT64(SC_TID) | BIT64(SC_COMM) |
-	BIT64(SC_FD) | BIT64(SC_FILEID) | BIT64(SC_INO) | BIT64(SC_FAMILY) | BIT64(SC_TYPE) |
+	BIT64(SC_FD) | BIT64(SC_INO) | BIT64(SC_FAMILY) | BIT64(SC_TYPE) |
 	BIT64(SC_PROTO) | BIT64(SC_STATE) | BIT64(SC_LOCAL) | BIT64(SC_REMOTE) | BIT64(SC_PEER);
 
 static bool lean_col(int col)

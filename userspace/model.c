@@ -24,6 +24,56 @@ static int fileid_key(const void *ctx, size_t i, u64 *k)
 	return HAVE(s, SC_FILEID);
 }
 
+static int sock_fd_key(const void *ctx, size_t i, u64 *k)
+{
+	const struct fds_sock *s = (const struct fds_sock *)ctx + i;
+
+	*k = model_fd_key(s->pid, HAVE(s, SC_TID) ? s->tid : 0, s->fd);
+	return HAVE(s, SC_FD);
+}
+
+/*
+ * files -> sockets, into m->file_sock. The two files are separate reads,
+ * so an fd may have changed in between: the inode must agree as well. On
+ * the file description's identity when both have it; else (a reader that
+ * asked for fewer fields) on the fd, for the fd rows.
+ */
+static void join_sockets(struct model *m)
+{
+	bool by_fileid = (m->tab[FDS_FILES].cols & (1ull << FC_FILEID)) &&
+			 (m->tab[FDS_SOCKETS].cols & (1ull << SC_FILEID));
+	struct idx ix;
+	u32 *next;
+	size_t i;
+
+	m->file_sock = xmalloc((m->nrows ? m->nrows : 1) * sizeof(*m->file_sock));
+	next = idx_new_next(m->nsocks);
+	idx_chain(&ix, next, m->nsocks, by_fileid ? fileid_key : sock_fd_key, m->socks);
+	for (i = 0; i < m->nrows; i++) {
+		const struct fds_file *f = &m->files[i];
+		const struct fds_sock *s;
+		u32 j = IDX_NONE;
+
+		if (by_fileid && HAVE(f, FC_FILEID))
+			j = idx_get(&ix, f->fileid);
+		else if (!by_fileid && i < m->nfiles && HAVE(f, FC_FD))
+			j = idx_get(&ix, model_fd_key(f->pid, HAVE(f, FC_TID) ? f->tid : 0, f->fd));
+		for (; j != IDX_NONE; j = next[j]) {
+			s = &m->socks[j];
+			if (HAVE(f, FC_INO) && HAVE(s, SC_INO) && s->ino != f->ino)
+				continue;
+			if (!by_fileid && (s->pid != f->pid || s->fd != f->fd ||
+					   (HAVE(s, SC_TID) ? s->tid : 0) !=
+					   (HAVE(f, FC_TID) ? f->tid : 0)))
+				continue;
+			break;
+		}
+		m->file_sock[i] = j;
+	}
+	free(next);
+	idx_free(&ix);
+}
+
 /*
  * The module names unix states as unix_diag does; fdscope shows them with
  * TCP's words, as ss does, so that one expression finds every listener.
@@ -174,8 +224,6 @@ size_t model_row(const struct model *m, size_t k)
 
 void model_init(struct model *m, const struct opts *o)
 {
-	struct idx ix;
-	u32 *next;
 	size_t i;
 
 	append_holders(m);
@@ -204,24 +252,7 @@ void model_init(struct model *m, const struct opts *o)
 			*slot = (u32)i;
 	}
 
-	/*
-	 * files -> sockets on fileid. The two files are separate reads, so an
-	 * fd may have changed in between: the inode must agree as well.
-	 */
-	m->file_sock = xmalloc((m->nrows ? m->nrows : 1) * sizeof(*m->file_sock));
-	next = idx_new_next(m->nsocks);
-	idx_chain(&ix, next, m->nsocks, fileid_key, m->socks);
-	for (i = 0; i < m->nrows; i++) {
-		const struct fds_file *f = &m->files[i];
-		u32 j = HAVE(f, FC_FILEID) ? idx_get(&ix, f->fileid) : IDX_NONE;
-
-		while (j != IDX_NONE && HAVE(f, FC_INO) && HAVE(&m->socks[j], SC_INO) &&
-		       m->socks[j].ino != f->ino)
-			j = next[j];
-		m->file_sock[i] = j;
-	}
-	free(next);
-	idx_free(&ix);
+	join_sockets(m);
 	order_rows(m);
 }
 
