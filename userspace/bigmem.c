@@ -5,12 +5,13 @@
  * transparent huge pages. At 100k fds these are tens of megabytes, and a
  * 4 KiB page fault each is much of what fdscope costs: one fault per
  * 2 MiB instead. Growth moves the pages (mremap), it never copies them.
- * Under AddressSanitizer they are plain malloc() memory, so that it still
- * sees overflows.
+ * Memory comes zeroed, and so does what growth adds: the mappings' pages
+ * are zero anyway, so the parser need not clear each record. Under
+ * AddressSanitizer it is all malloc() memory, so that it still sees
+ * overflows.
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <malloc.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -25,13 +26,19 @@
 #endif
 
 #define BIG_ALIGN	((size_t)2 << 20)
+#ifdef BIG_PLAIN
+#define BIG_MIN		SIZE_MAX
+#else
 /* Smaller arrays are malloc()'s: they would have no huge page of their own. */
 #define BIG_MIN		BIG_ALIGN
-/*
- * Before the array: the size of its mapping, 0 for malloc() memory (keeps
- * the array 64-byte aligned).
- */
-#define BIG_HEAD	64
+#endif
+
+/* Before each array (64 bytes, so that the array stays aligned). */
+struct big_head {
+	size_t span;		/* its mapping's size; 0: malloc() memory */
+	size_t size;		/* the bytes asked for */
+	char pad[48];
+};
 
 /*
  * Whole pages: the part past the last 2 MiB boundary gets small pages,
@@ -39,11 +46,11 @@
  */
 static size_t big_span(size_t size)
 {
-	return (size + BIG_HEAD + 4095) & ~(size_t)4095;
+	return (size + sizeof(struct big_head) + 4095) & ~(size_t)4095;
 }
 
 /* An aligned mapping of @span bytes, or NULL. */
-static char *big_map(size_t span)
+static struct big_head *big_map(size_t span)
 {
 	char *p = mmap(NULL, span + BIG_ALIGN, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -57,75 +64,82 @@ static char *big_map(size_t span)
 	munmap(a + span, p + BIG_ALIGN - a);
 	/* Where transparent huge pages are "madvise" (they are "always" on Debian). */
 	madvise(a, span, MADV_HUGEPAGE);
-	return a;
+	return (struct big_head *)a;
 }
 
-/* @size bytes, not cleared; NULL if there is no memory. */
+/* @size bytes, zeroed; NULL if there is no memory. */
 void *big_alloc(size_t size)
 {
-#ifdef BIG_PLAIN
-	return malloc(size ? size : 1);
-#else
-	size_t span = big_span(size);
-	char *a = size < BIG_MIN ? malloc(size + BIG_HEAD) : big_map(span);
+	struct big_head *h;
 
-	if (!a)
+	if (size < BIG_MIN) {
+		h = calloc(1, sizeof(*h) + size);
+		if (h)
+			h->span = 0;
+	} else {
+		h = big_map(big_span(size));
+		if (h)
+			h->span = big_span(size);
+	}
+	if (!h)
 		return NULL;
-	*(size_t *)a = size < BIG_MIN ? 0 : span;
-	return a + BIG_HEAD;
-#endif
+	h->size = size;
+	return h + 1;
 }
 
-/* @p (from big_alloc(), or NULL) made @size bytes long; NULL if it cannot be. */
+/*
+ * @p (from big_alloc(), or NULL) made @size bytes long, the bytes it gains
+ * zeroed; NULL if it cannot be (@p is then unchanged).
+ */
 void *big_realloc(void *p, size_t size)
 {
-#ifdef BIG_PLAIN
-	return realloc(p, size ? size : 1);
-#else
-	char *a = p ? (char *)p - BIG_HEAD : NULL, *to;
+	struct big_head *h = p ? (struct big_head *)p - 1 : NULL, *to;
 	size_t span = big_span(size), old;
 
-	if (!a)
+	if (!h)
 		return big_alloc(size);
-	old = *(size_t *)a;
-	if (!old && size < BIG_MIN) {
-		a = realloc(a, size + BIG_HEAD);
-		return a ? a + BIG_HEAD : NULL;
+	old = h->size;
+	if (!h->span && size < BIG_MIN) {
+		h = realloc(h, sizeof(*h) + size);
+		if (!h)
+			return NULL;
+		if (size > old)
+			memset((char *)(h + 1) + old, 0, size - old);
+		h->size = size;
+		return h + 1;
 	}
-	if (!old) {
+	if (!h->span) {
 		/* Out of malloc(): copied once, under BIG_MIN bytes. */
 		to = big_alloc(size);
-		if (to)
-			memcpy(to, p, malloc_usable_size(a) - BIG_HEAD);
-		if (to)
-			free(a);
+		if (!to)
+			return NULL;
+		memcpy(to, p, old < size ? old : size);
+		free(h);
 		return to;
 	}
-	if (span <= old)
+	if (span <= h->span) {
+		h->size = size;
 		return p;
-	/* Into an aligned place of its own: huge pages stay whole. */
+	}
+	/* Into an aligned place of its own: huge pages stay whole, the rest is zero. */
 	to = big_map(span);
 	if (!to)
 		return NULL;
-	if (mremap(a, old, span, MREMAP_MAYMOVE | MREMAP_FIXED, to) == MAP_FAILED) {
+	if (mremap(h, h->span, span, MREMAP_MAYMOVE | MREMAP_FIXED, to) == MAP_FAILED) {
 		munmap(to, span);
 		return NULL;
 	}
-	*(size_t *)to = span;
-	return to + BIG_HEAD;
-#endif
+	to->span = span;
+	to->size = size;
+	return to + 1;
 }
 
 void big_free(void *p)
 {
-#ifdef BIG_PLAIN
-	free(p);
-#else
-	char *a = p ? (char *)p - BIG_HEAD : NULL;
+	struct big_head *h = p ? (struct big_head *)p - 1 : NULL;
 
-	if (a && *(size_t *)a)
-		munmap(a, *(size_t *)a);
+	if (h && h->span)
+		munmap(h, h->span);
 	else
-		free(a);
-#endif
+		free(h);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fdscope: large arrays in mappings aligned for transparent huge pages
- * (bigmem.c). Only libc: the parser and its fuzz target use them.
+ * (bigmem.c), zeroed as calloc() zeroes. Only libc: the parser and its
+ * fuzz target use them.
  */
 #ifndef FDSCOPE_BIGMEM_H
 #define FDSCOPE_BIGMEM_H

@@ -91,16 +91,19 @@ static void check_strings(const struct fds_table *t)
 	fuzz_sink = sum;
 }
 
-/* Parse @len bytes at @data as @kind into a heap copy of exactly that size. */
+/*
+ * Parse @len bytes at @data as @kind into a heap copy of exactly that size
+ * (big_alloc()'s, as the reader's text is: model_free() frees it so).
+ */
 static int parse(struct model *m, enum fds_kind kind, const u8 *data, size_t len)
 {
 	struct read_blocks *b = &m->bufs[kind];
-	char *buf = malloc(len ? len : 1);
+	char *buf = big_alloc(len ? len : 1);
 	char err[256];
 
 	b->v = malloc(sizeof(*b->v));
 	if (!buf || !b->v) {
-		free(buf);
+		big_free(buf);
 		return -1;
 	}
 	b->v[b->n++] = buf;
