@@ -72,6 +72,9 @@ struct out *out_new(const struct opts *o, const char *name, const char *title)
 	t->o = o;
 	t->name = name;
 	t->title = title;
+	/* A long list's rows and cells: megabytes, grown without copies. */
+	t->json.big = true;
+	t->cells.big = true;
 	return t;
 }
 
