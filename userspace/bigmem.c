@@ -5,11 +5,12 @@
  * transparent huge pages. At 100k fds these are tens of megabytes, and a
  * 4 KiB page fault each is much of what fdscope costs: one fault per
  * 2 MiB instead. Growth moves the pages (mremap), it never copies them.
- * Memory comes zeroed, and so does what growth adds: the mappings' pages
- * are zero anyway, so the parser need not clear each record. Under
+ * big_grow() zeroes what an array gains (the mappings' pages are zero
+ * anyway), so that the parser need not clear each record. Under
  * AddressSanitizer it is all malloc() memory, so that it still sees
  * overflows.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +68,13 @@ static struct big_head *big_map(size_t span)
 	return (struct big_head *)a;
 }
 
-/* @size bytes, zeroed; NULL if there is no memory. */
+/* @size bytes, not cleared (but zero past BIG_MIN); NULL if there is no memory. */
 void *big_alloc(size_t size)
 {
 	struct big_head *h;
 
 	if (size < BIG_MIN) {
-		h = calloc(1, sizeof(*h) + size);
+		h = malloc(sizeof(*h) + size);
 		if (h)
 			h->span = 0;
 	} else {
@@ -89,22 +90,27 @@ void *big_alloc(size_t size)
 
 /*
  * @p (from big_alloc(), or NULL) made @size bytes long, the bytes it gains
- * zeroed; NULL if it cannot be (@p is then unchanged).
+ * zeroed if @zero (they are zero anyway once it is a mapping of its own);
+ * NULL if it cannot be (@p is then unchanged).
  */
-void *big_realloc(void *p, size_t size)
+static void *big_resize(void *p, size_t size, bool zero)
 {
 	struct big_head *h = p ? (struct big_head *)p - 1 : NULL, *to;
-	size_t span = big_span(size), old;
+	size_t span = big_span(size), old = h ? h->size : 0;
 
-	if (!h)
-		return big_alloc(size);
-	old = h->size;
+	if (!h) {
+		p = big_alloc(size);
+		if (p && zero && size < BIG_MIN)
+			memset(p, 0, size);
+		return p;
+	}
 	if (!h->span && size < BIG_MIN) {
 		h = realloc(h, sizeof(*h) + size);
 		if (!h)
 			return NULL;
-		if (size > old)
+		if (zero && size > old)
 			memset((char *)(h + 1) + old, 0, size - old);
+		h->span = 0;
 		h->size = size;
 		return h + 1;
 	}
@@ -113,11 +119,13 @@ void *big_realloc(void *p, size_t size)
 		to = big_alloc(size);
 		if (!to)
 			return NULL;
-		memcpy(to, p, old < size ? old : size);
+		memcpy(to, p, old);
 		free(h);
 		return to;
 	}
 	if (span <= h->span) {
+		if (zero && size > old)
+			memset((char *)p + old, 0, size - old);
 		h->size = size;
 		return p;
 	}
@@ -132,6 +140,17 @@ void *big_realloc(void *p, size_t size)
 	to->span = span;
 	to->size = size;
 	return to + 1;
+}
+
+void *big_realloc(void *p, size_t size)
+{
+	return big_resize(p, size, false);
+}
+
+/* big_realloc(), the bytes @p gains zeroed. */
+void *big_grow(void *p, size_t size)
+{
+	return big_resize(p, size, true);
 }
 
 void big_free(void *p)

@@ -733,7 +733,7 @@ static int grow(struct fds_parser *ps)
 	size_t cap = ps->cap ? ps->cap * 2 : 1024;
 	void *recs;
 
-	recs = big_realloc(ps->t->recs, cap * recsize);
+	recs = big_grow(ps->t->recs, cap * recsize);
 	if (!recs)
 		return -1;
 	ps->t->recs = recs;
@@ -844,7 +844,7 @@ int fds_parse_lines(struct fds_parser *ps, char *buf, size_t len)
 
 		if (t->nrecs == ps->cap && grow(ps))
 			return fail(&e, 0, "out of memory");
-		/* Zero already: big_realloc() zeroes what the array gains. */
+		/* Zero already: big_grow() zeroes what the array gains. */
 		rec = (char *)t->recs + t->nrecs * recsize;
 		ps->line++;
 		if (parse_line_fast(ps, p, end, rec)) {
