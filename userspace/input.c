@@ -381,9 +381,9 @@ static int load_chains(struct model *m, const struct opts *o, const char *sockde
 
 	for (round = 0; round <= HOLDERS_CHAIN_DEPTH && !rc; round++) {
 		const struct fds_table *h = &m->tab[FDS_HOLDERS];
-		size_t upto = h->nrecs, todo = ndone;
+		size_t end = h->nrecs, todo = ndone;
 
-		for (i = from; i < upto; i++) {
+		for (i = from; i < end; i++) {
 			const struct fds_hold *r = (const struct fds_hold *)h->recs + i;
 
 			if (HAVE(r, HC_VIA) && !HAVE(r, HC_STATUS) && streq(r->assoc, "inflight") &&
@@ -392,7 +392,7 @@ static int load_chains(struct model *m, const struct opts *o, const char *sockde
 				done[ndone++] = r->via;
 			}
 		}
-		from = upto;
+		from = end;
 		if (todo == ndone)
 			break;
 		for (k = todo; k < ndone && !rc; k += KERNEL_FILTER_MAX) {

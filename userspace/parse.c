@@ -636,12 +636,12 @@ static int fast_number(char **sp, int kind, u64 *v)
 	return 1;
 }
 
-/* Give back the separators parse_line_fast() cut before field @upto. */
-static void uncut(char **fields, size_t upto)
+/* Give back the separators parse_line_fast() cut before field @last. */
+static void uncut(char **fields, size_t last)
 {
 	size_t i;
 
-	for (i = 1; i <= upto; i++)
+	for (i = 1; i <= last; i++)
 		fields[i][-1] = ' ';
 }
 

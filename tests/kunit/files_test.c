@@ -420,7 +420,7 @@ static void fdscope_files_long_record_test(struct kunit *test)
 		path[len] = '\0';
 		fdscope_kunit_mkdir(test, path);
 	}
-	strcpy(path + len, "/file");
+	strscpy(path + len, "/file", PATH_MAX - len);
 
 	fdscope_kunit_install(test, filp_open("/", O_RDONLY | O_DIRECTORY, 0), false);
 	fd = fdscope_kunit_install(test, fdscope_kunit_create(test, path, O_RDWR), false);
