@@ -168,6 +168,15 @@ void fdscope_dec(char *end, u64 v)
 	} while (low);
 }
 
+/* "major:minor" into @buf, @major and @minor digits long; returns its end. */
+static char *fdscope_put_dev(char *buf, dev_t dev, unsigned int major, unsigned int minor)
+{
+	fdscope_dec(buf + major, MAJOR(dev));
+	buf[major] = ':';
+	fdscope_dec(buf + major + 1 + minor, MINOR(dev));
+	return buf + major + 1 + minor;
+}
+
 /* A device as major:minor: one field. */
 void fdscope_field_dev(struct seq_file *m, dev_t dev)
 {
@@ -175,11 +184,8 @@ void fdscope_field_dev(struct seq_file *m, dev_t dev)
 	unsigned int minor = fdscope_dec_len(MINOR(dev));
 	char *buf = fdscope_field_room(m, major + 1 + minor);
 
-	if (!buf)
-		return;
-	fdscope_dec(buf + major, MAJOR(dev));
-	buf[major] = ':';
-	fdscope_dec(buf + major + 1 + minor, MINOR(dev));
+	if (buf)
+		fdscope_put_dev(buf, dev, major, minor);
 }
 
 /* A device as major:minor, then an inode number: two fields. */
@@ -192,10 +198,7 @@ void fdscope_field_dev_ino(struct seq_file *m, dev_t dev, unsigned long ino)
 
 	if (!buf)
 		return;
-	fdscope_dec(buf + major, MAJOR(dev));
-	buf[major] = ':';
-	buf += major + 1 + minor;
-	fdscope_dec(buf, MINOR(dev));
+	buf = fdscope_put_dev(buf, dev, major, minor);
 	*buf = ' ';
 	fdscope_dec(buf + 1 + inode, ino);
 }

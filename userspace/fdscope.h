@@ -304,6 +304,8 @@ u64 model_dev_ino_key(const char *dev, u64 ino);
 bool model_same_inode(const struct fds_file *a, const struct fds_file *b);
 const struct fds_sock *model_sock_by_ino(struct model *m, u64 ino);
 u64 model_fd_key(int pid, int tid, int fd);
+u64 model_sock_key(const struct fds_sock *s);
+int model_sock_key_of(const void *ctx, size_t i, u64 *k);
 u32 model_fd_row(struct model *m, int pid, int tid, int fd);
 
 /* locks.c: the locks held through each fd */
@@ -476,13 +478,12 @@ struct stream_table {
 	size_t ncols;
 	const char *const *names;	/* the headers */
 	const bool *right;		/* right-aligned, per column */
-	/* Cell @col of row @row, or NULL ("-"): in @b, or lasting till the next call. */
-	const char *(*cell)(void *ctx, u32 row, size_t col, struct sbuf *b);
+	/* Cell @col of the @k-th row, or NULL ("-"): in @b, or lasting till the next call. */
+	const char *(*cell)(void *ctx, size_t k, size_t col, struct sbuf *b);
 	void *ctx;
 };
 
-int stream_rows(const struct opts *o, const struct stream_table *st, const u32 *rows,
-		size_t nrows);
+int stream_rows(const struct opts *o, const struct stream_table *st, size_t nrows);
 int stream_list(const struct opts *o, struct model *m);
 int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);

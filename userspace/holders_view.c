@@ -469,7 +469,7 @@ struct holder_rows {
 };
 
 /* TARGET PID COMMAND ASSOC NAME HOLDER: holders_table()'s shown columns. */
-static const char *holder_cell(void *ctx, u32 k, size_t col, struct sbuf *b)
+static const char *holder_cell(void *ctx, size_t k, size_t col, struct sbuf *b)
 {
 	const struct holder_rows *h = ctx;
 	const struct fds_file *f = &h->m->files[h->rows[k]];
@@ -503,15 +503,8 @@ static int stream_holders(const struct opts *o, struct model *m, const u32 *rows
 	static const bool right[] = { false, true, false, true, false, false };
 	struct holder_rows h = { m, rows, args };
 	struct stream_table st = { ARRAY_SIZE(names), names, right, holder_cell, &h };
-	u32 *order = xmalloc((n ? n : 1) * sizeof(*order));
-	size_t k;
-	int rc;
 
-	for (k = 0; k < n; k++)
-		order[k] = (u32)k;
-	rc = stream_rows(o, &st, order, n);
-	free(order);
-	return rc;
+	return stream_rows(o, &st, n);
 }
 
 static void add_holder_row(struct out *t, struct model *m, size_t row, const char *arg,
@@ -542,7 +535,8 @@ int view_holders(const struct opts *o, struct model *m)
 	struct out *tbs[3];
 	struct sbuf b = { 0 };
 	size_t nrows = 0, nseen, ntbs = 1, shown = 0, row, i;
-	int rc = -1, streamed = 1;
+	/* The holders table: 1 still to be printed, 0 written, -1 a write error. */
+	int rc = -1, pending = 1;
 
 	if (resolve_targets(o, m, targets))
 		goto out;
@@ -563,12 +557,12 @@ int view_holders(const struct opts *o, struct model *m)
 	}
 	/* Written first, straight, unless a cell needs libsmartcols (or JSON). */
 	if (stream_usable(o))
-		streamed = stream_holders(o, m, shown_rows, args, shown);
-	if (streamed < 0) {
+		pending = stream_holders(o, m, shown_rows, args, shown);
+	if (pending < 0) {
 		out_discard(tbs[0]);
 		goto out;
 	}
-	for (i = 0; streamed && i < shown; i++)
+	for (i = 0; pending && i < shown; i++)
 		add_holder_row(tbs[0], m, shown_rows[i], args[i], &b);
 	nseen = count_refs(m, rows, nrows, seen);
 	tbs[ntbs] = kernel_table(o);
@@ -596,7 +590,7 @@ int view_holders(const struct opts *o, struct model *m)
 		}
 		ntbs = kept;
 	}
-	if (!streamed) {
+	if (!pending) {
 		/* The holders table is out: the others follow, as out_print_group() parts them. */
 		out_discard(tbs[0]);
 		if (ntbs > 1 && !o->raw && !o->noheadings)

@@ -24,12 +24,17 @@ static int fileid_key(const void *ctx, size_t i, u64 *k)
 	return HAVE(s, SC_FILEID);
 }
 
-static int sock_fd_key(const void *ctx, size_t i, u64 *k)
+/* A sockets record's fd, as model_fd_key() keys it (tid 0 when it is "-"). */
+u64 model_sock_key(const struct fds_sock *s)
 {
-	const struct fds_sock *s = (const struct fds_sock *)ctx + i;
+	return model_fd_key(s->pid, s->tid, s->fd);
+}
 
-	*k = model_fd_key(s->pid, HAVE(s, SC_TID) ? s->tid : 0, s->fd);
-	return HAVE(s, SC_FD);
+/* idx_chain() over sockets records by model_sock_key(). */
+int model_sock_key_of(const void *ctx, size_t i, u64 *k)
+{
+	*k = model_sock_key((const struct fds_sock *)ctx + i);
+	return 1;
 }
 
 /*
@@ -48,7 +53,7 @@ static void join_sockets(struct model *m)
 
 	m->file_sock = xmalloc((m->nrows ? m->nrows : 1) * sizeof(*m->file_sock));
 	next = idx_new_next(m->nsocks);
-	idx_chain(&ix, next, m->nsocks, by_fileid ? fileid_key : sock_fd_key, m->socks);
+	idx_chain(&ix, next, m->nsocks, by_fileid ? fileid_key : model_sock_key_of, m->socks);
 	for (i = 0; i < m->nrows; i++) {
 		const struct fds_file *f = &m->files[i];
 		const struct fds_sock *s;
@@ -56,15 +61,13 @@ static void join_sockets(struct model *m)
 
 		if (by_fileid && HAVE(f, FC_FILEID))
 			j = idx_get(&ix, f->fileid);
-		else if (!by_fileid && i < m->nfiles && HAVE(f, FC_FD))
-			j = idx_get(&ix, model_fd_key(f->pid, HAVE(f, FC_TID) ? f->tid : 0, f->fd));
+		else if (!by_fileid && i < m->nfiles)
+			j = idx_get(&ix, model_fd_key(f->pid, f->tid, f->fd));
 		for (; j != IDX_NONE; j = next[j]) {
 			s = &m->socks[j];
 			if (HAVE(f, FC_INO) && HAVE(s, SC_INO) && s->ino != f->ino)
 				continue;
-			if (!by_fileid && (s->pid != f->pid || s->fd != f->fd ||
-					   (HAVE(s, SC_TID) ? s->tid : 0) !=
-					   (HAVE(f, FC_TID) ? f->tid : 0)))
+			if (!by_fileid && (s->pid != f->pid || s->tid != f->tid || s->fd != f->fd))
 				continue;
 			break;
 		}

@@ -10,17 +10,6 @@
 /* The sockstats columns: the counters after the identifying ones. */
 #define SOCKSTATS_HAVE	(((1ull << (SC_SK_BACKLOG + 1)) - 1) & ~((1ull << SC_RTT) - 1))
 
-static u64 sock_key(const struct fds_sock *s)
-{
-	return model_fd_key(s->pid, s->tid, s->fd);
-}
-
-static int sock_key_of(const void *ctx, size_t i, u64 *k)
-{
-	*k = sock_key(&((const struct fds_sock *)ctx)[i]);
-	return 1;
-}
-
 /* The same fd of the same table and the same open file in both reads. */
 static bool same_fd(const struct fds_sock *a, const struct fds_sock *b)
 {
@@ -44,11 +33,11 @@ void sockstats_merge(struct fds_table *socks, struct fds_table *stats)
 		return;
 	idx_init(&ix, socks->nrecs);
 	next = idx_new_next(socks->nrecs);
-	idx_chain(&ix, next, socks->nrecs, sock_key_of, sv);
+	idx_chain(&ix, next, socks->nrecs, model_sock_key_of, sv);
 	for (i = 0; i < stats->nrecs; i++) {
 		u32 j;
 
-		for (j = idx_get(&ix, sock_key(&st[i])); j != IDX_NONE; j = next[j]) {
+		for (j = idx_get(&ix, model_sock_key(&st[i])); j != IDX_NONE; j = next[j]) {
 			if (!same_fd(&sv[j], &st[i]))
 				continue;
 			/* rtt up to sk_backlog are one run of fields. */

@@ -166,16 +166,16 @@ struct cells {
  * Make the cells of @n rows into @c and widen @width to them; false when
  * some cell needs libsmartcols.
  */
-static bool measure(const struct opts *o, const struct stream_table *st, const u32 *rows,
-		    size_t n, size_t *width, struct sbuf *b, struct cells *c)
+static bool measure(const struct opts *o, const struct stream_table *st, size_t from,
+		    size_t to, size_t *width, struct sbuf *b, struct cells *c)
 {
-	size_t r, i, k = 0;
+	size_t n = to - from, r, i, k = 0;
 
 	c->at = xbig_realloc(NULL, (n * st->ncols + 1) * sizeof(*c->at));
 	c->len = xbig_realloc(NULL, (n * st->ncols + 1) * sizeof(*c->len));
-	for (r = 0; r < n; r++) {
+	for (r = from; r < to; r++) {
 		for (i = 0; i < st->ncols; i++, k++) {
-			const char *v = st->cell(st->ctx, rows[r], i, b);
+			const char *v = st->cell(st->ctx, r, i, b);
 			size_t len;
 
 			v = v ? v : "-";
@@ -220,12 +220,11 @@ static int merge_widths(struct halves *h, size_t ncols, size_t *width, bool *pla
 }
 
 /*
- * Rows @rows[0..@nrows) of @st in table or raw form; 1 when some cell
- * needs libsmartcols (nothing has been written then), else 0 or -1 on a
- * write error. A long table is made by two processes (halves.c).
+ * The @nrows rows of @st in table or raw form; 1 when some cell needs
+ * libsmartcols (nothing has been written then), else 0 or -1 on a write
+ * error. A long table is made by two processes (halves.c).
  */
-int stream_rows(const struct opts *o, const struct stream_table *st, const u32 *rows,
-		size_t nrows)
+int stream_rows(const struct opts *o, const struct stream_table *st, size_t nrows)
 {
 	size_t *width = xcalloc(st->ncols + 1, sizeof(*width));
 	size_t from = 0, to = nrows, mid, k, r, i;
@@ -243,7 +242,7 @@ int stream_rows(const struct opts *o, const struct stream_table *st, const u32 *
 		to = mid;
 	else if (split)
 		from = mid;
-	plain = measure(o, st, rows + from, to - from, width, &b, &c);
+	plain = measure(o, st, from, to, width, &b, &c);
 	if (split && merge_widths(&h, st->ncols, width, &plain))
 		plain = false;
 	if (split && !h.child && !plain)
@@ -279,17 +278,18 @@ out:
 	return rc;
 }
 
-/* The fd list's columns. */
+/* The fd list's columns, of the rows it shows. */
 struct list_cells {
 	const struct opts *o;
 	struct model *m;
+	const u32 *rows;
 };
 
-static const char *list_cell(void *ctx, u32 row, size_t col, struct sbuf *b)
+static const char *list_cell(void *ctx, size_t k, size_t col, struct sbuf *b)
 {
 	const struct list_cells *lc = ctx;
 
-	return column_value(lc->m, row, lc->o->cols[col], b);
+	return column_value(lc->m, lc->rows[k], lc->o->cols[col], b);
 }
 
 /* The list in table or raw form, as stream_rows() writes it. */
@@ -298,7 +298,7 @@ int stream_list(const struct opts *o, struct model *m)
 	const char **names = xcalloc(o->ncols + 1, sizeof(*names));
 	bool *right = xcalloc(o->ncols + 1, sizeof(*right));
 	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
-	struct list_cells lc = { o, m };
+	struct list_cells lc = { o, m, rows };
 	struct stream_table st = { o->ncols, names, right, list_cell, &lc };
 	struct sbuf b = { 0 };
 	size_t nrows = 0, k, r, i;
@@ -313,7 +313,7 @@ int stream_list(const struct opts *o, struct model *m)
 		if (select_row(o, m, r, &b))
 			rows[nrows++] = r;
 	}
-	rc = stream_rows(o, &st, rows, nrows);
+	rc = stream_rows(o, &st, nrows);
 	free(b.s);
 	free(rows);
 	free(right);

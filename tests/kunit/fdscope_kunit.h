@@ -83,6 +83,7 @@ struct fdscope_kunit_sock {
 void fdscope_kunit_socket(struct kunit *test, int family, int type, int proto,
 			  struct fdscope_kunit_sock *s);
 void fdscope_kunit_sock_install(struct kunit *test, struct fdscope_kunit_sock *s);
+void fdscope_kunit_send_fds(struct kunit *test, struct socket *sock, const int *fds, int n);
 int fdscope_kunit_send(struct socket *sock, const char *data, size_t len,
 		       void *control, size_t controllen);
 

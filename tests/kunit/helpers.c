@@ -552,6 +552,20 @@ int fdscope_kunit_send(struct socket *sock, const char *data, size_t len,
 	return kernel_sendmsg(sock, &msg, &vec, 1, len);
 }
 
+/* Send @n of the test's fds over @sock with SCM_RIGHTS, and one byte. */
+void fdscope_kunit_send_fds(struct kunit *test, struct socket *sock, const int *fds, int n)
+{
+	size_t len = CMSG_SPACE(n * sizeof(int));
+	struct cmsghdr *hdr = kunit_kzalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, hdr);
+	hdr->cmsg_len = CMSG_LEN(n * sizeof(int));
+	hdr->cmsg_level = SOL_SOCKET;
+	hdr->cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(hdr), fds, n * sizeof(int));
+	KUNIT_ASSERT_EQ(test, fdscope_kunit_send(sock, "x", 1, hdr, len), 1);
+}
+
 /*
  * What the kernel itself reports, attributed to the case it happened in,
  * whichever thread caused it: a KASAN report taints the kernel 'B', an

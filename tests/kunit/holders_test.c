@@ -27,21 +27,6 @@
 
 #include "fdscope_kunit.h"
 
-/* Send @n of the test's fds over @sock with SCM_RIGHTS, and one byte. */
-static void fdscope_holders_send(struct kunit *test, struct socket *sock, const int *fds,
-				 int n)
-{
-	size_t len = CMSG_SPACE(n * sizeof(int));
-	struct cmsghdr *hdr = kunit_kzalloc(test, len, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, hdr);
-	hdr->cmsg_len = CMSG_LEN(n * sizeof(int));
-	hdr->cmsg_level = SOL_SOCKET;
-	hdr->cmsg_type = SCM_RIGHTS;
-	memcpy(CMSG_DATA(hdr), fds, n * sizeof(int));
-	KUNIT_ASSERT_EQ(test, fdscope_kunit_send(sock, "x", 1, hdr, len), 1);
-}
-
 /* A pipe's read end, installed at an fd; the write end is dropped. */
 static struct file *fdscope_holders_pipe(struct kunit *test, int *fd)
 {
@@ -115,7 +100,7 @@ static void fdscope_holders_inflight_test(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		fdscope_holders_pair(test, types[i], &a[i], &b[i]);
 		pipe[i] = fdscope_holders_pipe(test, &fd);
-		fdscope_holders_send(test, a[i].sock, &fd, 1);
+		fdscope_kunit_send_fds(test, a[i].sock, &fd, 1);
 		KUNIT_ASSERT_EQ(test, close_fd(fd), 0);
 	}
 
@@ -165,7 +150,7 @@ static void fdscope_holders_embryo_test(struct kunit *test)
 	fdscope_kunit_sock_install(test, &client);
 
 	pipe = fdscope_holders_pipe(test, &fd);
-	fdscope_holders_send(test, client.sock, &fd, 1);
+	fdscope_kunit_send_fds(test, client.sock, &fd, 1);
 	KUNIT_ASSERT_EQ(test, close_fd(fd), 0);
 
 	fdscope_kunit_walk(test, FDSCOPE_HOLDERS, fdscope_kunit_own_filter(test), 4096, &out);
@@ -200,7 +185,7 @@ static void fdscope_holders_more_test(struct kunit *test)
 		fds[i] = 100 + i;
 		KUNIT_ASSERT_EQ(test, replace_fd(fds[i], pipe, 0), 0);
 	}
-	fdscope_holders_send(test, a.sock, fds, n);
+	fdscope_kunit_send_fds(test, a.sock, fds, n);
 
 	fdscope_kunit_walk(test, FDSCOPE_HOLDERS, fdscope_kunit_own_filter(test), 4096, &out);
 	KUNIT_EXPECT_EQ(test, fdscope_kunit_count(test, &out, "assoc", "inflight"),
@@ -285,7 +270,7 @@ static void fdscope_holders_busy_test(struct kunit *test)
 
 	fdscope_holders_pair(test, SOCK_STREAM, &a, &b);
 	fdscope_holders_pipe(test, &fd);
-	fdscope_holders_send(test, a.sock, &fd, 1);
+	fdscope_kunit_send_fds(test, a.sock, &fd, 1);
 
 	locker = kunit_alloc_resource(test, fdscope_holders_locker_init,
 				      fdscope_holders_locker_free, GFP_KERNEL, b.sock->sk);

@@ -334,10 +334,6 @@ static void fdscope_sockets_udp4_queued_test(struct kunit *test)
  */
 static void fdscope_sockets_unix_pair_test(struct kunit *test)
 {
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
 	struct fdscope_kunit_sock a, b;
 	struct fdscope_kunit_out out, files;
 	struct file *pipe[2];
@@ -352,12 +348,7 @@ static void fdscope_sockets_unix_pair_test(struct kunit *test)
 	fdscope_kunit_sock_install(test, &a);
 	fdscope_kunit_sock_install(test, &b);
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.hdr.cmsg_len = CMSG_LEN(sizeof(int));
-	ctl.hdr.cmsg_level = SOL_SOCKET;
-	ctl.hdr.cmsg_type = SCM_RIGHTS;
-	memcpy(CMSG_DATA(&ctl.hdr), &fdp, sizeof(int));
-	KUNIT_ASSERT_EQ(test, fdscope_kunit_send(a.sock, "x", 1, &ctl, sizeof(ctl)), 1);
+	fdscope_kunit_send_fds(test, a.sock, &fdp, 1);
 	KUNIT_ASSERT_EQ(test, atomic_read(&unix_sk(b.sock->sk)->scm_stat.nr_fds), 1);
 
 	fdscope_kunit_walk(test, FDSCOPE_SOCKETS, fdscope_kunit_own_filter(test), 4096, &out);
@@ -771,11 +762,6 @@ static void fdscope_sockets_fields_test(struct kunit *test)
 	struct sockaddr_nl groups = { .nl_family = AF_NETLINK, .nl_groups = 0x5 };
 	struct sockaddr_in any = { .sin_family = AF_INET };
 	struct fdscope_kunit_sock a, b, udp, nl;
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	int fd;
 
 	fdscope_kunit_loopback_up(test);
 	fdscope_kunit_socket(test, AF_UNIX, SOCK_STREAM, 0, &a);
@@ -790,13 +776,7 @@ static void fdscope_sockets_fields_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kernel_bind(nl.sock, (struct sockaddr *)&groups,
 					  sizeof(groups)), 0);
 	fdscope_kunit_sock_install(test, &nl);
-	fd = udp.fd;
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.hdr.cmsg_len = CMSG_LEN(sizeof(int));
-	ctl.hdr.cmsg_level = SOL_SOCKET;
-	ctl.hdr.cmsg_type = SCM_RIGHTS;
-	memcpy(CMSG_DATA(&ctl.hdr), &fd, sizeof(int));
-	KUNIT_ASSERT_EQ(test, fdscope_kunit_send(a.sock, "x", 1, &ctl, sizeof(ctl)), 1);
+	fdscope_kunit_send_fds(test, a.sock, &udp.fd, 1);
 
 	fdscope_kunit_check_fields(test, FDSCOPE_SOCKETS, "remote",
 				   "pid tid comm fd local remote");
