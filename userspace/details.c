@@ -102,22 +102,22 @@ static int tty_key(const void *ctx, size_t i, u64 *k)
 	return 1;
 }
 
+static int detail_fd_key(const void *ctx, size_t i, u64 *k)
+{
+	const struct fds_detail *d = (const struct fds_detail *)ctx + i;
+
+	*k = model_fd_key(d->pid, d->tid, d->fd);
+	return 1;
+}
+
 static struct detail_index *detail_index(struct model *m)
 {
 	struct detail_index *di = m->detail_index;
-	size_t i;
 
 	if (di)
 		return di;
 	di = xcalloc(1, sizeof(*di));
-	idx_init(&di->fd, m->ndetails);
-	for (i = 0; i < m->ndetails; i++) {
-		const struct fds_detail *d = &m->details[i];
-		u32 *slot = idx_slot(&di->fd, model_fd_key(d->pid, d->tid, d->fd));
-
-		if (*slot == IDX_NONE)
-			*slot = (u32)i;
-	}
+	idx_first(&di->fd, m->ndetails, detail_fd_key, m->details);
 	idx_init(&di->comm, 8);
 	di->tty_next = idx_new_next(m->ndetails);
 	idx_chain(&di->tty, di->tty_next, m->ndetails, tty_key, m->details);

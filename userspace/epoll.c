@@ -83,6 +83,14 @@ static int file_ino_key(const void *ctx, size_t i, u64 *k)
 	return 1;
 }
 
+static int epoll_fd_key(const void *ctx, size_t i, u64 *k)
+{
+	const struct fds_epoll *e = (const struct fds_epoll *)ctx + i;
+
+	*k = model_fd_key(e->pid, e->tid, e->fd);
+	return 1;
+}
+
 static struct epoll_index *epoll_index(struct model *m)
 {
 	struct epoll_index *ei = m->epoll_index;
@@ -92,14 +100,7 @@ static struct epoll_index *epoll_index(struct model *m)
 	if (ei)
 		return ei;
 	ei = xcalloc(1, sizeof(*ei));
-	idx_init(&ei->first, m->nepolls);
-	for (i = 0; i < m->nepolls; i++) {
-		const struct fds_epoll *e = &m->epolls[i];
-		u32 *slot = idx_slot(&ei->first, model_fd_key(e->pid, e->tid, e->fd));
-
-		if (*slot == IDX_NONE)
-			*slot = (u32)i;
-	}
+	idx_first(&ei->first, m->nepolls, epoll_fd_key, m->epolls);
 	ei->target = xmalloc((m->nepolls ? m->nepolls : 1) * sizeof(*ei->target));
 	for (i = 0; i < m->nepolls; i++)
 		ei->target[i] = epoll_has_target(&m->epolls[i]) ?

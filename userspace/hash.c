@@ -117,6 +117,24 @@ void idx_chain(struct idx *ix, u32 *next, size_t n,
 	}
 }
 
+void idx_first(struct idx *ix, size_t n,
+	       int (*key)(const void *ctx, size_t i, u64 *k), const void *ctx)
+{
+	size_t i;
+
+	idx_init(ix, n);
+	for (i = 0; i < n; i++) {
+		u32 *slot;
+		u64 k;
+
+		if (!key(ctx, i, &k))
+			continue;
+		slot = idx_slot(ix, k);
+		if (*slot == IDX_NONE)
+			*slot = (u32)i;
+	}
+}
+
 void idx_count(const struct idx *ix, const u32 *next, u32 *count)
 {
 	size_t i;

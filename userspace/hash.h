@@ -46,6 +46,13 @@ void idx_chain(struct idx *ix, u32 *next, size_t n,
 #define HASH_SEED	0xcbf29ce484222325ULL
 u64 hash_bytes(const void *p, size_t n, u64 h);
 
+/*
+ * Index the first of @n records with each key: after it, idx_get() gives
+ * that record. @key returns 0 to leave a record out.
+ */
+void idx_first(struct idx *ix, size_t n,
+	       int (*key)(const void *ctx, size_t i, u64 *k), const void *ctx);
+
 /* count[head] = the length of each chain of @ix, for every chain head. */
 void idx_count(const struct idx *ix, const u32 *next, u32 *count);
 

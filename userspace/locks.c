@@ -16,22 +16,22 @@ struct lock_index {
 	struct idx first;	/* fd key -> first locks row */
 };
 
+static int lock_fd_key(const void *ctx, size_t i, u64 *k)
+{
+	const struct fds_lock *l = (const struct fds_lock *)ctx + i;
+
+	*k = model_fd_key(l->pid, l->tid, l->fd);
+	return 1;
+}
+
 static struct lock_index *lock_index(struct model *m)
 {
 	struct lock_index *li = m->lock_index;
-	size_t i;
 
 	if (li)
 		return li;
 	li = xcalloc(1, sizeof(*li));
-	idx_init(&li->first, m->nlocks);
-	for (i = 0; i < m->nlocks; i++) {
-		const struct fds_lock *l = &m->locks[i];
-		u32 *slot = idx_slot(&li->first, model_fd_key(l->pid, l->tid, l->fd));
-
-		if (*slot == IDX_NONE)
-			*slot = (u32)i;
-	}
+	idx_first(&li->first, m->nlocks, lock_fd_key, m->locks);
 	m->lock_index = li;
 	return li;
 }

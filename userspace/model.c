@@ -16,6 +16,14 @@ static u64 task_key(int pid, int tid)
 	return (u64)(u32)pid << 32 | (u32)tid;
 }
 
+static int task_key_of(const void *ctx, size_t i, u64 *k)
+{
+	const struct fds_task *t = (const struct fds_task *)ctx + i;
+
+	*k = task_key(t->pid, t->tid);
+	return 1;
+}
+
 static int fileid_key(const void *ctx, size_t i, u64 *k)
 {
 	const struct fds_sock *s = (const struct fds_sock *)ctx + i;
@@ -227,8 +235,6 @@ size_t model_row(const struct model *m, size_t k)
 
 void model_init(struct model *m, const struct opts *o)
 {
-	size_t i;
-
 	append_holders(m);
 	m->files = m->tab[FDS_FILES].recs;
 	m->socks = m->tab[FDS_SOCKETS].recs;
@@ -246,14 +252,7 @@ void model_init(struct model *m, const struct opts *o)
 	m->live = !o->dir;
 	unix_states(m->tab[FDS_SOCKETS].recs, m->nsocks);
 
-	idx_init(&m->task_idx, m->ntasks);
-	for (i = 0; i < m->ntasks; i++) {
-		const struct fds_task *t = &m->tasks[i];
-		u32 *slot = idx_slot(&m->task_idx, task_key(t->pid, t->tid));
-
-		if (*slot == IDX_NONE)
-			*slot = (u32)i;
-	}
+	idx_first(&m->task_idx, m->ntasks, task_key_of, m->tasks);
 
 	join_sockets(m);
 	order_rows(m);
@@ -306,25 +305,22 @@ u64 model_fd_key(int pid, int tid, int fd)
 	return hash_bytes(v, sizeof(v), HASH_SEED);
 }
 
+static int file_fd_key(const void *ctx, size_t i, u64 *k)
+{
+	const struct fds_file *f = (const struct fds_file *)ctx + i;
+
+	*k = model_fd_key(f->pid, f->tid, f->fd);
+	return HAVE(f, FC_FD);
+}
+
 /* The files row of fd @fd of the table of @pid and @tid, or IDX_NONE. */
 u32 model_fd_row(struct model *m, int pid, int tid, int fd)
 {
 	const struct fds_file *f;
-	size_t i;
 	u32 j;
 
 	if (!m->fd_indexed) {
-		idx_init(&m->fd_idx, m->nfiles);
-		for (i = 0; i < m->nfiles; i++) {
-			u32 *slot;
-
-			f = &m->files[i];
-			if (!HAVE(f, FC_FD))
-				continue;
-			slot = idx_slot(&m->fd_idx, model_fd_key(f->pid, f->tid, f->fd));
-			if (*slot == IDX_NONE)
-				*slot = (u32)i;
-		}
+		idx_first(&m->fd_idx, m->nfiles, file_fd_key, m->files);
 		m->fd_indexed = true;
 	}
 	j = idx_get(&m->fd_idx, model_fd_key(pid, tid, fd));
