@@ -412,13 +412,23 @@ def load_module(ko):
     subprocess.check_call(['insmod', ko])
 
 
-def masked_dump(path):
-    """A dump's records without the per-load identities (keyed at module load)."""
+def read_dump(path):
+    """A dump's columns (its header's) and records (their fields)."""
     with open(path) as f:
         head = f.readline().split()[3:]
-        drop = {head.index(c) for c in ('table', 'fileid') if c in head}
-        return [' '.join(v for i, v in enumerate(line.split()) if i not in drop)
-                for line in f]
+        return head, [line.split() for line in f]
+
+
+def common_records(a, b):
+    """The columns two dumps of one file share, less the per-load identities
+    (keyed at module load), and each dump's records in those columns: a
+    newer module appends columns, which says nothing about the others."""
+    cols = [c for c in a[0] if c in b[0] and c not in ('table', 'fileid')]
+
+    def pick(dump):
+        at = [dump[0].index(c) for c in cols]
+        return [' '.join(r[i] if i < len(r) else '' for i in at) for r in dump[1]]
+    return cols, pick(a), pick(b)
 
 
 def phase_ab(args, res):
@@ -436,7 +446,7 @@ def phase_ab(args, res):
         for ko in kos if r % 2 == 0 else kos[::-1]:
             load_module(ko)
             if r == 0:
-                dumps[ko] = {n: masked_dump(f'{DEBUGFS}/{n}') for n in names}
+                dumps[ko] = {n: read_dump(f'{DEBUGFS}/{n}') for n in names}
                 if args.ab_profile:
                     phase_profile(args, res, 'AB'[kos.index(ko)])
             for n in names + ['unix']:
@@ -453,9 +463,12 @@ def phase_ab(args, res):
     for ko in kos:
         out['median_s'][ko] = {n: statistics.median(v) for n, v in times[ko].items()}
     for n in names:
+        cols, ra, rb = common_records(dumps[a][n], dumps[b][n])
+        new = [c for c in dumps[b][n][0] if c not in dumps[a][n][0]]
         # The driver's own fds move between the two dumps: compare as sets.
-        da, db = set(dumps[a][n]), set(dumps[b][n])
-        out['same_output'][n] = {'lines_a': len(dumps[a][n]), 'lines_b': len(dumps[b][n]),
+        da, db = set(ra), set(rb)
+        out['same_output'][n] = {'lines_a': len(ra), 'lines_b': len(rb), 'columns': cols,
+                                 'only_in_b': new,
                                  'differing': len(da ^ db), 'only_a': sorted(da - db)[:5],
                                  'only_b': sorted(db - da)[:5]}
         ta, tb = out['median_s'][a][n], out['median_s'][b][n]
@@ -905,7 +918,8 @@ def report(res):
             line = f'  {n:<8} A {ta:.3f} s  B {tb:.3f} s  A/B {ta / tb:.2f}x'
             if d:
                 line += (f'  ({d["lines_a"]} vs {d["lines_b"]} records, {d["differing"]} '
-                         'differ with identities masked)')
+                         f'differ in the {len(d.get("columns", []))} columns both have, '
+                         'identities masked)')
             else:
                 line += f'  (/proc/net/unix, {nl[n]} lines: the control)'
             out.append(line)
