@@ -9,6 +9,9 @@
  * columns computed (NAME, ENDPOINTS, HOLDERS, ...), as the reader does; 6 the
  * same with `locks` and `epoll` files after two more separators, and
  * optionally `holders` after them; 7 a copy of /proc/locks.
+ *
+ * fuzz_one_input() is libFuzzer's LLVMFuzzerTestOneInput(): run.sh links
+ * that name to it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -194,7 +197,7 @@ static void proc_locks(const u8 *data, size_t size)
 	free(buf);
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+int fuzz_one_input(const u8 *data, size_t size)
 {
 	static const enum fds_kind order[] = {
 		FDS_FILES, FDS_SOCKETS, FDS_LOCKS, FDS_EPOLL, FDS_HOLDERS, FDS_DETAILS,

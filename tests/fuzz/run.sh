@@ -20,6 +20,7 @@ cflags=$(pkg-config --cflags smartcols) && libs=$(pkg-config --libs smartcols) |
 # shellcheck disable=SC2086
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -D_GNU_SOURCE -Wall -Wextra $cflags \
+	-Wl,--defsym=LLVMFuzzerTestOneInput=fuzz_one_input \
 	-o "$out/fuzz_parse" "$top/tests/fuzz/fuzz_parse.c" \
 	"$src"/parse.c "$src"/hash.c "$src"/util.c "$src"/model.c "$src"/columns.c \
 	"$src"/users.c "$src"/output.c "$src"/select.c "$src"/filter.c "$src"/holders.c \
