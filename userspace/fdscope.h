@@ -484,7 +484,6 @@ struct stream_table {
 };
 
 int stream_rows(const struct opts *o, const struct stream_table *st, size_t nrows);
-int stream_list(const struct opts *o, struct model *m);
 int view_summary(const struct opts *o, struct model *m, struct out *list);
 int view_tasks(const struct opts *o, struct model *m);
 int view_endpoints(const struct opts *o, struct model *m);

@@ -64,6 +64,42 @@ static u32 *list_rows(const struct opts *o, struct model *m, size_t *n)
 	return rows;
 }
 
+/* The fd list's columns, of the rows it shows. */
+struct list_cells {
+	const struct opts *o;
+	struct model *m;
+	const u32 *rows;
+};
+
+static const char *list_cell(void *ctx, size_t k, size_t col, struct sbuf *b)
+{
+	const struct list_cells *lc = ctx;
+
+	return column_value(lc->m, lc->rows[k], lc->o->cols[col], b);
+}
+
+/* The list in table or raw form, as stream_rows() writes it. */
+static int stream_list(const struct opts *o, struct model *m)
+{
+	const char **names = xcalloc(o->ncols + 1, sizeof(*names));
+	bool *right = xcalloc(o->ncols + 1, sizeof(*right));
+	size_t nrows, i;
+	u32 *rows = list_rows(o, m, &nrows);
+	struct list_cells lc = { o, m, rows };
+	struct stream_table st = { o->ncols, names, right, list_cell, &lc };
+	int rc;
+
+	for (i = 0; i < o->ncols; i++) {
+		names[i] = columns[o->cols[i]].name;
+		right[i] = columns[o->cols[i]].flags & SCOLS_FL_RIGHT;
+	}
+	rc = stream_rows(o, &st, nrows);
+	free(rows);
+	free(right);
+	free(names);
+	return rc;
+}
+
 /* The fd list as a table, not yet printed. */
 struct out *list_table(const struct opts *o, struct model *m)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fdscope: the fd list written straight to stdout, for the common case.
+ * fdscope: a long table (the fd list's, --holders') written straight to
+ * stdout, for the common case.
  *
  * libsmartcols copies every cell, allocates for it and measures it with
  * wide-character conversions, twice; at 100k fds that is most of what
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <libsmartcols.h>
 
 #include "fdscope.h"
 
@@ -275,48 +275,5 @@ out:
 	big_free(c.len);
 	free(b.s);
 	free(width);
-	return rc;
-}
-
-/* The fd list's columns, of the rows it shows. */
-struct list_cells {
-	const struct opts *o;
-	struct model *m;
-	const u32 *rows;
-};
-
-static const char *list_cell(void *ctx, size_t k, size_t col, struct sbuf *b)
-{
-	const struct list_cells *lc = ctx;
-
-	return column_value(lc->m, lc->rows[k], lc->o->cols[col], b);
-}
-
-/* The list in table or raw form, as stream_rows() writes it. */
-int stream_list(const struct opts *o, struct model *m)
-{
-	const char **names = xcalloc(o->ncols + 1, sizeof(*names));
-	bool *right = xcalloc(o->ncols + 1, sizeof(*right));
-	u32 *rows = xcalloc(m->nrows + 1, sizeof(*rows));
-	struct list_cells lc = { o, m, rows };
-	struct stream_table st = { o->ncols, names, right, list_cell, &lc };
-	struct sbuf b = { 0 };
-	size_t nrows = 0, k, r, i;
-	int rc;
-
-	for (i = 0; i < o->ncols; i++) {
-		names[i] = columns[o->cols[i]].name;
-		right[i] = columns[o->cols[i]].flags & SCOLS_FL_RIGHT;
-	}
-	for (k = 0; k < m->nrows; k++) {
-		r = model_row(m, k);
-		if (select_row(o, m, r, &b))
-			rows[nrows++] = r;
-	}
-	rc = stream_rows(o, &st, nrows);
-	free(b.s);
-	free(rows);
-	free(right);
-	free(names);
 	return rc;
 }
