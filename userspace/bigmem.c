@@ -71,19 +71,12 @@ static struct big_head *big_map(size_t span)
 /* @size bytes, not cleared (but zero past BIG_MIN); NULL if there is no memory. */
 void *big_alloc(size_t size)
 {
-	struct big_head *h;
+	size_t span = size < BIG_MIN ? 0 : big_span(size);
+	struct big_head *h = span ? big_map(span) : malloc(sizeof(*h) + size);
 
-	if (size < BIG_MIN) {
-		h = malloc(sizeof(*h) + size);
-		if (h)
-			h->span = 0;
-	} else {
-		h = big_map(big_span(size));
-		if (h)
-			h->span = big_span(size);
-	}
 	if (!h)
 		return NULL;
+	h->span = span;
 	h->size = size;
 	return h + 1;
 }
