@@ -219,7 +219,7 @@ static void stream_cell(struct out *t, size_t col, const char *s)
 
 	t->at[(t->nrows_shown - 1) * t->nshown + shown] = t->cells.len;
 	sb_addn(&t->cells, s, strlen(s) + 1);
-	n = stream_plain_len(t->o, s);
+	n = stream_plain_len(t->o, s, NULL);
 	if (!n)
 		t->plain = false;
 	if (n > t->width[shown])
@@ -270,8 +270,8 @@ static int stream_print(struct out *t)
 
 			right = t->cols[t->order[shown]].flags & SCOLS_FL_RIGHT;
 			last = shown + 1 == t->nshown;
-			stream_put_cell(t->o, s, stream_plain_len(t->o, s), t->width[shown], right,
-					last);
+			stream_put_cell(t->o, s, stream_plain_len(t->o, s, NULL), t->width[shown],
+					right, last);
 		}
 	}
 	stream_flush();

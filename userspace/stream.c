@@ -47,9 +47,10 @@ static const char *skip_plain(const char *s)
 
 /*
  * The width of @s as written, when it is non-empty printable ASCII; 0 when
- * libsmartcols must encode it.
+ * libsmartcols must encode it. Its length in bytes into *@bytes, when
+ * @bytes is not NULL and the width is not 0.
  */
-size_t stream_plain_len(const struct opts *o, const char *s)
+size_t stream_plain_len(const struct opts *o, const char *s, size_t *bytes)
 {
 	const char *p = s;
 	size_t extra = 0;
@@ -61,7 +62,11 @@ size_t stream_plain_len(const struct opts *o, const char *s)
 		if (escaped(o, p))
 			extra += 3;
 	}
-	return *p || p == s ? 0 : (size_t)(p - s) + extra;
+	if (*p || p == s)
+		return 0;
+	if (bytes)
+		*bytes = (size_t)(p - s);
+	return (size_t)(p - s) + extra;
 }
 
 bool stream_usable(const struct opts *o)
@@ -176,17 +181,17 @@ static bool measure(const struct opts *o, const struct stream_table *st, size_t 
 	for (r = from; r < to; r++) {
 		for (i = 0; i < st->ncols; i++, k++) {
 			const char *v = st->cell(st->ctx, r, i, b);
-			size_t len;
+			size_t len, bytes = 0;
 
 			v = v ? v : "-";
-			len = stream_plain_len(o, v);
+			len = stream_plain_len(o, v, &bytes);
 			if (!len)
 				return false;
 			if (len > width[i])
 				width[i] = len;
 			c->at[k] = (u32)c->text.len;
 			c->len[k] = (u32)len;
-			sb_addn(&c->text, v, strlen(v) + 1);
+			sb_addn(&c->text, v, bytes + 1);
 		}
 	}
 	return true;
