@@ -47,25 +47,29 @@ static const char *skip_plain(const char *s)
 
 /*
  * The width of @s as written, when it is non-empty printable ASCII; 0 when
- * libsmartcols must encode it. Its length in bytes into *@bytes, when
- * @bytes is not NULL and the width is not 0.
+ * libsmartcols must encode it. If @bytes is not NULL and the width is not
+ * 0, *@bytes is its length when it is written byte for byte, else 0 (a
+ * byte of it is escaped).
  */
 size_t stream_plain_len(const struct opts *o, const char *s, size_t *bytes)
 {
 	const char *p = s;
 	size_t extra = 0;
+	bool rewritten = false;
 
 	for (;; p++) {
 		p = skip_plain(p);
 		if (byte_class[(unsigned char)*p] == C_OTHER)
 			break;
+		/* A backslash as \x5c, or in raw form a space as \x20. */
 		if (escaped(o, p))
 			extra += 3;
+		rewritten |= escaped(o, p) || o->raw;
 	}
 	if (*p || p == s)
 		return 0;
 	if (bytes)
-		*bytes = (size_t)(p - s);
+		*bytes = rewritten ? 0 : (size_t)(p - s);
 	return (size_t)(p - s) + extra;
 }
 
@@ -164,8 +168,63 @@ static void put_cell(const struct opts *o, const struct stream_table *st, size_t
 struct cells {
 	struct sbuf text;	/* each cell, NUL-terminated */
 	u32 *at;		/* per row and column: where its cell starts */
-	u32 *len;		/* its width as written */
+	u32 *len;		/* its width as written, and CELL_ESCAPED */
 };
+
+/* A cell with bytes that are escaped: not written byte for byte. */
+#define CELL_ESCAPED	BIT(31)
+
+/* @n spaces at @d; the end. */
+static char *fill_spaces(char *d, size_t n)
+{
+	static const char spaces[64] = { [0 ... 63] = ' ' };
+
+	for (; n > sizeof(spaces); n -= sizeof(spaces), d += sizeof(spaces))
+		memcpy(d, spaces, sizeof(spaces));
+	copy_short(d, spaces, n);
+	return d + n;
+}
+
+/*
+ * Row @r of @c, whose cells start at @k, into the output: the whole line
+ * in room made once (@line bytes at most), unless some cell is escaped.
+ */
+static void put_row(const struct opts *o, const struct stream_table *st,
+		    const struct cells *c, size_t k, const size_t *width, size_t line)
+{
+	bool pad = !o->raw;
+	size_t i;
+	char *d;
+
+	if (outbuf.len + line + 1 > outbuf.cap)
+		sb_grow(&outbuf, line);
+	d = outbuf.s + outbuf.len;
+	for (i = 0; i < st->ncols; i++, k++) {
+		const char *s = c->text.s + c->at[k];
+		size_t len = c->len[k];
+		bool last = i + 1 == st->ncols;
+
+		if (len & CELL_ESCAPED) {
+			outbuf.len = (size_t)(d - outbuf.s);
+			stream_put_cell(o, s, len & ~CELL_ESCAPED, width[i], st->right[i], last);
+			if (outbuf.len + line + 1 > outbuf.cap)
+				sb_grow(&outbuf, line);
+			d = outbuf.s + outbuf.len;
+			continue;
+		}
+		if (pad && st->right[i])
+			d = fill_spaces(d, width[i] - len);
+		copy_short(d, s, len);
+		d += len;
+		if (pad && !st->right[i] && !last)
+			d = fill_spaces(d, width[i] - len);
+		*d++ = last ? '\n' : ' ';
+	}
+	*d = '\0';
+	outbuf.len = (size_t)(d - outbuf.s);
+	if (outbuf.len >= 1 << 16 && !keep_output)
+		flush_out();
+}
 
 /*
  * Make the cells of @n rows into @c and widen @width to them; false when
@@ -190,8 +249,8 @@ static bool measure(const struct opts *o, const struct stream_table *st, size_t 
 			if (len > width[i])
 				width[i] = len;
 			c->at[k] = (u32)c->text.len;
-			c->len[k] = (u32)len;
-			sb_addn(&c->text, v, bytes + 1);
+			c->len[k] = (u32)len | (bytes ? 0 : CELL_ESCAPED);
+			sb_addn(&c->text, v, (bytes ? bytes : strlen(v)) + 1);
 		}
 	}
 	return true;
@@ -232,7 +291,7 @@ static int merge_widths(struct halves *h, size_t ncols, size_t *width, bool *pla
 int stream_rows(const struct opts *o, const struct stream_table *st, size_t nrows)
 {
 	size_t *width = xcalloc(st->ncols + 1, sizeof(*width));
-	size_t from = 0, to = nrows, mid, k, r, i;
+	size_t from = 0, to = nrows, line = 0, mid, k, r, i;
 	struct halves h = { .child = -1 };
 	struct cells c = { .text.big = true };
 	struct sbuf b = { 0 };
@@ -261,10 +320,10 @@ int stream_rows(const struct opts *o, const struct stream_table *st, size_t nrow
 		put_cell(o, st, i, st->names[i], strlen(st->names[i]), width);
 	/* The child keeps its half until the parent has written its own. */
 	keep_output = split && !h.child;
-	for (r = from, k = 0; r < to; r++) {
-		for (i = 0; i < st->ncols; i++, k++)
-			put_cell(o, st, i, c.text.s + c.at[k], c.len[k], width);
-	}
+	for (i = 0; i < st->ncols; i++)
+		line += width[i] + 1;
+	for (r = from, k = 0; r < to; r++, k += st->ncols)
+		put_row(o, st, &c, k, width, line);
 	if (keep_output)
 		halves_child_done(&h, outbuf.s, outbuf.len);
 	flush_out();
