@@ -19,6 +19,8 @@
 
 /* Fewer rows than this are made faster than a process is made. */
 #define HALVES_MIN_ROWS	16384
+/* The parent's share of the rows. */
+#define HALVES_PARENT_PERCENT	54
 
 static int write_full(int fd, const void *p, size_t n)
 {
@@ -93,7 +95,13 @@ int halves_split(struct halves *h, size_t nrows, size_t *mid)
 		h->to = up[1];
 		h->from = down[0];
 	}
-	*mid = nrows / 2;
+	/*
+	 * The parent writes its rows as it makes them; the child keeps its
+	 * own until the parent is done, and filling that memory costs it
+	 * about a tenth more per row (a fifth in JSON, measured under TCG):
+	 * the parent takes a little more than half.
+	 */
+	*mid = nrows / 100 * HALVES_PARENT_PERCENT;
 	return 0;
 }
 
