@@ -90,13 +90,23 @@ static void put(const char *s, size_t n)
 	sb_addn(&outbuf, s, n);
 }
 
-static void stream_put_spaces(size_t n)
+/* @n spaces at @d, which has room for them; the end. */
+static char *fill_spaces(char *d, size_t n)
 {
 	static const char spaces[64] = { [0 ... 63] = ' ' };
 
-	for (; n > sizeof(spaces); n -= sizeof(spaces))
-		put(spaces, sizeof(spaces));
-	put(spaces, n);
+	for (; n > sizeof(spaces); n -= sizeof(spaces), d += sizeof(spaces))
+		memcpy(d, spaces, sizeof(spaces));
+	copy_short(d, spaces, n);
+	return d + n;
+}
+
+static void stream_put_spaces(size_t n)
+{
+	if (outbuf.len + n + 1 > outbuf.cap)
+		sb_grow(&outbuf, n);
+	outbuf.len = (size_t)(fill_spaces(outbuf.s + outbuf.len, n) - outbuf.s);
+	outbuf.s[outbuf.len] = '\0';
 }
 
 /*
@@ -174,19 +184,8 @@ struct cells {
 /* A cell with bytes that are escaped: not written byte for byte. */
 #define CELL_ESCAPED	BIT(31)
 
-/* @n spaces at @d; the end. */
-static char *fill_spaces(char *d, size_t n)
-{
-	static const char spaces[64] = { [0 ... 63] = ' ' };
-
-	for (; n > sizeof(spaces); n -= sizeof(spaces), d += sizeof(spaces))
-		memcpy(d, spaces, sizeof(spaces));
-	copy_short(d, spaces, n);
-	return d + n;
-}
-
 /*
- * Row @r of @c, whose cells start at @k, into the output: the whole line
+ * The row of @c whose cells start at @k, into the output: the whole line
  * in room made once (@line bytes at most), unless some cell is escaped.
  */
 static void put_row(const struct opts *o, const struct stream_table *st,
